@@ -1,0 +1,63 @@
+"""Integrity checks that SHACL cannot express over the union graph.
+
+They run on the store (SPARQL, so they stay fast at scale) and catch typos early: a term in
+our ontology namespace that the ontology does not declare, an entity IRI that is linked to
+but described nowhere, and a named graph that does not describe its own provenance.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from . import namespaces as ns
+from .errors import Problem
+from .loader import LoadedDataset
+
+PREFIX = ns.sparql_prologue(["rdf", "rdfs", "owl", "prov", "intmk"])
+
+UNDECLARED_TERMS = PREFIX + f"""
+SELECT DISTINCT ?term ?s WHERE {{
+  {{ ?s ?term ?o }} UNION {{ ?s rdf:type ?term }}
+  FILTER (STRSTARTS(STR(?term), "{ns.ONT}"))
+  FILTER NOT EXISTS {{ GRAPH <{ns.graph("ontology")}> {{ ?term rdf:type ?kind }} }}
+}} ORDER BY ?term ?s
+"""
+
+DANGLING = PREFIX + f"""
+SELECT DISTINCT ?o ?s ?p WHERE {{
+  ?s ?p ?o .
+  FILTER (isIRI(?o) && STRSTARTS(STR(?o), "{ns.ID}"))
+  FILTER NOT EXISTS {{ ?o rdf:type ?type }}
+}} ORDER BY ?o ?s
+"""
+
+GRAPH_WITHOUT_PROVENANCE = PREFIX + """
+SELECT ?g WHERE {
+  GRAPH ?g { ?s ?p ?o }
+  FILTER NOT EXISTS { GRAPH ?g { ?g prov:wasDerivedFrom ?source } }
+} GROUP BY ?g ORDER BY ?g
+"""
+
+
+def integrity_problems(loaded: LoadedDataset) -> list[Problem]:
+    store = loaded.store
+    problems: list[Problem] = []
+
+    def where(subject: ox.NamedNode) -> str:
+        files = loaded.files_for(subject.value)
+        return f" (in {', '.join(files)})" if files else ""
+
+    for row in store.query(UNDECLARED_TERMS, use_default_graph_as_union=True):
+        problems.append(
+            Problem(f"{row['term'].value} is not declared in the ontology; used by {row['s'].value}{where(row['s'])}")
+        )
+    for row in store.query(DANGLING, use_default_graph_as_union=True):
+        problems.append(
+            Problem(
+                f"dangling reference: {row['s'].value} {row['p'].value} {row['o'].value}, "
+                f"but nothing describes {row['o'].value} (no rdf:type in any graph){where(row['s'])}"
+            )
+        )
+    for row in store.query(GRAPH_WITHOUT_PROVENANCE):
+        problems.append(Problem(f"named graph {row['g'].value} does not state prov:wasDerivedFrom about itself"))
+    return problems

@@ -1,0 +1,122 @@
+"""The `intmk-kg` command: a thin face over the core (build, validate, query) and the server."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from .errors import InputError
+from .project import Project
+
+HOME_OPTION = click.option(
+    "--home", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Project folder with ontology/, shapes/ and data/ (default: this checkout or $INTMK_HOME).",
+)
+
+
+def _progress(quiet: bool):
+    start = time.monotonic()
+
+    def report(message: str) -> None:
+        if not quiet:
+            click.echo(f"[{time.monotonic() - start:6.1f}s] {message}", err=True)
+
+    return report
+
+
+def _fail_input(error: InputError) -> None:
+    for problem in error.problems:
+        click.echo(f"error: {problem}", err=True)
+    sys.exit(2)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="intmk-kg")
+def main() -> None:
+    """The IntMK knowledge graph: build, validate, query and publish it."""
+
+
+@main.command()
+@HOME_OPTION
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder (default: dist/ in the project). The release goes to OUT/current.")
+@click.option("--quiet", is_flag=True, help="No progress lines.")
+def build(home: Path | None, out: Path | None, quiet: bool) -> None:
+    """Validate the graph and, only if it conforms, write a new release."""
+    from .release import ValidationFailed, build as build_release
+
+    project = Project.at(home)
+    try:
+        release = build_release(project, out, _progress(quiet))
+    except InputError as e:
+        _fail_input(e)
+    except ValidationFailed as e:
+        click.echo(e.result.text(), err=True)
+        click.echo("error: the data does not conform; nothing was published", err=True)
+        sys.exit(1)
+    stats = release.manifest["statistics"]
+    click.echo(
+        f"release {release.version}: {stats['triples']} triples ({stats['quads']} quads in {stats['graphs']} graphs), "
+        f"{stats['entities']} entities, {stats['wikidata_links']} Wikidata links -> {release.path}"
+    )
+
+
+@main.command()
+@HOME_OPTION
+@click.option("--format", "fmt", type=click.Choice(["text", "turtle"]), default="text",
+              help="text: one line per result; turtle: the SHACL validation report graph.")
+def validate(home: Path | None, fmt: str) -> None:
+    """Check the data against the shapes; exit code 1 on any violation."""
+    from .loader import load_project
+    from .validation import validate as run_validation
+
+    project = Project.at(home)
+    try:
+        result = run_validation(load_project(project), project.shapes_files())
+    except InputError as e:
+        _fail_input(e)
+    if fmt == "turtle":
+        click.echo(result.report.serialize(format="turtle"))
+        for p in result.problems:
+            click.echo(f"# integrity: {p}")
+    else:
+        click.echo(result.text())
+    sys.exit(0 if result.conforms else 1)
+
+
+@main.command()
+@HOME_OPTION
+@click.argument("query")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml"]), default="table")
+@click.option("--dist", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Release folder (default: the project's dist/).")
+def query(home: Path | None, query: str, fmt: str, dist: Path | None) -> None:
+    """Run QUERY (a .rq file or SPARQL text) against the built graph."""
+    import pyoxigraph as ox
+
+    from .query import format_result, run
+    from .release import load_store, open_release
+
+    text = Path(query).read_text(encoding="utf-8") if query.endswith(".rq") or Path(query).is_file() else query
+    try:
+        release = open_release(dist or Project.at(home).dist_dir)
+    except FileNotFoundError as e:
+        raise click.ClickException(str(e)) from None
+    store = load_store(release)
+    try:
+        result = run(store, text)
+        click.echo(format_result(result, fmt))
+    except SyntaxError as e:
+        click.echo(f"error: {query if query.endswith('.rq') else 'query'}: {e}", err=True)
+        sys.exit(2)
+    except OSError as e:  # evaluation errors from the engine
+        click.echo(f"error: {e}", err=True)
+        sys.exit(2)
+    del ox
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,236 @@
+"""Build a release (validated graph, dumps, VoID/DCAT, checksums) and open the current one.
+
+Layout of an output folder:
+
+    dist/releases/<version>/   one immutable folder per release (version = content hash)
+    dist/current -> releases/<version>
+
+A release is written to a hidden temporary folder, renamed into place when complete, and only
+then does the `current` link move (an atomic rename of a new link). A build that fails or is
+killed at any point leaves the previous release untouched and still current.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from . import __version__
+from . import namespaces as ns
+from .dumps import CONTEXT_FILE, DUMPS, named_quads, write_context, write_dump
+from .errors import InputError, Problem
+from .loader import ONTOLOGY_GRAPH, load_project
+from .project import Project
+from .validation import ValidationResult, validate
+from .void import VOID_PREFIXES, FileInfo, describe, statistics
+
+RELEASES = "releases"
+CURRENT = "current"
+MANIFEST = "release.json"
+KEEP_RELEASES = 3
+
+Progress = Callable[[str], None]
+
+
+class ValidationFailed(Exception):
+    def __init__(self, result: ValidationResult):
+        self.result = result
+        super().__init__(result.text())
+
+
+@dataclass(frozen=True)
+class Release:
+    path: Path
+    manifest: dict
+
+    @property
+    def version(self) -> str:
+        return self.manifest["version"]
+
+    @property
+    def files(self) -> list[dict]:
+        return self.manifest["files"]
+
+    def file(self, name: str) -> Path:
+        return self.path / name
+
+
+def content_version(store: ox.Store) -> str:
+    """A short hash of the sorted N-Quads and the builder's version: same input, same release."""
+    lines = sorted(ox.serialize(named_quads(store), format=ox.RdfFormat.N_QUADS).splitlines())
+    h = hashlib.sha256(f"intmk-kg {__version__}\n".encode())
+    for line in lines:
+        h.update(line + b"\n")
+    return h.hexdigest()[:12]
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _file_info(folder: Path, name: str, media_type: str, encoding: str | None, title: str, dataset: bool) -> FileInfo:
+    path = folder / name
+    return FileInfo(name, media_type, encoding, path.stat().st_size, sha256_of(path), title, dataset)
+
+
+def _fsync_tree(folder: Path) -> None:
+    for path in folder.iterdir():
+        with path.open("rb") as f:
+            os.fsync(f.fileno())
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_release_files(store: ox.Store, folder: Path, version: str, project: Project, progress: Progress) -> dict:
+    dumps: list[FileInfo] = []
+    for fmt in DUMPS:
+        progress(f"dump {fmt.filename}")
+        write_dump(store, fmt, folder / fmt.filename)
+        dumps.append(_file_info(folder, fmt.filename, fmt.media_type, fmt.content_encoding, fmt.title, fmt.dataset))
+
+    progress("ontology, shapes and JSON-LD context")
+    ontology = [ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, ONTOLOGY_GRAPH)]
+    ox.serialize(ontology, str(folder / "ontology.ttl"), ox.RdfFormat.TURTLE, prefixes=ns.PREFIXES)
+    shapes: list[ox.Triple] = []
+    for path in project.shapes_files():
+        shapes.extend(q.triple for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
+    ox.serialize(shapes, str(folder / "shapes.ttl"), ox.RdfFormat.TURTLE, prefixes=ns.PREFIXES)
+    write_context(folder / CONTEXT_FILE)
+    extras = [
+        _file_info(folder, "ontology.ttl", "text/turtle", None, "The IntMK ontology (OWL, Turtle)", False),
+        _file_info(folder, "shapes.ttl", "text/turtle", None, "SHACL shapes (Turtle)", False),
+        _file_info(folder, CONTEXT_FILE, "application/ld+json", None, "JSON-LD context", False),
+    ]
+
+    progress("VoID and DCAT description")
+    void = [q.triple for q in describe(store, version, dumps)]
+    ox.serialize(void, str(folder / "void.ttl"), ox.RdfFormat.TURTLE, prefixes=VOID_PREFIXES)
+    extras.append(_file_info(folder, "void.ttl", "text/turtle", None, "VoID and DCAT description", False))
+
+    manifest = {
+        "version": version,
+        "builder": f"intmk-kg {__version__}",
+        "license": "https://creativecommons.org/publicdomain/zero/1.0/",
+        "statistics": statistics(store),
+        "files": [
+            {**f.__dict__, "kind": "dump" if f in dumps else "metadata"} for f in dumps + extras
+        ],
+    }
+    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    sums = "".join(f"{f.sha256}  {f.name}\n" for f in dumps + extras)
+    (folder / "SHA256SUMS").write_text(sums, encoding="ascii")
+    return manifest
+
+
+def _remove_stale_temporaries(releases: Path) -> None:
+    for tmp in releases.glob(".*.tmp-*"):
+        pid = tmp.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and _alive(int(pid)):
+            continue
+        shutil.rmtree(tmp, ignore_errors=True) if tmp.is_dir() else tmp.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _point_current(out: Path, version: str) -> None:
+    link = out / f".{CURRENT}.tmp-{os.getpid()}"
+    link.unlink(missing_ok=True)
+    link.symlink_to(Path(RELEASES) / version)
+    os.replace(link, out / CURRENT)
+
+
+def _prune(releases: Path, keep: str) -> None:
+    olds = sorted(
+        (p for p in releases.iterdir() if p.is_dir() and not p.name.startswith(".") and p.name != keep),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for old in olds[KEEP_RELEASES - 1 :]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def build(project: Project, out: Path | None = None, progress: Progress = lambda _: None) -> Release:
+    """Load, validate and publish. Raises InputError or ValidationFailed before writing anything."""
+    out = (out or project.dist_dir).resolve()
+    progress("load ontology, data and reference tables")
+    loaded = load_project(project)
+    progress(f"loaded {len(loaded.store)} quads in {len(list(loaded.store.named_graphs()))} named graphs")
+    progress("validate (SHACL and integrity checks)")
+    result = validate(loaded, project.shapes_files())
+    if not result.conforms:
+        raise ValidationFailed(result)
+    version = content_version(loaded.store)
+    releases = out / RELEASES
+    try:
+        releases.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise InputError(Problem(f"cannot create the output folder: {e.strerror}", out)) from None
+    _remove_stale_temporaries(releases)
+    final = releases / version
+    if not (final / MANIFEST).is_file():
+        tmp = releases / f".{version}.tmp-{os.getpid()}"
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir()
+        try:
+            write_release_files(loaded.store, tmp, version, project, progress)
+            _fsync_tree(tmp)
+            shutil.rmtree(final, ignore_errors=True)  # an incomplete folder of the same version
+            os.rename(tmp, final)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+    else:
+        progress(f"release {version} exists already; content unchanged")
+    _point_current(out, version)
+    _prune(releases, version)
+    progress(f"release {version} is current")
+    return open_release(out)
+
+
+def open_release(out: Path) -> Release:
+    """The current release of an output folder (or a release folder itself)."""
+    out = Path(out)
+    folder = out if (out / MANIFEST).is_file() else out / CURRENT
+    manifest_path = folder / MANIFEST
+    if not manifest_path.is_file():
+        raise FileNotFoundError(f"no release in {out}: run `intmk-kg build` first")
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    return Release(folder.resolve(), manifest)
+
+
+def load_store(release: Release, store: ox.Store | None = None) -> ox.Store:
+    """The release's named graphs in a store, plus their union (each triple once) as default graph.
+
+    Oxigraph's union-default-graph mode repeats a triple once per graph that states it; a
+    reader of the default graph expects the RDF merge, so the union is materialised instead.
+    """
+    store = store if store is not None else ox.Store()
+    with gzip.open(release.file("intmk-kg.nq.gz"), "rb") as f:
+        store.load(f, format=ox.RdfFormat.N_QUADS)
+    store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in {q.triple for q in store})
+    return store

@@ -1,0 +1,36 @@
+"""The linked-data server: a Flask app factory, one blueprint per route family.
+
+The app reads a release (or, with DATA_PATHS, any RDF files) and never writes one. Settings come
+from `settings.SETTINGS`, then the instance config, then the `test_config` overrides.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from flask import Flask
+
+from .settings import DEFAULTS
+
+BLUEPRINT_MODULES = ["home", "sparql", "resources", "dumps", "meta", "canned"]
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_mapping(RELEASE_DIR=None, DATA_PATHS=None, HOME=None)
+    app.config.from_pyfile("config.py", silent=True)
+    if test_config:
+        app.config.from_mapping(test_config)
+
+    from .state import open_state
+
+    app.extensions["intmk"] = open_state(app.config)
+
+    for name in BLUEPRINT_MODULES:
+        module_path = Path(__file__).with_name(f"{name}.py")
+        if module_path.exists():
+            module = importlib.import_module(f".{name}", __name__)
+            app.register_blueprint(module.bp)
+    return app
