@@ -56,7 +56,8 @@ def statistics(store: ox.Store) -> dict[str, int]:
         "classes": _scalar(store, "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { GRAPH ?g { ?s rdf:type ?c } }"),
         "wikidata_links": _scalar(
             store,
-            f'SELECT (COUNT(DISTINCT *) AS ?n) WHERE {{ GRAPH ?g {{ ?s owl:sameAs ?o }} FILTER STRSTARTS(STR(?o), "{ns.WD}") }}',
+            "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?o WHERE { GRAPH ?g { ?s owl:sameAs ?o } "
+            f'FILTER STRSTARTS(STR(?o), "{ns.WD}") }} }}',
         ),
     }
 

@@ -1,0 +1,170 @@
+"""The competency questions in queries/, each answered against the built release.
+
+Expected answers are written by hand from the press release (sources/) and the reference tables
+(data/reference/), not copied from the program's output.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from intmk_kg.query import run
+
+ROOT = Path(__file__).resolve().parents[1]
+ID = "https://w3id.org/intmk/id/"
+
+
+def rows(store, name: str) -> list[dict[str, str]]:
+    result = run(store, (ROOT / "queries" / f"{name}.rq").read_text(encoding="utf-8"))
+    names = [v.value for v in result.variables]
+    return [{n: s[n].value for n in names if s[n] is not None} for s in result]
+
+
+def test_every_query_states_its_question():
+    for path in sorted((ROOT / "queries").glob("*.rq")):
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first.startswith("# ") and first.endswith(("?", ".")), path.name
+
+
+def test_chair_and_place_of_the_20th(store):
+    assert rows(store, "chair-and-place-of-20th") == [
+        {
+            "land": ID + "state/DE-NI",
+            "landName": "Niedersachsen",
+            "person": ID + "person/andreas-philippi",
+            "personName": "Andreas Philippi",
+            "place": ID + "place/goettingen",
+            "placeName": "Göttingen",
+        }
+    ]
+
+
+def test_resolutions_of_the_20th_and_which_unanimously(store):
+    got = {(r["resolution"].rsplit("/", 1)[1], r["unanimous"]) for r in rows(store, "resolutions-of-20th")}
+    # Leitantrag "einstimmig verabschiedet"; the Göttinger Erklärung and the Anwerbegeneration
+    # resolution are reported without a voting outcome.
+    assert got == {("20-leitantrag", "true"), ("20-goettinger-erklaerung", "false"), ("20-anwerbegeneration", "false")}
+
+
+def test_milestones_and_the_laws_that_created_them(store):
+    got = {(r["milestone"].rsplit("/", 1)[1], r["law"].rsplit("/", 1)[1], r["inForce"])
+           for r in rows(store, "milestones-of-goettinger-erklaerung")}
+    assert got == {
+        ("chancen-aufenthaltsrecht", "chancen-aufenthaltsrecht", "2022-12-31"),
+        ("mehrstaatigkeit", "starmodg", "2024-06-27"),
+        ("einbuergerung-nach-fuenf-jahren", "starmodg", "2024-06-27"),
+    }
+
+
+def test_demands_to_the_bund(store):
+    texts = {r["what"] for r in rows(store, "demands-to-the-bund")}
+    assert texts == {
+        "eine auskömmlich finanzierte und vorausschauende Grundausrüstung der vom Bund finanzierten und verwalteten Integrationsmaßnahmen",
+        "die Sicherstellung und den Ausbau von Integrationsmaßnahmen",
+        "die bedarfsgerechte Finanzierung der Migrationsberatung",
+        "eine Stärkung der Sprachförderangebote",
+        "eine bessere Arbeitsmarktteilhabe von Menschen mit Migrationsgeschichte",
+    }
+
+
+def test_quotes_with_speaker_office_and_land(store):
+    got = rows(store, "quotes")
+    assert [int(r["position"]) for r in got] == list(range(1, 14))
+    speakers = [r["speakerName"] for r in got]
+    assert speakers.count("Andreas Philippi") == 6
+    assert speakers.count("Stefanie Drese") == 6
+    assert speakers.count("Josefine Paul") == 1
+    by_speaker = {r["speakerName"]: (r["role"], r["landName"]) for r in got}
+    assert by_speaker == {
+        "Andreas Philippi": ("Integrationsminister", "Niedersachsen"),
+        "Stefanie Drese": ("Integrationsministerin", "Mecklenburg-Vorpommern"),
+        "Josefine Paul": ("Integrationsministerin", "Nordrhein-Westfalen"),
+    }
+    assert got[12]["text"] == "Länder und Kommunen brauchen hier Planungssicherheit!"
+    assert got[1]["kind"].endswith("#Quote") and got[0]["kind"].endswith("#ReportedSpeech")
+
+
+def test_calls_by_ministers(store):
+    got = rows(store, "calls-by-ministers")
+    calls = {}
+    for r in got:
+        calls.setdefault(r["personName"], set()).add(r["call"])
+    assert "Stärkung regionaler Welcome Center" in calls["Stefanie Drese"]
+    assert len(calls["Stefanie Drese"]) == 4
+    assert len(calls["Andreas Philippi"]) == 3
+    assert calls["Josefine Paul"] == {"Dauerhaft gesicherte Finanzierung von Integration und Teilhabe", "Starke Integrationsinfrastruktur"}
+
+
+def test_chair_of_the_21st(store):
+    assert rows(store, "chair-of-21st") == [
+        {"land": ID + "state/DE-NW", "landName": "Nordrhein-Westfalen", "from": "2025-07-01",
+         "person": ID + "person/josefine-paul"}
+    ]
+
+
+def test_wikidata_links_are_the_verified_ones(store):
+    got = {r["entity"].removeprefix(ID): r["qid"] for r in rows(store, "wikidata-links")}
+    assert len(got) == 25  # 16 Länder and 9 places carry a verified QID
+    assert got["state/DE-HB"] == "Q1209"  # the Land Bremen, not the city (Q24879)
+    assert got["state/DE-NI"] == "Q1197"
+    assert got["place/goettingen"] == "Q3033"
+    assert got["state/DE-BE"] == got["place/berlin"] == "Q64"
+    assert not any(k.startswith(("person/", "organisation/", "law/")) for k in got)
+
+
+def test_sources_of_a_statement(store):
+    got = rows(store, "sources-of-a-statement")
+    urls = {r.get("url") for r in got}
+    assert ID + "document/ms-ni-2025-068" in {r["document"] for r in got}
+    # the five sources of row 20 of conferences.csv
+    assert urls - {None} == {
+        "https://polit-x.de/de/documents/20773533",
+        "https://kobinet-nachrichten.org/2025/04/24/20-integrationsministerkonferenz-in-goettingen-zu-ende/",
+        "https://www.ms.niedersachsen.de/startseite/uber_uns/presse/presseinformationen/niedersachsen-ubernimmt-vorsitz-der-20-integrationsministerkonferenz-intmk-integrationsminister-philippi-informiert-uber-themenschwerpunkte-233520.html",
+        "https://www.integrationsministerkonferenz.de/MedienPresse-Archiv.html?newsID=296",
+        "https://integrationsministerkonferenz.de",
+    }
+
+
+def test_labour_market_resolutions(store):
+    assert [r["resolution"] for r in rows(store, "labour-market-resolutions")] == [ID + "resolution/20-leitantrag"]
+
+
+CHAIRS = {  # ordinal: (year, Land, person, from, to), from conferences.csv
+    4: ("2009", "DE-NI", None, None, "2009-09-30"),
+    5: ("2010", "DE-NW", "Armin Laschet", "2009-10-01", None),
+    6: ("2011", "DE-RP", "Malu Dreyer", None, None),
+    7: ("2012", "DE-SL", "Monika Bachmann", None, None),
+    8: ("2013", "DE-SN", "Christine Clauß", None, None),
+    9: ("2014", "DE-ST", "Norbert Bischoff", None, None),
+    10: ("2015", "DE-SH", "Stefan Studt", None, None),
+    11: ("2016", "DE-TH", "Dieter Lauinger", None, None),
+    12: ("2017", "DE-BW", "Manne Lucha", "2016-10-01", None),
+    13: ("2018", "DE-BY", "Emilia Müller", None, None),
+    14: ("2019", "DE-BE", "Elke Breitenbach", "2018-10-01", None),
+    15: ("2020", "DE-BB", "Susanna Karawanskij", "2019-10-01", None),
+    16: ("2021", "DE-HB", "Anja Stahmann", "2020-07-01", None),
+    17: ("2022", "DE-HH", "Melanie Leonhard", "2021-07-01", "2022-06-30"),
+    18: ("2023", "DE-HE", "Kai Klose", "2022-07-01", None),
+    19: ("2024", "DE-MV", "Stefanie Drese", "2023-07-01", None),
+    20: ("2025", "DE-NI", "Andreas Philippi", "2024-07-01", "2025-06-30"),
+    21: ("2026", "DE-NW", "Josefine Paul", "2025-07-01", None),
+}
+
+
+def test_chair_history(store):
+    got = {
+        int(r["ordinal"]): (r.get("year"), r["landCode"], r.get("personName"), r.get("from"), r.get("to"))
+        for r in rows(store, "chair-history")
+    }
+    assert got == CHAIRS
+    medium = {int(r["ordinal"]) for r in rows(store, "chair-history") if r.get("confidence")}
+    assert medium == {4, 5, 6, 7, 9}  # the rows conferences.csv marks medium
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "queries").glob("*.rq")), ids=lambda p: p.stem)
+def test_every_query_answers(store, path):
+    result = run(store, path.read_text(encoding="utf-8"))
+    assert list(result), f"{path.name} has no answer"
