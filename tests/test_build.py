@@ -1,0 +1,132 @@
+"""The release: every dump reads back to the same graph, and the metadata tells the truth about the files."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+
+from intmk_kg.dumps import DUMPS, named_quads
+from intmk_kg.release import build, content_version, open_release
+
+DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
+SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")
+OX = {"nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG, "turtle": ox.RdfFormat.TURTLE,
+      "ntriples": ox.RdfFormat.N_TRIPLES, "rdfxml": ox.RdfFormat.RDF_XML}
+
+
+def read(path: Path) -> bytes:
+    return gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+
+
+@pytest.fixture(scope="module")
+def expected(store):
+    quads = set(named_quads(store))
+    return quads, {q.triple for q in quads}
+
+
+@pytest.mark.parametrize("fmt", [d for d in DUMPS if d.name != "jsonld"], ids=lambda d: d.name)
+def test_dump_reads_back_to_the_same_graph(release, expected, fmt):
+    quads, triples = expected
+    parsed = list(ox.parse(read(release.file(fmt.filename)), format=OX[fmt.name]))
+    if fmt.dataset:
+        assert set(parsed) == quads
+    else:
+        assert {q.triple for q in parsed} == triples
+        assert all(isinstance(q.graph_name, ox.DefaultGraph) for q in parsed)
+
+
+def test_jsonld_dump_reads_back_without_fetching_a_context(release, expected):
+    quads, _ = expected
+    doc = json.loads(release.file("intmk-kg.jsonld").read_text(encoding="utf-8"))
+    assert isinstance(doc["@context"], dict), "the context must be inline, not a URL to fetch"
+    ds = rdflib.Dataset()
+    ds.parse(release.file("intmk-kg.jsonld"), format="json-ld")
+    got = set(ox.parse(ds.serialize(format="nquads").encode(), format=ox.RdfFormat.N_QUADS))
+    assert got == quads
+
+
+def test_void_lists_every_dump_with_true_size_and_checksum(release):
+    g = rdflib.Graph().parse(release.file("void.ttl"))
+    dists = list(g.subjects(rdflib.RDF.type, DCAT.Distribution))
+    assert {str(g.value(d, DCAT.downloadURL)).rsplit("/", 1)[1] for d in dists} == {d.filename for d in DUMPS}
+    for d in dists:
+        name = str(g.value(d, DCAT.downloadURL)).rsplit("/", 1)[1]
+        data = release.file(name).read_bytes()
+        assert int(g.value(d, DCAT.byteSize)) == len(data)
+        checksum = g.value(d, SPDX.checksum)
+        assert str(g.value(checksum, SPDX.checksumValue)) == hashlib.sha256(data).hexdigest()
+        assert g.value(checksum, SPDX.algorithm) == SPDX.checksumAlgorithm_sha256
+        assert str(g.value(d, DCAT.mediaType)).startswith("https://www.iana.org/assignments/media-types/")
+
+
+def test_void_counts_match_the_graph(release, expected):
+    _, triples = expected
+    g = rdflib.Graph().parse(release.file("void.ttl"))
+    dataset = rdflib.URIRef("https://w3id.org/intmk/dataset")
+    assert int(g.value(dataset, VOID.triples)) == len(triples)
+    assert str(g.value(dataset, DCAT.version)) == release.version
+    assert g.value(dataset, rdflib.DCTERMS.license) == rdflib.URIRef("http://creativecommons.org/publicdomain/zero/1.0/")
+    linkset = rdflib.URIRef("https://w3id.org/intmk/dataset/linkset/wikidata")
+    assert g.value(linkset, VOID.linkPredicate) == rdflib.OWL.sameAs
+    assert int(g.value(linkset, VOID.triples)) == 25  # 16 Länder + 9 places with verified QIDs
+    partitions = {g.value(p, VOID["class"]): int(g.value(p, VOID.entities)) for p in g.objects(dataset, VOID.classPartition)}
+    assert partitions[rdflib.URIRef("https://w3id.org/intmk/ontology#State")] == 16
+
+
+def test_checksum_files_agree(release):
+    manifest = release.manifest
+    sums = dict(reversed(line.split("  ")) for line in release.file("SHA256SUMS").read_text().splitlines())
+    for f in manifest["files"]:
+        assert sums[f["name"]] == f["sha256"] == hashlib.sha256(release.file(f["name"]).read_bytes()).hexdigest()
+
+
+def test_gzip_dumps_are_reproducible(release):
+    raw = release.file("intmk-kg.nq.gz").read_bytes()
+    assert raw[4:8] == b"\x00\x00\x00\x00", "gzip mtime must be 0 so equal content gives equal bytes"
+
+
+def test_version_is_derived_from_content(store, release):
+    assert content_version(store) == release.version
+    changed = ox.Store()
+    changed.extend(named_quads(store))
+    changed.add(ox.Quad(ox.NamedNode("https://w3id.org/intmk/id/x/y"), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+                        ox.Literal("x"), ox.NamedNode("https://w3id.org/intmk/graph/ms-ni-2025-068")))
+    assert content_version(changed) != release.version
+
+
+def test_rebuild_of_same_content_keeps_version_and_moves_current_atomically(project, tmp_path):
+    first = build(project, tmp_path)
+    link = tmp_path / "current"
+    assert link.is_symlink() and open_release(tmp_path).version == first.version
+    again = build(project, tmp_path)
+    assert again.version == first.version
+    assert [p.name for p in (tmp_path / "releases").iterdir()] == [first.version]
+    assert not list(tmp_path.glob(".current.tmp-*"))
+
+
+def test_a_copy_of_the_project_with_changed_data_gives_a_new_release_and_keeps_the_old(project, tmp_path):
+    home = tmp_path / "home"
+    for sub in ("ontology", "shapes", "data"):
+        shutil.copytree(project.home / sub, home / sub)
+    (home / "pyproject.toml").write_text("")
+    from intmk_kg.project import Project
+
+    copy = Project.at(home)
+    out = tmp_path / "dist"
+    old = build(copy, out)
+    trig = home / "data" / "ms-ni-2025-068.trig"
+    trig.write_text(trig.read_text(encoding="utf-8").replace('intmk:pressReleaseNumber "68/2025" ;',
+                                                             'intmk:pressReleaseNumber "68/2025" ; intmk:issued "2025-04-24"^^xsd:date ;', 1),
+                    encoding="utf-8")
+    new = build(copy, out)
+    assert new.version != old.version
+    assert open_release(out).version == new.version
+    assert (out / "releases" / old.version / "release.json").is_file(), "earlier releases stay for replicas"
