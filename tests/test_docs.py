@@ -1,0 +1,18 @@
+"""The documentation keeps up with the ontology."""
+
+from pathlib import Path
+
+import rdflib
+from rdflib.namespace import OWL, RDF
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_every_ontology_term_is_in_the_data_model_doc():
+    doc = (ROOT / "docs" / "data-model.md").read_text(encoding="utf-8")
+    g = rdflib.Graph().parse(ROOT / "ontology" / "intmk.ttl")
+    terms = set()
+    for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty):
+        terms |= {g.qname(t) for t in g.subjects(RDF.type, kind)}
+    missing = sorted(t for t in terms if f"`{t}`" not in doc)
+    assert not missing, f"undocumented in docs/data-model.md: {missing}"
