@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -46,3 +47,31 @@ def app(release_dir):
 @pytest.fixture()
 def client(app):
     return app.test_client()
+
+
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+@pytest.fixture()
+def make_project(tmp_path):
+    """A throw-away project folder: this checkout's ontology and shapes plus the given fixture files.
+
+    Fixtures are paths under tests/fixtures/; `data` files go to data/, `ontology` files join the
+    ontology, `project` copies a whole mini-project from tests/fixtures/projects/ first.
+    """
+
+    def make(data=(), ontology=(), project=None, name="project") -> Path:
+        home = tmp_path / name
+        if project:
+            shutil.copytree(FIXTURES / "projects" / project, home)
+        (home / "data").mkdir(parents=True, exist_ok=True)
+        (home / "ontology").mkdir()
+        (home / "shapes").symlink_to(ROOT / "shapes")
+        for path in sorted((ROOT / "ontology").glob("*.ttl")):
+            (home / "ontology" / path.name).symlink_to(path)
+        for folder, names in (("data", data), ("ontology", ontology)):
+            for fixture in names:
+                shutil.copy(FIXTURES / fixture, home / folder / Path(fixture).name)
+        return home
+
+    return make
