@@ -118,5 +118,10 @@ def query(home: Path | None, query: str, fmt: str, dist: Path | None) -> None:
     del ox
 
 
+from .linking.cli import export  # noqa: E402 (the group lives beside the linking code it drives)
+
+main.add_command(export)
+
+
 if __name__ == "__main__":
     main()

@@ -122,17 +122,23 @@ def write_release_files(store: ox.Store, folder: Path, version: str, project: Pr
     ox.serialize(void, str(folder / "void.ttl"), ox.RdfFormat.TURTLE, prefixes=VOID_PREFIXES)
     extras.append(_file_info(folder, "void.ttl", "text/turtle", None, "VoID and DCAT description", False))
 
+    progress("linking exports (QuickStatements, Mix'n'match)")
+    from .linking.exports import write_exports
+
+    exports = [_file_info(folder, name, media, None, title, False) for name, media, title in write_exports(store, folder)]
+
     manifest = {
         "version": version,
         "builder": f"intmk-kg {__version__}",
         "license": "https://creativecommons.org/publicdomain/zero/1.0/",
         "statistics": statistics(store),
         "files": [
-            {**f.__dict__, "kind": "dump" if f in dumps else "metadata"} for f in dumps + extras
+            {**f.__dict__, "kind": "dump" if f in dumps else "export" if f in exports else "metadata"}
+            for f in dumps + extras + exports
         ],
     }
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    sums = "".join(f"{f.sha256}  {f.name}\n" for f in dumps + extras)
+    sums = "".join(f"{f.sha256}  {f.name}\n" for f in dumps + extras + exports)
     (folder / "SHA256SUMS").write_text(sums, encoding="ascii")
     return manifest
 

@@ -1,0 +1,270 @@
+"""Reconciliation queries against the name index: parse, filter by type, score, decide a match.
+
+A query is checked before anything runs, and a wrong one raises BadQuery with a message fit for an
+HTTP 400. Scores run from 0 to 100: 100 for an equal main name, 99 for an equal alias, at most 90
+for a fuzzy name; property constraints scale the name score by how many of them the candidate
+meets. `match` is true only for a single candidate whose name is exact and which meets every
+property constraint, and only if no other candidate is exact too.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from .index import PROPERTY_BY_ID, Entity, LinkIndex, TypeInfo, Value
+from .scoring import ALIAS, EXACT, keys, score, similarity, tokens
+
+DEFAULT_LIMIT = 10
+MAX_LIMIT = 100
+TYPE_STRICT = ("any", "all", "should")
+QUERY_FIELDS = {"query", "type", "limit", "properties", "type_strict", "lang"}
+
+
+class BadQuery(ValueError):
+    """A reconciliation or suggest request that cannot be answered as asked."""
+
+
+@dataclass(frozen=True)
+class Constraint:
+    pid: str
+    values: tuple[object, ...]  # str, number, bool or {"id": ..., "name": ...}
+
+
+@dataclass
+class Query:
+    text: str | None = None
+    types: list[TypeInfo] = field(default_factory=list)
+    type_strict: str = "any"
+    limit: int = DEFAULT_LIMIT
+    constraints: list[Constraint] = field(default_factory=list)
+    lang: str = "de"
+
+
+@dataclass
+class Candidate:
+    entity: Entity
+    score: float
+    name_score: float
+    properties_met: float  # fraction of the property constraints the candidate meets (1.0 with none)
+    type_match: bool
+    match: bool = False
+
+    @property
+    def exact(self) -> bool:
+        return self.name_score >= ALIAS
+
+
+def parse_query(index: LinkIndex, raw: object, key: str = "", lang: str = "de") -> Query:
+    where = f"query {key!r}: " if key else ""
+    if not isinstance(raw, dict):
+        raise BadQuery(f"{where}a query must be a JSON object with 'query' and/or 'properties'")
+    unknown = sorted(set(raw) - QUERY_FIELDS)
+    if unknown:
+        raise BadQuery(f"{where}unknown field(s) {', '.join(unknown)}; known: {', '.join(sorted(QUERY_FIELDS))}")
+    q = Query(lang=_lang(raw.get("lang", lang), where))
+    text = raw.get("query")
+    if text is not None:
+        if not isinstance(text, str) or not text.strip():
+            raise BadQuery(f"{where}'query' must be a non-empty string")
+        q.text = text.strip()[:500]
+    q.types = _types(index, raw.get("type"), where)
+    strict = raw.get("type_strict", "any")
+    if strict not in TYPE_STRICT:
+        raise BadQuery(f"{where}'type_strict' must be one of {', '.join(TYPE_STRICT)}")
+    q.type_strict = strict
+    q.limit = _limit(raw.get("limit", DEFAULT_LIMIT), where)
+    q.constraints = _constraints(raw.get("properties", []), where)
+    if q.text is None and not q.constraints:
+        raise BadQuery(f"{where}give 'query' (a name) or 'properties' (at least one)")
+    return q
+
+
+def _lang(value: object, where: str) -> str:
+    if value not in ("de", "en"):
+        raise BadQuery(f"{where}'lang' must be 'de' or 'en'")
+    return str(value)
+
+
+def _limit(value: object, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value) or value < 1:
+        raise BadQuery(f"{where}'limit' must be a positive integer")
+    return min(int(value), MAX_LIMIT)
+
+
+def _types(index: LinkIndex, value: object, where: str) -> list[TypeInfo]:
+    if value is None:
+        return []
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(t, str) for t in items):
+        raise BadQuery(f"{where}'type' must be a type id or a list of type ids")
+    found = []
+    for t in items:
+        info = index.type_of(t)
+        if info is None:
+            raise BadQuery(f"{where}unknown type {t[:80]!r}; see /reconcile/suggest/type for the types")
+        found.append(info)
+    return found
+
+
+def _constraints(value: object, where: str) -> list[Constraint]:
+    if not isinstance(value, list):
+        raise BadQuery(f"{where}'properties' must be a list of {{'pid': ..., 'v': ...}} objects")
+    out = []
+    for item in value:
+        if not isinstance(item, dict) or "pid" not in item or "v" not in item:
+            raise BadQuery(f"{where}each property needs 'pid' and 'v'")
+        pid = item["pid"]
+        if pid not in PROPERTY_BY_ID:
+            raise BadQuery(f"{where}unknown property {str(pid)[:80]!r}; known: {', '.join(PROPERTY_BY_ID)}")
+        values = item["v"] if isinstance(item["v"], list) else [item["v"]]
+        for v in values:
+            ok = isinstance(v, (str, int, float, bool)) or (isinstance(v, dict) and isinstance(v.get("id"), str))
+            if not ok:
+                raise BadQuery(f"{where}property {pid!r}: a value is a string, number, boolean or {{'id': ...}}")
+        out.append(Constraint(pid, tuple(values)))
+    return out
+
+
+def _value_text(v: object) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float) and math.isfinite(v) and v == int(v):
+        return str(int(v))
+    return str(v)
+
+
+def meets(index: LinkIndex, entity: Entity, c: Constraint) -> bool:
+    """Does one of the entity's values for the property equal one of the given values?"""
+    have = entity.values.get(c.pid, [])
+    for wanted in c.values:
+        if isinstance(wanted, dict):
+            target = index.lookup(wanted["id"])
+            if target is not None and any(v.entity == target.id for v in have):
+                return True
+            continue
+        text = _value_text(wanted)
+        for v in have:
+            if _value_equals(index, v, text):
+                return True
+    return False
+
+
+def _value_equals(index: LinkIndex, v: Value, text: str) -> bool:
+    if v.literal is not None:
+        return bool(keys(v.literal) & keys(text))
+    target = index.entities.get(v.entity or "")
+    if target is None:
+        return False
+    if index.lookup(text) is target:
+        return True
+    return any(keys(n) & keys(text) for n in target.names)
+
+
+def _type_ok(entity: Entity, q: Query) -> bool:
+    if not q.types:
+        return True
+    hits = [t.id in entity.all_types for t in q.types]
+    return all(hits) if q.type_strict == "all" else any(hits)
+
+
+def name_score(index: LinkIndex, entity: Entity, text: str) -> float:
+    if index.lookup(text) is entity:
+        return EXACT
+    return max((score(text, n, main) for n, main in entity.names.items()), default=0.0)
+
+
+def reconcile(index: LinkIndex, q: Query) -> list[Candidate]:
+    pool = index.near(q.text) if q.text else list(index.entities.values())
+    direct = index.lookup(q.text) if q.text else None
+    if direct is not None and direct not in pool:
+        pool.append(direct)
+    candidates = []
+    for e in pool:
+        type_match = _type_ok(e, q)
+        if not type_match and q.type_strict != "should":
+            continue
+        met = sum(meets(index, e, c) for c in q.constraints) / len(q.constraints) if q.constraints else 1.0
+        if q.text:
+            ns_ = name_score(index, e, q.text)
+            if ns_ == 0:
+                continue
+            total = ns_ * (0.6 + 0.4 * met)
+        else:
+            if met == 0:
+                continue
+            ns_, total = 0.0, 100.0 * met
+        if q.types and not type_match:
+            total *= 0.8
+        candidates.append(Candidate(e, round(total, 2), ns_, met, type_match))
+    candidates.sort(key=lambda c: (-c.score, -_raw_exact(c, q.text), c.entity.id))
+    sure = [c for c in candidates if c.exact and c.properties_met == 1.0 and c.type_match]
+    if len(sure) == 1 and sure[0] is candidates[0] and sum(c.exact for c in candidates) == 1:
+        sure[0].match = True
+    return candidates[: q.limit]
+
+
+def _raw_exact(c: Candidate, text: str | None) -> int:
+    """Tie-break: a name spelled exactly as queried first."""
+    return int(bool(text) and text in c.entity.names)
+
+
+def features(c: Candidate) -> list[tuple[str, str, float | bool]]:
+    """(id, name, value) of the matching features behind a score."""
+    return [
+        ("name", "name similarity (0-100)", c.name_score),
+        ("name_exact", "a name equals the query (folded)", c.exact),
+        ("properties", "share of property constraints met", round(c.properties_met, 4)),
+        ("type", "of a requested type", c.type_match),
+    ]
+
+
+# --- suggest (prefix search) --------------------------------------------------------------------
+
+
+def _prefix_rank(prefix: str, names: list[str]) -> int:
+    """2: a name starts with the prefix; 1: a word of a name does; 0: neither."""
+    p = "".join(tokens(prefix))
+    if not p:
+        return 1  # an empty prefix lists everything
+    best = 0
+    for n in names:
+        if any(k.startswith(p) for k in keys(n)):
+            return 2
+        words = tokens(n)
+        if any(w.startswith(p) for w in words) or (len(tokens(prefix)) > 1 and similarity(prefix, n) >= 0.9):
+            best = 1
+    return best
+
+
+def suggest_entities(index: LinkIndex, prefix: str, types: list[TypeInfo], cursor: int, limit: int) -> list[Entity]:
+    direct = index.lookup(prefix)
+    ranked = []
+    for e in index.entities.values():
+        if types and not any(t.id in e.all_types for t in types):
+            continue
+        rank = 3 if e is direct else _prefix_rank(prefix, list(e.names))
+        if rank:
+            ranked.append((-rank, e.name().casefold(), e.id, e))
+    ranked.sort(key=lambda r: r[:3])
+    return [r[3] for r in ranked[cursor : cursor + limit]]
+
+
+def suggest_types(index: LinkIndex, prefix: str, cursor: int, limit: int) -> list[TypeInfo]:
+    ranked = []
+    for t in index.types.values():
+        rank = 3 if prefix.strip() == t.id else _prefix_rank(prefix, [t.id, *t.labels.values()])
+        if rank:
+            ranked.append((-rank, t.id, t))
+    ranked.sort(key=lambda r: r[:2])
+    return [r[2] for r in ranked[cursor : cursor + limit]]
+
+
+def suggest_properties(prefix: str, cursor: int, limit: int):
+    ranked = []
+    for p in PROPERTY_BY_ID.values():
+        rank = 3 if prefix.strip() == p.id else _prefix_rank(prefix, [p.id, p.de, p.en])
+        if rank:
+            ranked.append((-rank, p.id, p))
+    ranked.sort(key=lambda r: r[:2])
+    return [r[2] for r in ranked[cursor : cursor + limit]]

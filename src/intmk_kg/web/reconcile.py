@@ -1,0 +1,265 @@
+"""The W3C Reconciliation Service API (version 0.2, as OpenRefine speaks it) at /reconcile.
+
+Also the routes of the 1.0 draft under /reconcile/draft (JSON bodies, list-shaped batches); both
+share the name index and the scoring of `linking`. Every response allows cross-origin reads (CORS,
+which 0.2 requires) and, for GET, JSONP with a strictly checked `callback` name.
+
+Entity ids are our IRIs relative to the identifier space `https://w3id.org/intmk/id/`, e.g.
+`state/DE-NI`; type ids are class names relative to the schema space (the ontology namespace).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import quote
+
+from flask import Blueprint, Response, current_app, redirect, render_template, request
+
+from .. import namespaces as ns
+from ..linking.index import LinkIndex, index_for
+from ..linking.matching import BadQuery, Candidate, features, parse_query, reconcile
+from ..linking.matching import suggest_entities, suggest_properties, suggest_types
+
+bp = Blueprint("reconcile", __name__, url_prefix="/reconcile")
+
+BATCH_SIZE = 50
+SUGGEST_LIMIT = 10
+DEFAULT_TYPES = ["Conference", "State", "Person", "Resolution", "Milestone", "Law"]
+PREVIEW = {"width": 420, "height": 160}
+PREVIEW_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors *; base-uri 'none'; form-action 'none'"
+# A JavaScript identifier path such as `cb` or `jQuery123_456.done`; nothing that could be code.
+CALLBACK = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]{0,63}(?:\.[A-Za-z_$][A-Za-z0-9_$]{0,63}){0,3}", re.ASCII)
+
+
+def _index() -> LinkIndex:
+    return index_for(current_app.extensions["intmk"].service)
+
+
+def _lang() -> str:
+    lang = request.args.get("lang", "de")
+    if lang not in ("de", "en"):
+        raise BadQuery("'lang' must be 'de' or 'en'")
+    return lang
+
+
+def reply(payload: object, status: int = 200) -> Response:
+    """JSON, or JSONP when a GET names a valid `callback`."""
+    body = json.dumps(payload, ensure_ascii=False)
+    callback = request.args.get("callback") if request.method == "GET" else None
+    if callback is None:
+        return Response(body, status, mimetype="application/json")
+    if not CALLBACK.fullmatch(callback):
+        error = {"error": "the JSONP 'callback' must be a JavaScript name such as 'cb' or 'ns.cb' (letters, digits, _ and $)"}
+        return Response(json.dumps(error), 400, mimetype="application/json")
+    return Response(f"/**/{callback}({body});", status, mimetype="application/javascript")
+
+
+@bp.after_request
+def cors(response: Response) -> Response:
+    """The spec requires CORS on every endpoint, so it holds here even with CORS_ORIGIN left empty."""
+    response.headers["Access-Control-Allow-Origin"] = current_app.config.get("CORS_ORIGIN") or "*"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if request.method == "OPTIONS":
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = "Content-Type"
+        response.headers["Access-Control-Max-Age"] = "86400"
+    return response
+
+
+@bp.errorhandler(BadQuery)
+def bad_query(error: BadQuery) -> Response:
+    return reply({"error": str(error)}, 400)
+
+
+# --- 0.2 ----------------------------------------------------------------------------------------
+
+
+def _type_json(index: LinkIndex, tid: str, lang: str) -> dict:
+    t = index.types[tid]
+    return {"id": t.id, "name": t.name(lang)}
+
+
+def manifest(index: LinkIndex, lang: str) -> dict:
+    base = request.url_root + "reconcile"
+    suggest = {kind: {"service_url": base, "service_path": f"/suggest/{kind}"} for kind in ("entity", "type", "property")}
+    return {
+        "versions": ["0.2"],
+        "name": "IntMK knowledge graph" if lang == "en" else "IntMK-Wissensgraph",
+        "identifierSpace": ns.ID,
+        "schemaSpace": ns.ONT,
+        "documentation": request.url_root,
+        "serviceVersion": current_app.extensions["intmk"].version,
+        "defaultTypes": [_type_json(index, t, lang) for t in DEFAULT_TYPES if t in index.types],
+        "view": {"url": base + "/view?id={{id}}"},
+        "preview": {"url": base + "/preview?id={{id}}", **PREVIEW},
+        "suggest": suggest,
+        "batchSize": BATCH_SIZE,
+    }
+
+
+def candidate_json(index: LinkIndex, c: Candidate, lang: str, named_features: bool = False) -> dict:
+    e = c.entity
+    return {
+        "id": e.id,
+        "name": e.name(lang),
+        "description": index.description(e, lang),
+        "score": c.score,
+        "match": c.match,
+        "type": [_type_json(index, t, lang) for t in e.types if t in index.types],
+        "features": [
+            {"id": fid, "name": name, "value": value} if named_features else {"id": fid, "value": value}
+            for fid, name, value in features(c)
+        ],
+    }
+
+
+@bp.route("", methods=["GET", "POST"])
+@bp.route("/", methods=["GET", "POST"])
+def endpoint() -> Response:
+    index, lang = _index(), _lang()
+    raw = request.values.get("queries")
+    if raw is None:
+        if request.method == "POST":
+            raise BadQuery("POST a form field 'queries' holding a JSON object of queries, e.g. "
+                           'queries={"q0": {"query": "Niedersachsen"}}')
+        return reply(manifest(index, lang))
+    try:
+        batch = json.loads(raw)
+    except ValueError as e:
+        raise BadQuery(f"'queries' is not valid JSON: {e}") from None
+    if not isinstance(batch, dict) or not batch:
+        raise BadQuery("'queries' must be a non-empty JSON object mapping your keys to queries")
+    if len(batch) > BATCH_SIZE:
+        return reply({"error": f"{len(batch)} queries in one batch; at most {BATCH_SIZE} (see batchSize)"}, 413)
+    parsed = {key: parse_query(index, q, key, lang) for key, q in batch.items()}
+    return reply({key: {"result": [candidate_json(index, c, q.lang) for c in reconcile(index, q)]}
+                  for key, q in parsed.items()})
+
+
+def _paging() -> tuple[int, int]:
+    try:
+        cursor = int(request.args.get("cursor", 0))
+        limit = int(request.args.get("limit", SUGGEST_LIMIT))
+    except ValueError:
+        raise BadQuery("'cursor' and 'limit' must be integers") from None
+    if cursor < 0 or not 1 <= limit <= 100:
+        raise BadQuery("'cursor' must be 0 or more and 'limit' between 1 and 100")
+    return cursor, limit
+
+
+def _prefix() -> str:
+    prefix = request.args.get("prefix")
+    if prefix is None:
+        raise BadQuery("give the text typed so far as 'prefix'")
+    return prefix[:200]
+
+
+@bp.get("/suggest/entity")
+@bp.get("/draft/suggest/entity")
+def suggest_entity() -> Response:
+    index, lang = _index(), _lang()
+    prefix, (cursor, limit) = _prefix(), _paging()
+    types = [t for t in (index.type_of(x) for x in request.args.getlist("type")) if t is not None]
+    if len(types) != len(request.args.getlist("type")):
+        raise BadQuery("unknown 'type'; see /reconcile/suggest/type")
+    result = [
+        {"id": e.id, "name": e.name(lang), "description": index.description(e, lang),
+         "notable": [_type_json(index, t, lang) for t in e.types if t in index.types]}
+        for e in suggest_entities(index, prefix, types, cursor, limit)
+    ]
+    return reply({"result": result})
+
+
+@bp.get("/suggest/type")
+@bp.get("/draft/suggest/type")
+def suggest_type() -> Response:
+    index, lang = _index(), _lang()
+    prefix, (cursor, limit) = _prefix(), _paging()
+    result = [
+        {**_type_json(index, t.id, lang), "broader": [_type_json(index, b, lang) for b in t.broader]}
+        for t in suggest_types(index, prefix, cursor, limit)
+    ]
+    return reply({"result": result})
+
+
+@bp.get("/suggest/property")
+@bp.get("/draft/suggest/property")
+def suggest_property() -> Response:
+    lang = _lang()
+    prefix, (cursor, limit) = _prefix(), _paging()
+    result = [{"id": p.id, "name": p.en if lang == "en" else p.de, "description": p.description}
+              for p in suggest_properties(prefix, cursor, limit)]
+    return reply({"result": result})
+
+
+def _entity_arg():
+    ident = request.args.get("id")
+    if not ident:
+        raise BadQuery("give an entity id as 'id', e.g. id=state/DE-NI")
+    return _index().lookup(ident), ident
+
+
+@bp.get("/preview")
+@bp.get("/draft/preview")
+def preview() -> Response:
+    entity, ident = _entity_arg()
+    if entity is None:
+        return Response(f"No entity with the id {ident[:100]!r}.\n", 404, mimetype="text/plain")
+    index, lang = _index(), _lang()
+    other = "en" if lang == "de" else "de"
+    html = render_template(
+        "reconcile_preview.html", entity=entity, lang=lang, name=entity.name(lang),
+        other_name=entity.labels.get(other) if entity.labels.get(other) != entity.name(lang) else None,
+        description=index.description(entity, lang), page=request.script_root + "/id/" + quote(entity.id),
+        wikidata=[(q, ns.WD + q) for q in entity.qids], size=PREVIEW,
+    )
+    response = Response(html, 200, mimetype="text/html")
+    # Clients show the preview in an iframe of their own origin: let any page frame it, and nothing run in it.
+    response.headers["Content-Security-Policy"] = PREVIEW_CSP
+    return response
+
+
+@bp.get("/view")
+def view() -> Response:
+    """The view template's target: our page for the entity (the id may arrive percent-encoded)."""
+    entity, ident = _entity_arg()
+    if entity is None:
+        return reply({"error": f"no entity with the id {ident[:100]!r}"}, 404)
+    return redirect(request.script_root + "/id/" + quote(entity.id), 303)
+
+
+# --- 1.0 draft ----------------------------------------------------------------------------------
+
+
+@bp.get("/draft")
+def draft_manifest() -> Response:
+    index, lang = _index(), _lang()
+    base = request.url_root + "reconcile"
+    return reply({
+        "versions": ["1.0-draft"],
+        "name": "IntMK knowledge graph" if lang == "en" else "IntMK-Wissensgraph",
+        "identifierSpace": ns.ID,
+        "schemaSpace": ns.ONT,
+        "documentation": request.url_root,
+        "serviceVersion": current_app.extensions["intmk"].version,
+        "view": {"url": base + "/view?id={id}"},
+        "defaultTypes": [_type_json(index, t, lang) for t in DEFAULT_TYPES if t in index.types],
+        "preview": PREVIEW,
+        "suggest": {"entity": True, "property": True, "type": True},
+        "batchSize": BATCH_SIZE,
+    })
+
+
+@bp.post("/draft/reconcile")
+def draft_reconcile() -> Response:
+    index, lang = _index(), _lang()
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("queries"), list) or not body["queries"]:
+        raise BadQuery('POST a JSON body {"queries": [{"query": "..."}, ...]} with Content-Type application/json')
+    if len(body["queries"]) > BATCH_SIZE:
+        return reply({"error": f"{len(body['queries'])} queries in one batch; at most {BATCH_SIZE}"}, 413)
+    parsed = [parse_query(index, q, str(i), lang) for i, q in enumerate(body["queries"])]
+    return reply({"results": [{"candidates": [candidate_json(index, c, q.lang, True) for c in reconcile(index, q)]}
+                              for q in parsed]})
+
