@@ -27,6 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .state import open_state
 
     app.extensions["intmk"] = open_state(app.config)
+    importlib.import_module(".http", __name__).register(app)  # CORS, caching, gzip, security headers, errors
 
     for name in BLUEPRINT_MODULES:
         module_path = Path(__file__).with_name(f"{name}.py")

@@ -1,0 +1,131 @@
+"""What the store says about one resource: its facts in both directions, who states each, as RDF.
+
+Every query reads the named graphs (GRAPH ?g), so each fact comes with the sources that state
+it; the default graph is their union, so a fact stated by three documents is one triple there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+import rdflib
+
+from .. import namespaces as ns
+from ..dumps import jsonld_context
+from .service import QueryService
+
+PROLOGUE = ns.sparql_prologue(["rdfs", "skos", "prov", "intmk"])
+
+
+@dataclass
+class Fact:
+    direction: str  # "out": (resource, predicate, other); "in": (other, predicate, resource)
+    predicate: ox.NamedNode
+    other: ox.NamedNode | ox.Literal | ox.BlankNode
+    graphs: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Source:
+    graph: str
+    document: str | None
+    url: str | None
+
+
+def facts(service: QueryService, node: ox.NamedNode) -> list[Fact]:
+    """All triples with the resource as subject or object, each with the graphs stating it."""
+    rows = service.select(
+        f"SELECT ?dir ?p ?x ?g WHERE {{ {{ GRAPH ?g {{ {node} ?p ?x }} BIND(\"out\" AS ?dir) }} "
+        f"UNION {{ GRAPH ?g {{ ?x ?p {node} }} BIND(\"in\" AS ?dir) }} }}"
+    )
+    grouped: dict[tuple, Fact] = {}
+    for row in rows:
+        key = (row["dir"].value, row["p"], row["x"])
+        fact = grouped.setdefault(key, Fact(row["dir"].value, row["p"], row["x"]))
+        fact.graphs.append(row["g"].value)
+    for fact in grouped.values():
+        fact.graphs.sort()
+    return sorted(grouped.values(), key=lambda f: (f.direction, f.predicate.value, str(f.other)))
+
+
+def sources(service: QueryService, graphs: set[str]) -> dict[str, Source]:
+    """For each graph, the document it was derived from and that document's address."""
+    if not graphs:
+        return {}
+    values = " ".join(str(ox.NamedNode(g)) for g in sorted(graphs))
+    rows = service.select(
+        PROLOGUE + f"SELECT ?g ?doc ?url WHERE {{ VALUES ?g {{ {values} }} "
+        "OPTIONAL { GRAPH ?g { ?g prov:wasDerivedFrom ?doc } OPTIONAL { ?doc intmk:url ?url } } }"
+    )
+    found: dict[str, Source] = {}
+    for row in rows:
+        g = row["g"].value
+        doc, url = row.get("doc"), row.get("url")
+        if g not in found or (found[g].url is None and url is not None):
+            found[g] = Source(g, doc.value if doc else None, url.value if url else None)
+    return found
+
+
+def description(service: QueryService, node: ox.NamedNode) -> list[ox.Triple]:
+    """The resource's triples in both directions, plus the labels of the resources it links."""
+    return service.construct(
+        PROLOGUE
+        + f"CONSTRUCT {{ {node} ?p ?o . ?o ?lp ?ol . ?s ?q {node} . ?s ?lq ?sl }} WHERE {{ "
+        f"{{ {node} ?p ?o OPTIONAL {{ VALUES ?lp {{ rdfs:label skos:prefLabel }} ?o ?lp ?ol }} }} UNION "
+        f"{{ ?s ?q {node} OPTIONAL {{ VALUES ?lq {{ rdfs:label skos:prefLabel }} ?s ?lq ?sl }} }} }}"
+    )
+
+
+def stated_quads(service: QueryService, node: ox.NamedNode) -> list[ox.Quad]:
+    """The resource's triples as each source graph states them, with each graph's provenance."""
+    rows = service.select(
+        PROLOGUE
+        + f"SELECT ?g ?s ?p ?o WHERE {{ GRAPH ?g {{ "
+        f"{{ {node} ?p ?o BIND({node} AS ?s) }} UNION {{ ?s ?p {node} BIND({node} AS ?o) }} }} }}"
+    )
+    quads = {ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows}
+    graphs = {q.graph_name for q in quads}
+    if graphs:
+        values = " ".join(str(g) for g in sorted(graphs, key=lambda n: n.value))
+        rows = service.select(
+            PROLOGUE + f"SELECT ?g ?doc WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?g prov:wasDerivedFrom ?doc }} }}"
+        )
+        quads |= {ox.Quad(r["g"], ox.NamedNode(ns.PREFIXES["prov"] + "wasDerivedFrom"), r["doc"], r["g"]) for r in rows}
+    return sorted(quads, key=lambda q: (q.graph_name.value, str(q.subject), str(q.predicate), str(q.object)))
+
+
+def graph_quads(service: QueryService, graph: ox.NamedNode) -> list[ox.Quad]:
+    rows = service.select(f"SELECT ?s ?p ?o WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
+    quads = [ox.Quad(r["s"], r["p"], r["o"], graph) for r in rows]
+    return sorted(quads, key=lambda q: (str(q.subject), str(q.predicate), str(q.object)))
+
+
+OX_FORMATS = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "rdf": ox.RdfFormat.RDF_XML,
+    "trig": ox.RdfFormat.TRIG,
+    "nq": ox.RdfFormat.N_QUADS,
+}
+
+
+def serialize(items: list[ox.Triple] | list[ox.Quad], key: str) -> bytes:
+    """Triples or quads in the syntax named by an offer key; quads lose their graph in triple syntaxes."""
+    if key == "jsonld":
+        return _compact_jsonld(items)
+    fmt = OX_FORMATS[key]
+    if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
+        data = [q if isinstance(q, ox.Quad) else ox.Quad(q.subject, q.predicate, q.object) for q in items]
+    else:
+        data = sorted({q.triple if isinstance(q, ox.Quad) else q for q in items}, key=str)
+    prefixes = ns.PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML) else None
+    return ox.serialize(data, format=fmt, prefixes=prefixes)
+
+
+def _compact_jsonld(items) -> bytes:
+    """Compact JSON-LD with our prefixes as an inline context, so no reader has to fetch one."""
+    triples = sorted({q.triple if isinstance(q, ox.Quad) else q for q in items}, key=str)
+    graph = rdflib.Graph()
+    graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
+    return graph.serialize(format="json-ld", context=jsonld_context()["@context"], indent=1).encode("utf-8")

@@ -1,0 +1,177 @@
+"""The response policy every route shares: CORS, caching, compression, security headers, errors.
+
+Routes only produce representations; this module decides how they travel. A page is tagged
+with the release version plus its variant (media type, language), since a release never
+changes, and clients revalidate with If-None-Match for a 304.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import re
+
+from flask import Flask, Response, current_app, g, render_template, request
+from werkzeug.exceptions import HTTPException
+
+CACHE_SECONDS = 3600
+ERROR_CACHE_SECONDS = 60
+GZIP_MIN_BYTES = 1024
+GZIP_MAX_BYTES = 32 * 1024 * 1024  # larger files are served as they are
+
+# Scripts only from this server (YASGUI is vendored under /static/yasgui/); inline styles are
+# allowed because YASGUI's editor and pyLODE's pages set them. JSON-LD data blocks are not scripts.
+CSP = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'self'",
+])
+CORS_ALLOW_HEADERS = "Accept, Accept-Language, Content-Type, If-None-Match, If-Modified-Since, If-Range, Range"
+CORS_EXPOSE_HEADERS = "ETag, Link, Content-Location, Content-Range, Content-Disposition, Vary"
+COMPRESSIBLE = re.compile(
+    r"^(text/.*|application/(json|ld\+json|sparql-results\+(json|xml)|n-triples|n-quads|trig|rdf\+xml|xml|javascript)"
+    r"|image/svg\+xml)$"
+)
+ERROR_FORMATS = [
+    "text/html", "application/json", "application/ld+json", "application/sparql-results+json",
+    "text/turtle", "application/n-triples", "application/n-quads", "application/trig",
+    "application/rdf+xml", "text/plain", "text/csv",
+]
+
+
+def register(app: Flask) -> None:
+    app.after_request(_policy)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected)
+    app.context_processor(lambda: {"release_version": current_app.extensions["intmk"].version})
+
+
+def tag(*parts: str) -> None:
+    """Add something the page depends on besides the release (a query file's text) to its ETag."""
+    g.etag_extra = g.get("etag_extra", "") + hashlib.sha256("\n".join(parts).encode()).hexdigest()[:10]
+
+
+def _policy(response: Response) -> Response:
+    _cors(response)
+    _security(response)
+    _cache(response)
+    if response.status_code == 200 and request.method in ("GET", "HEAD") and "ETag" not in response.headers:
+        response.set_etag(_etag(response))
+        response.make_conditional(request)
+    _compress(response)
+    return response
+
+
+def _etag(response: Response) -> str:
+    variant = re.sub(r"[^A-Za-z0-9.+]+", "-", response.mimetype or "none")
+    parts = [current_app.extensions["intmk"].version, variant]
+    if response.headers.get("Content-Language"):
+        parts.append(response.headers["Content-Language"])
+    if g.get("etag_extra"):
+        parts.append(g.etag_extra)
+    return "-".join(parts)
+
+
+def _cors(response: Response) -> None:
+    origin = current_app.config.get("CORS_ORIGIN")
+    if not origin:
+        return
+    response.headers["Access-Control-Allow-Origin"] = origin
+    response.headers["Access-Control-Expose-Headers"] = CORS_EXPOSE_HEADERS
+    if request.method == "OPTIONS":
+        response.headers["Access-Control-Allow-Methods"] = ", ".join(sorted(response.allow)) or "GET, HEAD, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = CORS_ALLOW_HEADERS
+        response.headers["Access-Control-Max-Age"] = "86400"
+
+
+def _security(response: Response) -> None:
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if response.mimetype == "text/html":
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+
+
+def _cache(response: Response) -> None:
+    if "Cache-Control" in response.headers or request.method not in ("GET", "HEAD"):
+        return
+    if response.status_code >= 500:
+        response.headers["Cache-Control"] = "no-store"
+    elif response.status_code >= 400:
+        response.headers["Cache-Control"] = f"public, max-age={ERROR_CACHE_SECONDS}"
+    else:
+        response.headers["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"
+
+
+def _compress(response: Response) -> None:
+    """Gzip what is worth it; a Range request keeps the identity bytes its range refers to."""
+    if response.status_code in (204, 206, 304) or response.status_code < 200 or "Content-Encoding" in response.headers:
+        return
+    if not COMPRESSIBLE.match(response.mimetype or ""):
+        return
+    if response.is_streamed and not response.direct_passthrough:
+        return  # a generator of unknown length: leave it streaming
+    if (response.content_length or 0) > GZIP_MAX_BYTES:
+        return
+    response.vary.add("Accept-Encoding")
+    if request.accept_encodings["gzip"] <= 0 or request.range is not None:
+        return
+    response.direct_passthrough = False  # a file from send_file is read here, once
+    data = response.get_data()
+    if len(data) < GZIP_MIN_BYTES:
+        return
+    response.set_data(gzip.compress(data, compresslevel=6, mtime=0))
+    response.headers["Content-Encoding"] = "gzip"
+    etag, weak = response.get_etag()
+    if etag and not weak:
+        response.set_etag(etag, weak=True)  # same content, other bytes: a weak validator (as nginx does)
+
+
+def _http_error(error: HTTPException) -> Response:
+    if error.code is None:
+        return error  # type: ignore[return-value]
+    response = error_response(error.code, error.name, error.description or error.name)
+    if error.code == 405 and getattr(error, "valid_methods", None):
+        response.headers["Allow"] = ", ".join(error.valid_methods)
+    return response
+
+
+def _unexpected(error: Exception) -> Response:
+    current_app.logger.exception("unexpected error on %s %s", request.method, request.path)
+    return error_response(500, "Internal Server Error", "The server could not answer this request; the error has been logged.")
+
+
+def error_response(status: int, title: str, message: str) -> Response:
+    """The error in the format the client asked for (the route's chosen format if it picked one)."""
+    media = g.get("error_media") if g.get("error_media") in ERROR_FORMATS else None
+    if media is None:
+        media = request.accept_mimetypes.best_match(ERROR_FORMATS, default="text/plain") if request.accept_mimetypes else "text/html"
+    if media == "text/html":
+        body = render_template("error.html", status=status, title=title, message=message)
+    elif media.endswith("json"):
+        body = json.dumps({"error": {"status": status, "title": title, "message": message}}, ensure_ascii=False, indent=1) + "\n"
+    elif media in ("text/turtle", "application/n-triples", "application/n-quads", "application/trig"):
+        body = "".join(f"# {line}\n" for line in [f"{status} {title}", *message.splitlines()])  # an empty graph
+    elif media == "application/rdf+xml":
+        body = (
+            f'<?xml version="1.0" encoding="utf-8"?>\n<!-- {_xml_comment(f"{status} {title}: {message}")} -->\n'
+            '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n'
+        )
+    else:
+        media = "text/plain"
+        body = f"{status} {title}\n{message}\n"
+    response = Response(body, status, mimetype=media)
+    response.vary.add("Accept")
+    return response
+
+
+def _xml_comment(text: str) -> str:
+    return re.sub(r"-{2,}", "-", text).strip("-")

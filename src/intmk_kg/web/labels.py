@@ -1,0 +1,91 @@
+"""Labels for every term on a page, fetched in one query, and how a term shows on a page.
+
+A page with a hundred links asks the store once for all their labels; asking per link would
+make page time grow with the number of links.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from .. import namespaces as ns
+from . import paths
+from .service import QueryService
+
+LANGUAGES = ("de", "en")
+
+LABEL_QUERY = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?s ?label ?rank WHERE {
+  VALUES ?s { %s }
+  { ?s skos:prefLabel ?label BIND(1 AS ?rank) } UNION { ?s rdfs:label ?label BIND(2 AS ?rank) }
+}"""
+
+
+class Labels:
+    """Labels by IRI and language tag ("" for plain strings)."""
+
+    def __init__(self, by_iri: dict[str, dict[str, str]] | None = None):
+        self.by_iri = by_iri or {}
+
+    @classmethod
+    def fetch(cls, service: QueryService, iris: Iterable[str]) -> "Labels":
+        wanted = sorted(set(iris))
+        if not wanted:
+            return cls()
+        values = " ".join(str(ox.NamedNode(i)) for i in wanted)
+        best: dict[tuple[str, str], tuple[int, str]] = {}
+        for row in service.select(LABEL_QUERY % values):
+            label = row["label"]
+            if isinstance(label, ox.Literal):
+                key = (row["s"].value, label.language or "")
+                candidate = (int(row["rank"].value), label.value)  # skos:prefLabel first, then the smallest
+                best[key] = min(best.get(key, candidate), candidate)
+        by_iri: dict[str, dict[str, str]] = {}
+        for (iri, tag), (_, text) in sorted(best.items()):
+            by_iri.setdefault(iri, {})[tag] = text
+        return cls(by_iri)
+
+    def get(self, iri: str, lang: str) -> str | None:
+        """The label in `lang`, else in the other language, else untagged, else any."""
+        found = self.by_iri.get(iri)
+        if not found:
+            return None
+        for tag in (lang, *(t for t in LANGUAGES if t != lang), ""):
+            if tag in found:
+                return found[tag]
+        return next(iter(found.values()))
+
+    def text(self, iri: str, lang: str) -> str:
+        return self.get(iri, lang) or paths.curie(iri)
+
+
+@dataclass(frozen=True)
+class TermView:
+    """What a template needs to show one RDF term; templates escape every field."""
+
+    kind: str  # "iri", "literal" or "bnode"
+    text: str
+    value: str  # the IRI, the literal's lexical form or the blank node id
+    href: str | None = None
+    external: bool = False
+    lang: str | None = None
+    datatype: str | None = None
+
+
+def iris_in(terms: Iterable[object]) -> set[str]:
+    return {t.value for t in terms if isinstance(t, ox.NamedNode)}
+
+
+def view(term, labels: Labels, lang: str) -> TermView:
+    if isinstance(term, ox.NamedNode):
+        href = paths.href(term.value)
+        return TermView("iri", labels.text(term.value, lang), term.value, href or term.value, href is None)
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        shown = None if datatype in (ns.PREFIXES["xsd"] + "string", ns.PREFIXES["rdf"] + "langString") else paths.curie(datatype)
+        return TermView("literal", term.value, term.value, lang=term.language, datatype=shown)
+    return TermView("bnode", f"_:{term.value}", term.value, href=f"#b-{term.value}")

@@ -1,0 +1,258 @@
+"""Dereferenceable IRIs: /id/... answers 303 See Other to /doc/..., the document about the thing.
+
+/doc/... serves HTML or RDF by content negotiation (or a suffix: .html .ttl .jsonld .nt .rdf
+.trig .nq); the quad syntaxes keep the source graph of each statement. /graph/... serves the
+named graphs, one per source document.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, url_for
+
+from .. import namespaces as ns
+from . import describe, paths, schemaorg
+from .conneg import HTML_OFFER, RDF_OFFERS, Offer, negotiate
+from .labels import LANGUAGES, Labels, iris_in, view
+
+bp = Blueprint("resources", __name__)
+
+TRIG = Offer("trig", "application/trig")
+NQUADS = Offer("nq", "application/n-quads", ("nquads", "n-quads"))
+JSON = Offer("json", "application/json")
+DOC_OFFERS = [HTML_OFFER, *RDF_OFFERS, TRIG, NQUADS]
+GRAPH_OFFERS = [HTML_OFFER, TRIG, NQUADS, *(o for o in RDF_OFFERS if o.key in ("ttl", "nt"))]
+MAX_HTML_TRIPLES = 5000
+
+RDF_TYPE = ns.PREFIXES["rdf"] + "type"
+RDFS_LABEL = ns.PREFIXES["rdfs"] + "label"
+SAME_AS = ns.PREFIXES["owl"] + "sameAs"
+HEADINGS = {
+    "de": {"out": "Eigenschaften", "in": "Verweise auf diese Ressource", "sources": "Quellen",
+           "formats": "Formate", "wikidata": "Wikidata", "iri": "IRI", "type": "Typ", "graph": "Graph",
+           "value": "Wert", "property": "Eigenschaft", "source": "Quelle", "online": "online"},
+    "en": {"out": "Properties", "in": "Referenced by", "sources": "Sources", "formats": "Formats",
+           "wikidata": "Wikidata", "iri": "IRI", "type": "Type", "graph": "Graph", "value": "Value",
+           "property": "Property", "source": "Source", "online": "online"},
+}
+
+
+def _service():
+    return current_app.extensions["intmk"].service
+
+
+def split_suffix(name: str, offers: list[Offer]) -> tuple[str, str | None]:
+    """`DE-NI.ttl` -> (`DE-NI`, `ttl`); a dot that is not one of our suffixes stays in the name."""
+    stem, dot, suffix = name.rpartition(".")
+    if dot and stem and suffix in {o.key for o in offers}:
+        return stem, suffix
+    return name, None
+
+
+def page_language() -> str:
+    """?lang=de|en, else the browser's preference, else German (the sources' language)."""
+    lang = request.args.get("lang")
+    if lang is None:
+        return request.accept_languages.best_match(LANGUAGES, default="de")
+    if lang not in LANGUAGES:
+        abort(400, description=f"Unknown language {lang[:20]!r}; use lang=de or lang=en.")
+    return lang
+
+
+def _alternates(response: Response, endpoint: str, name_arg: str, values: dict, offers: list[Offer], chosen: Offer) -> None:
+    """Content-Location of the variant sent, a Link to every variant, and Vary: Accept."""
+    def variant(offer: Offer) -> str:
+        return url_for(endpoint, **{**values, name_arg: f"{values[name_arg]}.{offer.key}"})
+
+    response.headers["Content-Location"] = variant(chosen)
+    response.headers["Link"] = ", ".join(f'<{variant(o)}>; rel="alternate"; type="{o.media_type}"' for o in offers)
+    response.vary.add("Accept")
+
+
+def _negotiate(name: str, offers: list[Offer]) -> tuple[str, Offer]:
+    name, suffix = split_suffix(name, offers)
+    offer = negotiate(request, offers, suffix or request.args.get("format"))
+    g.error_media = offer.media_type  # a 404 from here on comes in the format asked for
+    return name, offer
+
+
+@bp.get("/id/<kind>/<key>")
+def identifier(kind: str, key: str):
+    node = paths.checked_iri(paths.canonical(f"id/{kind}/{key}"))
+    if not _service().ask(f"ASK {{ {{ {node} ?p ?o }} UNION {{ ?s ?p {node} }} }}"):
+        abort(404, description=f"No resource has the IRI {node.value}")
+    return redirect(url_for(".document", kind=kind, key=key), 303)
+
+
+@bp.get("/doc/<kind>/<key>")
+def document(kind: str, key: str):
+    key, offer = _negotiate(key, DOC_OFFERS)
+    node = paths.checked_iri(paths.canonical(f"id/{kind}/{key}"))
+    if offer is HTML_OFFER:
+        response = _entity_page(node, url_for(".document", kind=kind, key=key))
+    else:
+        items = describe.stated_quads(_service(), node) if offer in (TRIG, NQUADS) else describe.description(_service(), node)
+        if not items:
+            abort(404, description=f"No resource has the IRI {node.value}")
+        response = Response(describe.serialize(items, offer.key), mimetype=offer.media_type)
+    _alternates(response, ".document", "key", {"kind": kind, "key": key}, DOC_OFFERS, offer)
+    return response
+
+
+def _entity_page(node: ox.NamedNode, base: str) -> Response:
+    service = _service()
+    lang = page_language()
+    facts = describe.facts(service, node)
+    if not facts:
+        abort(404, description=f"No resource has the IRI {node.value}")
+    sources = describe.sources(service, {gr for f in facts for gr in f.graphs})
+    labels = Labels.fetch(
+        service,
+        {node.value} | {f.predicate.value for f in facts} | iris_in(f.other for f in facts)
+        | {s.document for s in sources.values() if s.document},
+    )
+    out = [f for f in facts if f.direction == "out"]
+    types = [f.other for f in out if f.predicate.value == RDF_TYPE]
+    schema = schemaorg.mapping(service, iris_in(types) | {f.predicate.value for f in out})
+    numbers = {gr: i for i, gr in enumerate(sorted(sources), start=1)}
+
+    response = Response(render_template(
+        "resource.html",
+        lang=lang,
+        base=base,
+        words=HEADINGS[lang],
+        iri=node.value,
+        title=labels.text(node.value, lang),
+        types=[view(t, labels, lang) for t in types],
+        wikidata=[f.other.value for f in out if f.predicate.value == SAME_AS and f.other.value.startswith(ns.WD)],
+        outgoing=_rows(out, labels, lang, numbers),
+        incoming=_rows([f for f in facts if f.direction == "in"], labels, lang, numbers),
+        sources=[
+            {"number": numbers[gr], "graph": view(ox.NamedNode(gr), labels, lang),
+             "document": view(ox.NamedNode(s.document), labels, lang) if s.document else None, "url": s.url}
+            for gr, s in sorted(sources.items(), key=lambda item: numbers[item[0]])
+        ],
+        formats=[o for o in DOC_OFFERS if o is not HTML_OFFER],
+        jsonld=schemaorg.script_text(schemaorg.entity(node.value, request.host_url.rstrip("/") + base, facts, labels, lang, schema)),
+    ), mimetype="text/html")
+    return localized(response, lang)
+
+
+def localized(response: Response, lang: str) -> Response:
+    """A page in one language: say which, and that the browser's preference chose it if it did."""
+    response.headers["Content-Language"] = lang
+    if "lang" not in request.args:
+        response.vary.add("Accept-Language")
+    return response
+
+
+def _rows(facts: list[describe.Fact], labels: Labels, lang: str, numbers: dict[str, int]) -> list[dict]:
+    """One row per property: the property and each value with the numbers of its sources."""
+    by_property: dict[str, list[describe.Fact]] = defaultdict(list)
+    for f in facts:
+        by_property[f.predicate.value].append(f)
+    first = {RDF_TYPE: 0, RDFS_LABEL: 1}
+
+    def order(p: str) -> tuple:
+        return (first.get(p, 2), labels.text(p, lang).casefold(), p)
+
+    rows = []
+    for p in sorted(by_property, key=order):
+        values = [
+            {"term": view(f.other, labels, lang), "sources": sorted(numbers[gr] for gr in f.graphs if gr in numbers)}
+            for f in by_property[p]
+        ]
+        values.sort(key=lambda v: (v["term"].text.casefold(), v["term"].value))
+        rows.append({"property": view(ox.NamedNode(p), labels, lang), "values": values})
+    return rows
+
+
+@bp.get("/graph/")
+def graphs():
+    offer = negotiate(request, [HTML_OFFER, JSON], request.args.get("format"))
+    service = _service()
+    counts = {r["g"].value: int(r["n"].value) for r in service.select(
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
+    sources = describe.sources(service, set(counts))
+    items = [
+        {"graph": gr, "href": paths.local(gr), "triples": counts[gr],
+         "document": sources[gr].document if gr in sources else None, "url": sources[gr].url if gr in sources else None}
+        for gr in sorted(counts)
+    ]
+    if offer is JSON:
+        response = current_app.json.response({"graphs": items})
+    else:
+        response = Response(render_template("graphs.html", graphs=items), mimetype="text/html")
+    response.vary.add("Accept")
+    return response
+
+
+@bp.get("/graph/<name>")
+def graph(name: str):
+    name, offer = _negotiate(name, GRAPH_OFFERS)
+    service = _service()
+    node = paths.checked_iri(paths.canonical(f"graph/{name}"))
+    if node.value not in service.graph_names():
+        abort(404, description=f"No named graph has the IRI {node.value}")
+    quads = describe.graph_quads(service, node)
+    if offer is HTML_OFFER:
+        response = _graph_page(node, quads, url_for(".graph", name=name))
+    else:
+        response = Response(describe.serialize(quads, offer.key), mimetype=offer.media_type)
+    _alternates(response, ".graph", "name", {"name": name}, GRAPH_OFFERS, offer)
+    return response
+
+
+def _graph_page(node: ox.NamedNode, quads: list[ox.Quad], base: str) -> Response:
+    service = _service()
+    lang = page_language()
+    shown = quads[:MAX_HTML_TRIPLES]
+    source = describe.sources(service, {node.value}).get(node.value)
+    labels = Labels.fetch(
+        service,
+        iris_in(t for q in shown for t in (q.subject, q.predicate, q.object))
+        | ({source.document} if source and source.document else set()),
+    )
+    response = Response(render_template(
+        "graph.html",
+        lang=lang,
+        base=base,
+        iri=node.value,
+        title=paths.curie(node.value),
+        document=view(ox.NamedNode(source.document), labels, lang) if source and source.document else None,
+        url=source.url if source else None,
+        count=len(quads),
+        shown=len(shown),
+        subjects=subject_sections([q.triple for q in shown], labels, lang),
+        formats=[o for o in GRAPH_OFFERS if o is not HTML_OFFER],
+    ), mimetype="text/html")
+    return localized(response, lang)
+
+
+def subject_sections(triples: list[ox.Triple], labels: Labels, lang: str) -> list[dict]:
+    """Triples grouped by subject, then property; a blank node is shown inside the row that names it."""
+    grouped: dict = defaultdict(lambda: defaultdict(list))
+    for t in triples:
+        grouped[t.subject][t.predicate.value].append(t.object)
+    referenced = {t.object for t in triples if isinstance(t.object, ox.BlankNode)}
+
+    def rows(subject, seen: frozenset) -> list[dict]:
+        props = grouped.get(subject, {})
+        return [
+            {"property": view(ox.NamedNode(p), labels, lang),
+             "values": [value(o, seen | {subject}) for o in sorted(props[p], key=str)]}
+            for p in sorted(props, key=lambda p: (p != RDF_TYPE, p))
+        ]
+
+    def value(o, seen: frozenset) -> dict:
+        nested = isinstance(o, ox.BlankNode) and o in grouped and o not in seen
+        return {"term": view(o, labels, lang), "nested": rows(o, seen) if nested else None}
+
+    top = [s for s in grouped if s not in referenced]
+    return [
+        {"subject": view(s, labels, lang), "anchor": f"b-{s.value}" if isinstance(s, ox.BlankNode) else None,
+         "rows": rows(s, frozenset())}
+        for s in sorted(top, key=lambda s: (isinstance(s, ox.BlankNode), str(s)))
+    ]
