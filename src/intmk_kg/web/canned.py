@@ -2,7 +2,7 @@
 
 The files are read at request time, so a new or edited query shows without a restart; they run
 through the query service's `execute`, with the same limits as any public query. The answer
-comes as an HTML table, as JSON (question, query and the SPARQL JSON results) or as CSV.
+comes as an HTML table, as JSON (the SPARQL JSON results plus name, question and query) or as CSV.
 """
 
 from __future__ import annotations
@@ -110,9 +110,8 @@ def _answered(query: CannedQuery, offer: Offer) -> Response:
             "head": {"vars": columns}, "results": {"bindings": [
                 {c: _json_term(t) for c, t in zip(columns, row)} for row in rows
             ]}}
-        return current_app.json.response({
-            "name": query.name, "question": query.question, "notes": list(query.notes),
-            "query": query.text, "results": results,
+        return current_app.json.response({  # a SPARQL JSON results document with the question beside it
+            "name": query.name, "question": query.question, "notes": list(query.notes), "query": query.text, **results,
         })
     if offer is CSV:
         return Response(_csv(columns, rows, boolean), mimetype="text/csv",

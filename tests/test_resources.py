@@ -1,0 +1,302 @@
+"""Dereferenceable IRIs: 303 from /id, content negotiation on /doc, entity and graph pages.
+
+Expected values come from the sources: states.csv (DE-NI is "Niedersachsen"/"Lower Saxony",
+Q1197), places.csv (Göttingen lies in DE-NI) and the seed press release (the 20th IntMK took
+place in Göttingen, graph ms-ni-2025-068).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from rdflib import OWL, RDF, RDFS, Literal, URIRef
+
+from intmk_kg.web import create_app
+from intmk_kg.web.embedded import EmbeddedService
+from intmk_kg.web.state import ServerState
+
+ID = "https://w3id.org/intmk/id/"
+ONT = rdflib.Namespace("https://w3id.org/intmk/ontology#")
+DE_NI = URIRef(ID + "state/DE-NI")
+CONF_20 = URIRef(ID + "conference/20")
+GOETTINGEN = URIRef(ID + "place/goettingen")
+Q1197 = URIRef("http://www.wikidata.org/entity/Q1197")
+SEED_GRAPH = "https://w3id.org/intmk/graph/ms-ni-2025-068"
+
+RDF_SUFFIXES = {"ttl": ("text/turtle", "turtle"), "jsonld": ("application/ld+json", "json-ld"),
+                "nt": ("application/n-triples", "nt"), "rdf": ("application/rdf+xml", "xml")}
+
+
+def parse(response, fmt: str) -> rdflib.Graph:
+    graph = rdflib.Graph()
+    graph.parse(data=response.data, format=fmt)
+    return graph
+
+
+# --- /id: 303 See Other ---------------------------------------------------------------------------
+
+def test_iri_redirects_with_303_to_its_document(client):
+    response = client.get("/id/state/DE-NI")
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/doc/state/DE-NI"
+
+
+def test_iri_redirect_keeps_the_request_host(client):
+    response = client.get("/id/conference/20", base_url="http://example.org:8123")
+    assert response.status_code == 303
+    assert not response.headers["Location"].startswith("https://w3id.org")
+
+
+def test_unknown_iri_is_404_in_the_negotiated_format(client):
+    as_json = client.get("/id/state/DE-XX", headers={"Accept": "application/json"})
+    assert as_json.status_code == 404
+    assert as_json.mimetype == "application/json"
+    assert json.loads(as_json.data)["error"]["status"] == 404
+    assert "https://w3id.org/intmk/id/state/DE-XX" in json.loads(as_json.data)["error"]["message"]
+
+    as_html = client.get("/id/state/DE-XX", headers={"Accept": "text/html"})
+    assert as_html.status_code == 404 and as_html.mimetype == "text/html"
+    assert b"404" in as_html.data
+
+    as_turtle = client.get("/doc/state/DE-XX", headers={"Accept": "text/turtle"})
+    assert as_turtle.status_code == 404 and as_turtle.mimetype == "text/turtle"
+    assert len(parse(as_turtle, "turtle")) == 0  # an empty graph whose comment says why
+
+
+def test_iri_outside_our_id_space_is_not_redirected(client):
+    assert client.get("/id/state").status_code == 404
+    assert client.get("/id/state/DE-NI/extra").status_code == 404
+
+
+def test_malformed_iri_is_404_not_500(client):
+    for path in ["/id/state/%3Cscript%3E", "/doc/state/a%20b", "/id/state/%7B%7D", "/doc/state/x%22y"]:
+        assert client.get(path).status_code == 404, path
+
+
+# --- /doc: content negotiation ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("accept", ["text/html", "*/*", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", None])
+def test_browsers_and_wildcards_get_html(client, accept):
+    headers = {"Accept": accept} if accept else {}
+    response = client.get("/doc/state/DE-NI", headers=headers)
+    assert response.status_code == 200
+    assert response.mimetype == "text/html"
+    assert response.headers["Content-Location"] == "/doc/state/DE-NI.html"
+
+
+@pytest.mark.parametrize("suffix", sorted(RDF_SUFFIXES))
+def test_rdf_by_accept_and_by_suffix(client, suffix):
+    media_type, fmt = RDF_SUFFIXES[suffix]
+    for response in (client.get("/doc/state/DE-NI", headers={"Accept": media_type}), client.get(f"/doc/state/DE-NI.{suffix}")):
+        assert response.status_code == 200
+        assert response.mimetype == media_type
+        assert response.headers["Content-Location"] == f"/doc/state/DE-NI.{suffix}"
+        graph = parse(response, fmt)
+        assert (DE_NI, RDFS.label, Literal("Niedersachsen", lang="de")) in graph
+        assert (DE_NI, RDFS.label, Literal("Lower Saxony", lang="en")) in graph
+        assert (DE_NI, OWL.sameAs, Q1197) in graph
+        assert (DE_NI, RDF.type, ONT.State) in graph
+
+
+def test_rdf_has_both_directions_and_labels_of_linked_resources(client):
+    graph = parse(client.get("/doc/state/DE-NI.ttl"), "turtle")
+    assert (GOETTINGEN, ONT.inState, DE_NI) in graph  # incoming
+    assert (GOETTINGEN, RDFS.label, Literal("Göttingen", lang="de")) in graph  # its label
+    conference = parse(client.get("/doc/conference/20.ttl"), "turtle")
+    assert (CONF_20, ONT.location, GOETTINGEN) in conference
+
+
+def test_quads_say_which_source_states_each_fact(client):
+    response = client.get("/doc/conference/20.trig")
+    assert response.mimetype == "application/trig"
+    dataset = rdflib.Dataset()
+    dataset.parse(data=response.data, format="trig")
+    seed = dataset.graph(URIRef(SEED_GRAPH))
+    assert (CONF_20, ONT.location, GOETTINGEN) in seed
+    assert (URIRef(SEED_GRAPH), URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"), URIRef(ID + "document/ms-ni-2025-068")) in seed
+
+    nquads = client.get("/doc/conference/20", headers={"Accept": "application/n-quads"})
+    assert nquads.mimetype == "application/n-quads"
+    assert f"<{CONF_20}> <{ONT.location}> <{GOETTINGEN}> <{SEED_GRAPH}> .".encode() in nquads.data
+
+
+def test_alternates_vary_and_links(client):
+    response = client.get("/doc/state/DE-NI", headers={"Accept": "text/turtle"})
+    assert "Accept" in response.headers["Vary"]
+    links = response.headers["Link"]
+    for suffix, media in [("html", "text/html"), ("ttl", "text/turtle"), ("jsonld", "application/ld+json"),
+                          ("nt", "application/n-triples"), ("rdf", "application/rdf+xml")]:
+        assert f'</doc/state/DE-NI.{suffix}>; rel="alternate"; type="{media}"' in links
+
+
+def test_not_acceptable_is_406(client):
+    response = client.get("/doc/state/DE-NI", headers={"Accept": "image/png"})
+    assert response.status_code == 406
+    assert b"text/turtle" in response.data  # says what is available
+
+
+def test_unknown_format_parameter_is_400(client):
+    response = client.get("/doc/state/DE-NI?format=pdf")
+    assert response.status_code == 400
+    assert b"pdf" in response.data
+
+
+def test_unknown_suffix_is_part_of_the_key(client):
+    assert client.get("/doc/state/DE-NI.pdf").status_code == 404
+
+
+# --- the HTML page ----------------------------------------------------------------------------------
+
+def h1(response) -> str:
+    return re.search(r"<h1>(.*?)</h1>", response.get_data(as_text=True), re.S).group(1).strip()
+
+
+def test_page_language_from_parameter_and_accept_language(client):
+    assert h1(client.get("/doc/state/DE-NI?lang=de")) == "Niedersachsen"
+    assert h1(client.get("/doc/state/DE-NI?lang=en")) == "Lower Saxony"
+    english = client.get("/doc/state/DE-NI", headers={"Accept-Language": "en-GB,en;q=0.9"})
+    assert h1(english) == "Lower Saxony"
+    assert english.headers["Content-Language"] == "en"
+    assert "Accept-Language" in english.headers["Vary"]
+    assert h1(client.get("/doc/state/DE-NI")) == "Niedersachsen"  # German by default
+    assert client.get("/doc/state/DE-NI?lang=fr").status_code == 400
+
+
+def test_page_shows_both_directions_wikidata_and_sources(client):
+    page = client.get("/doc/state/DE-NI?lang=en").get_data(as_text=True)
+    assert 'href="http://www.wikidata.org/entity/Q1197"' in page
+    assert 'href="/doc/place/goettingen?lang=en"' in page  # incoming: Göttingen lies in Lower Saxony
+    assert "Referenced by" in page
+    assert 'href="/graph/wikidata"' in page  # a source of the state's facts (states.csv cites Wikidata)
+    assert 'href="/ontology#inState"' in page  # properties link to their documentation
+
+
+def test_page_names_the_seed_press_release_as_a_source(client):
+    page = client.get("/doc/conference/20?lang=en").get_data(as_text=True)
+    assert 'href="/graph/ms-ni-2025-068' in page
+    assert 'href="/doc/document/ms-ni-2025-068?lang=en"' in page
+    assert "Press release no. 68/2025" in page  # the document's label, not its IRI
+    assert 'href="/doc/place/goettingen?lang=en"' in page
+
+
+def test_page_embeds_schema_org_json_ld(client):
+    page = client.get("/doc/state/DE-NI?lang=en").get_data(as_text=True)
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1)
+    data = json.loads(block)
+    assert data["@id"] == str(DE_NI)
+    assert "State" in data["@type"]  # intmk:State rdfs:subClassOf schema:State
+    assert data["sameAs"] == str(Q1197)
+
+
+class CountingService:
+    """The real query service, counting the queries a page makes."""
+
+    def __init__(self, inner):
+        self.inner, self.calls = inner, 0
+
+    def __getattr__(self, name):
+        attr = getattr(self.inner, name)
+        if name in ("select", "construct", "ask", "execute"):
+            def counted(*args, **kwargs):
+                self.calls += 1
+                return attr(*args, **kwargs)
+            return counted
+        return attr
+
+
+def test_labels_are_fetched_in_bulk_not_per_link(release_dir):
+    app = create_app({"TESTING": True, "RELEASE_DIR": str(release_dir)})
+    state = app.extensions["intmk"]
+    counting = CountingService(state.service)
+    app.extensions["intmk"] = ServerState(state.release, counting)
+    client = app.test_client()
+    calls = {}
+    for path in ["/doc/state/DE-HB", "/doc/conference/20"]:  # few links, many links
+        counting.calls = 0
+        page = client.get(path).get_data(as_text=True)
+        calls[path] = counting.calls
+        assert page.count("<a href=") > 10
+    assert calls["/doc/conference/20"] == calls["/doc/state/DE-HB"] <= 4
+
+
+# --- escaping ---------------------------------------------------------------------------------------
+
+EVIL = '<img src=x onerror="window.__pwned=1"></script><script>window.__pwned=2</script>'
+
+
+@pytest.fixture()
+def evil_client(release_dir, tmp_path):
+    """An app over a tiny graph whose label tries to inject markup."""
+    trig = tmp_path / "evil.trig"
+    trig.write_text(
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "<https://w3id.org/intmk/graph/evil> {\n"
+        f"  <https://w3id.org/intmk/id/person/evil> rdfs:label {json.dumps(EVIL)}@en ;\n"
+        f"     <https://w3id.org/intmk/ontology#name> {json.dumps(EVIL)} .\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    store = ox.Store()
+    store.load(path=str(trig), format=ox.RdfFormat.TRIG)
+    store.extend([ox.Quad(q.subject, q.predicate, q.object) for q in store])
+    app = create_app({"TESTING": True, "RELEASE_DIR": str(release_dir)})
+    app.extensions["intmk"] = ServerState(None, EmbeddedService(store, "evil-1"))
+    return app.test_client()
+
+
+def test_labels_are_escaped_in_html_and_json_ld(evil_client):
+    page = evil_client.get("/doc/person/evil?lang=en").get_data(as_text=True)
+    assert "<script>window" not in page
+    assert "<img src=x" not in page
+    assert "&lt;img src=x" in page
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1)
+    assert json.loads(block)["name"]["@value"] == EVIL  # intact data, inert markup
+
+
+def test_escaped_page_runs_no_injected_script_in_a_browser(evil_client):
+    from playwright.sync_api import sync_playwright
+
+    page_html = evil_client.get("/doc/person/evil?lang=en").get_data(as_text=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=shutil.which("chromium"),
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        try:
+            page = browser.new_page()
+            page.set_content(page_html)
+            assert page.evaluate("window.__pwned") is None
+            assert page.inner_text("h1") == EVIL
+        finally:
+            browser.close()
+
+
+# --- named graphs -----------------------------------------------------------------------------------
+
+def test_graph_as_trig_nquads_and_html(client):
+    trig = client.get("/graph/ms-ni-2025-068.trig")
+    assert trig.status_code == 200 and trig.mimetype == "application/trig"
+    dataset = rdflib.Dataset()
+    dataset.parse(data=trig.data, format="trig")
+    assert (CONF_20, ONT.location, GOETTINGEN) in dataset.graph(URIRef(SEED_GRAPH))
+
+    nquads = client.get("/graph/ms-ni-2025-068", headers={"Accept": "application/n-quads"})
+    assert nquads.mimetype == "application/n-quads"
+    assert all(line.endswith(f"<{SEED_GRAPH}> .") for line in nquads.get_data(as_text=True).splitlines() if line)
+
+    html = client.get("/graph/ms-ni-2025-068").get_data(as_text=True)
+    assert 'href="/doc/document/ms-ni-2025-068"' in html  # the document it was derived from
+    assert "20. Integrationsministerkonferenz" in html
+
+
+def test_graph_listing_and_unknown_graph(client):
+    listing = json.loads(client.get("/graph/?format=json").data)
+    graphs = {g["graph"]: g for g in listing["graphs"]}
+    assert graphs[SEED_GRAPH]["document"] == ID + "document/ms-ni-2025-068"
+    assert graphs["https://w3id.org/intmk/graph/wikidata"]["url"] == "https://www.wikidata.org/"
+    assert client.get("/graph/no-such-source").status_code == 404
