@@ -118,6 +118,43 @@ def query(home: Path | None, query: str, fmt: str, dist: Path | None) -> None:
     del ox
 
 
+def _setting_options(command):
+    """One --flag per row of the server's SETTINGS table (web/settings.py)."""
+    from .web.settings import SETTINGS
+
+    for s in reversed(SETTINGS):
+        command = click.option(s.flag, s.name.lower(), type=s.type, default=s.default, show_default=True,
+                               help=s.help)(command)
+    return command
+
+
+@main.command()
+@HOME_OPTION
+@click.option("--release-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder of `intmk-kg build` to serve (default: dist/ in the project; built if missing).")
+@click.option("--data", "data", multiple=True, type=click.Path(exists=True, path_type=Path),
+              help="Serve these RDF files or folders instead of the IntMK release (repeat for several).")
+@_setting_options
+def serve(home: Path | None, release_dir: Path | None, data: tuple[Path, ...], **settings) -> None:
+    """Serve the graph: linked-data pages and the SPARQL endpoint, under gunicorn."""
+    from .release import ValidationFailed
+    from .server import run
+
+    if data and release_dir:
+        raise click.UsageError("--data and --release-dir exclude each other: serve either RDF files or a release.")
+    config = {name.upper(): value for name, value in settings.items()}
+    config.update(HOME=str(home) if home else None, RELEASE_DIR=str(release_dir) if release_dir else None,
+                  DATA_PATHS=[str(p) for p in data] or None)
+    try:
+        run(config)
+    except InputError as e:
+        _fail_input(e)
+    except ValidationFailed as e:
+        click.echo(e.result.text(), err=True)
+        click.echo("error: the data does not conform; there is no release to serve", err=True)
+        sys.exit(1)
+
+
 from .linking.cli import export  # noqa: E402 (the group lives beside the linking code it drives)
 
 main.add_command(export)

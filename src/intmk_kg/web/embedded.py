@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
+
 import pyoxigraph as ox
 
 from .. import namespaces as ns
-from .service import Dataset, QueryError, QueryOutcome
+from .service import Dataset, QueryAborted, QueryError, QueryOutcome
 
 SOLUTION_FORMATS = {
     "json": (ox.QueryResultsFormat.JSON, "application/sparql-results+json"),
@@ -35,7 +37,8 @@ class EmbeddedService:
         if dataset.named_graphs:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in dataset.named_graphs]
         try:
-            return self.store.query(text, **kwargs)
+            # our prefixes and base are predeclared, as in `intmk-kg query`; a query's own win
+            return self.store.query(text, prefixes=dict(ns.PREFIXES), base_iri=ns.BASE, **kwargs)
         except SyntaxError as e:
             raise QueryError(str(e)) from None
 
@@ -53,19 +56,43 @@ class EmbeddedService:
     def graph_names(self) -> list[str]:
         return sorted(g.value for g in self.store.named_graphs())
 
-    def execute(self, text: str, result_format: str, dataset: Dataset = Dataset()) -> QueryOutcome:
+    def execute(self, text: str, result_format: str, dataset: Dataset = Dataset(), limit: int | None = None) -> QueryOutcome:
         result = self._query(text, dataset)
-        return serialize_result(result, result_format)
+        return serialize_result(result, result_format, limit)
 
 
-def serialize_result(result, result_format: str) -> QueryOutcome:
-    """Serialize a pyoxigraph result in the requested format key (json, xml, csv, tsv, ttl, nt, jsonld, rdf)."""
-    if isinstance(result, ox.QueryBoolean):
+class _CappedBuffer(io.RawIOBase):
+    """Collects serialized bytes and stops the serializer once a result grows past `limit`."""
+
+    def __init__(self, limit: int | None):
+        self.limit = limit
+        self.data = bytearray()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, chunk) -> int:
+        if self.limit is not None and len(self.data) + len(chunk) > self.limit:
+            raise QueryAborted(
+                f"The result is larger than {self.limit} bytes, the most this endpoint sends; "
+                "ask for less (LIMIT, fewer variables) or download a dump from /dumps/."
+            )
+        self.data += chunk
+        return len(chunk)
+
+
+def serialize_result(result, result_format: str, limit: int | None = None) -> QueryOutcome:
+    """Serialize a pyoxigraph result in the requested format key (json, xml, csv, tsv, ttl, nt, jsonld, rdf).
+
+    With `limit`, serialization stops with QueryAborted as soon as the bytes exceed it.
+    """
+    out = _CappedBuffer(limit)
+    if isinstance(result, (ox.QueryBoolean, ox.QuerySolutions)):
         fmt, media = SOLUTION_FORMATS.get(result_format, SOLUTION_FORMATS["json"])
-        return QueryOutcome(result.serialize(format=fmt), media, "boolean")
-    if isinstance(result, ox.QuerySolutions):
-        fmt, media = SOLUTION_FORMATS.get(result_format, SOLUTION_FORMATS["json"])
-        return QueryOutcome(result.serialize(format=fmt), media, "solutions")
+        result.serialize(out, format=fmt)
+        kind = "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"
+        return QueryOutcome(bytes(out.data), media, kind)
     fmt, media = GRAPH_FORMATS.get(result_format, GRAPH_FORMATS["ttl"])
     prefixes = ns.PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
-    return QueryOutcome(ox.serialize(result, format=fmt, prefixes=prefixes), media, "graph")
+    ox.serialize(result, out, format=fmt, prefixes=prefixes)
+    return QueryOutcome(bytes(out.data), media, "graph")

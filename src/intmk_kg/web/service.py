@@ -37,6 +37,13 @@ class QueryTimeout(Exception):
     """The query ran past its time limit and was stopped (HTTP 503)."""
 
 
+class QueryAborted(QueryTimeout):
+    """The query was stopped for another limit (memory, result size) or its process died.
+
+    A subclass of QueryTimeout because callers answer both alike (HTTP 503, try again or ask less).
+    """
+
+
 class QueryService(Protocol):
     version: str
 

@@ -10,6 +10,7 @@ import pyoxigraph as ox
 from ..project import Project
 from ..release import Release, build, load_store, open_release
 from .embedded import EmbeddedService
+from .executor import IsolatedService
 from .service import QueryService
 
 
@@ -28,7 +29,7 @@ def open_state(config) -> ServerState:
         from .adhoc import load_paths
 
         store, version = load_paths([Path(p) for p in config["DATA_PATHS"]])
-        return ServerState(None, EmbeddedService(store, version))
+        return ServerState(None, IsolatedService.from_config(EmbeddedService(store, version), config))
     project = Project.at(config.get("HOME"))
     out = Path(config["RELEASE_DIR"]) if config.get("RELEASE_DIR") else project.dist_dir
     try:
@@ -36,4 +37,4 @@ def open_state(config) -> ServerState:
     except FileNotFoundError:
         release = build(project, out)
     store = load_store(release, ox.Store())
-    return ServerState(release, EmbeddedService(store, release.version))
+    return ServerState(release, IsolatedService.from_config(EmbeddedService(store, release.version), config))

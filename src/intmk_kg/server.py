@@ -1,0 +1,68 @@
+"""Run the web app under gunicorn, the production WSGI server, from `intmk-kg serve`.
+
+The app (and with it the graph) is created once in the master process before gunicorn forks
+its workers, so every worker shares the loaded store copy-on-write. Each worker is a threaded
+worker (gthread) that starts its own pool of query processes right after it is forked, while
+it still has a single thread; a SPARQL query waits in one thread while other threads serve
+pages.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+from gunicorn.app.base import BaseApplication
+
+from .web import create_app
+
+HEARTBEAT_SLACK = 30  # seconds a worker may stay silent beyond the query timeout before gunicorn replaces it
+
+
+class Server(BaseApplication):
+    def __init__(self, app: Flask, options: dict):
+        self.application = app
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Flask:
+        return self.application
+
+
+def options(config: dict) -> dict:
+    host, port = config["HOST"], int(config["PORT"])
+    processes = max(1, int(config["QUERY_PROCESSES"]))
+    return {
+        "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+        "workers": max(1, int(config["WORKERS"])),
+        "worker_class": "gthread",
+        "threads": max(4, 2 * processes),
+        "timeout": int(float(config["TIMEOUT"])) + HEARTBEAT_SLACK,
+        "graceful_timeout": 10,
+        "preload_app": True,
+        "limit_request_line": 8190,  # gunicorn's maximum; longer queries go by POST
+        "proc_name": "intmk-kg",
+        "post_fork": _start_query_processes,
+        "when_ready": _announce,
+    }
+
+
+def run(config: dict) -> None:
+    """Load the graph (InputError or ValidationFailed if it cannot be), then serve until stopped."""
+    app = create_app(config)
+    Server(app, options(config)).run()
+
+
+def _start_query_processes(server, worker) -> None:
+    pool = getattr(server.app.application.extensions["intmk"].service, "pool", None)
+    if pool is not None:
+        pool()
+
+
+def _announce(server) -> None:
+    state = server.app.application.extensions["intmk"]
+    what = f"release {state.version}" if state.release is not None else f"RDF files (version {state.version})"
+    for listener in server.LISTENERS:
+        print(f"intmk-kg: serving {what} at {listener}/ (SPARQL endpoint: {listener}/sparql)", flush=True)

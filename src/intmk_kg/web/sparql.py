@@ -1,0 +1,242 @@
+"""/sparql: the SPARQL 1.1 Protocol endpoint (queries only), its service description and YASGUI.
+
+A query is read from GET ?query=, a form-encoded POST or a POST of application/sparql-query,
+checked by the guard (no update, no SERVICE, only graphs we hold), then run by the query
+service in a killable process. Without a query, RDF clients get a SPARQL 1.1 Service
+Description and browsers the YASGUI editor with one tab per canned query in queries/*.rq.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, abort, current_app, g, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
+
+from .. import namespaces as ns
+from ..project import Project
+from . import http
+from .conneg import HTML_OFFER, RDF_OFFERS, Offer, negotiate
+from .embedded import serialize_result
+from .guard import QueryForbidden, inspect
+from .service import Dataset, QueryError, QueryTimeout
+
+bp = Blueprint("sparql", __name__)
+
+SOLUTION_OFFERS = [
+    Offer("json", "application/sparql-results+json", ("srj",)),
+    Offer("xml", "application/sparql-results+xml", ("srx",)),
+    Offer("csv", "text/csv"),
+    Offer("tsv", "text/tab-separated-values"),
+    Offer("json", "application/json"),
+    Offer("xml", "application/xml"),
+]
+JSON_ALIASES = {"application/json": "application/sparql-results+json", "application/xml": "application/sparql-results+xml"}
+FORM = "application/x-www-form-urlencoded"
+SPARQL_QUERY = "application/sparql-query"
+READ_ONLY = "SPARQL Update is not accepted: this endpoint is read-only and answers queries only."
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+VOID = "http://rdfs.org/ns/void#"
+FORMATS = "http://www.w3.org/ns/formats/"
+RESULT_FORMATS = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+                  "Turtle", "N-Triples", "JSON-LD", "RDF_XML"]
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+def endpoint():
+    # errors as plain text for SPARQL clients and curl, as a page for browsers that ask for one
+    g.error_media = "text/html" if any(m == "text/html" for m, _ in request.accept_mimetypes) else "text/plain"
+    params, text = _read_request()
+    if text is None:
+        return _describe_service(params)
+    limit = current_app.config["MAX_QUERY_BYTES"]
+    if len(text.encode("utf-8")) > limit:
+        abort(413, description=f"The query is longer than {limit} bytes, the most this endpoint accepts.")
+    if not text.strip():
+        abort(400, description="The query is empty.")
+    service = current_app.extensions["intmk"].service
+    try:
+        shape = inspect(text, ns.BASE, ns.PREFIXES)
+    except QueryForbidden as e:
+        abort(403, description=str(e))
+    except QueryError as e:
+        abort(400, description=str(e))
+    dataset = Dataset(tuple(params.getlist("default-graph-uri")), tuple(params.getlist("named-graph-uri")))
+    _check_graphs(service, [*dataset.default_graphs, *dataset.named_graphs, *shape.from_graphs, *shape.from_named_graphs])
+
+    offers = RDF_OFFERS if shape.form in ("CONSTRUCT", "DESCRIBE") else SOLUTION_OFFERS
+    offer = negotiate(request, [*offers, HTML_OFFER], params.get("format"))
+    if offer is HTML_OFFER:  # a browser following a link to a query: the editor opens and runs it
+        return _editor()
+    try:
+        outcome = service.execute(text, offer.key, dataset)
+    except QueryError as e:
+        abort(400, description=_readable(str(e)))
+    except QueryTimeout as e:
+        abort(503, description=str(e))
+    http.tag(text, offer.key, *dataset.default_graphs, "|", *dataset.named_graphs)
+    asked = JSON_ALIASES.get(offer.media_type, offer.media_type)
+    media = offer.media_type if asked == outcome.media_type else outcome.media_type  # e.g. CSV asked of ASK
+    response = Response(outcome.body, content_type=_with_charset(media))
+    response.vary.add("Accept")
+    return response
+
+
+def _read_request() -> tuple[MultiDict, str | None]:
+    """The protocol parameters and the query text (None when there is none), or an HTTP error."""
+    if request.mimetype == "application/sparql-update":
+        abort(403, description=READ_ONLY)
+    if request.method == "GET":
+        params = request.args
+    elif request.mimetype == FORM:
+        _limit_body()
+        params = MultiDict([*request.args.items(multi=True), *request.form.items(multi=True)])
+        if "query" not in params and "update" not in params:
+            abort(400, description="The form has no query parameter.")
+    elif request.mimetype == SPARQL_QUERY:
+        _limit_body()
+        if "query" in request.args:
+            abort(400, description=f"With a {SPARQL_QUERY} body the query is the body; do not also send a query parameter.")
+        params = MultiDict([*request.args.items(multi=True), ("query", _body_text())])
+    else:
+        abort(415, description=f"POST a query as {FORM} (query=...) or as {SPARQL_QUERY}; "
+                               f"this request is {request.mimetype or 'without a content type'}.")
+    if "update" in params:
+        abort(403, description=READ_ONLY)
+    queries = params.getlist("query")
+    if len(queries) > 1:
+        abort(400, description=f"Give the query once; this request has {len(queries)} query parameters.")
+    return params, (queries[0] if queries else None)
+
+
+def _limit_body() -> None:
+    """Refuse a body too large to hold a query of MAX_QUERY_BYTES, before reading it."""
+    limit = current_app.config["MAX_QUERY_BYTES"]
+    allowed = 3 * limit + 64 * 1024  # percent-encoding triples a byte at most; room for other parameters
+    if (request.content_length or 0) > allowed:
+        abort(413, description=f"The request body is larger than this endpoint reads; a query may have {limit} bytes.")
+    request.max_content_length = allowed  # bodies without Content-Length are cut off at the same size
+    request.max_form_memory_size = allowed
+
+
+def _body_text() -> str:
+    data = request.get_data(cache=True)
+    try:
+        return data.decode(request.mimetype_params.get("charset", "utf-8"))
+    except (UnicodeDecodeError, LookupError):
+        abort(400, description="The query body is not valid UTF-8 text.")
+
+
+def _check_graphs(service, graphs: list[str]) -> None:
+    if not graphs:
+        return
+    known = set(service.graph_names())
+    unknown = [g for g in graphs if g not in known]
+    if unknown:
+        abort(400, description=(
+            f"Unknown graph <{unknown[0][:200]}>: this endpoint queries only the graphs it holds and never fetches one. "
+            "GET /sparql with Accept: text/turtle lists them."
+        ))
+
+
+def _readable(message: str) -> str:
+    """The parser's message with its position in words and its long Unicode ranges shortened."""
+    message = re.sub(r"^error at (\d+):(\d+):", r"Syntax error at line \1, column \2:", message)
+    return re.sub(r"\[[^\[\]]*\\u\{[^\[\]]*\]", "[a name character]", message)
+
+
+def _with_charset(media: str) -> str:
+    return f"{media}; charset=utf-8" if media.startswith("text/") else media
+
+
+def _describe_service(params: MultiDict):
+    offer = negotiate(request, [*RDF_OFFERS, HTML_OFFER], params.get("format"))
+    if offer is HTML_OFFER:
+        return _editor()
+    outcome = serialize_result(service_description(request.base_url), offer.key)
+    response = Response(outcome.body, content_type=_with_charset(outcome.media_type))
+    response.vary.add("Accept")
+    return response
+
+
+def service_description(endpoint_url: str) -> list[ox.Triple]:
+    """A SPARQL 1.1 Service Description of this endpoint and the dataset it serves."""
+    service = current_app.extensions["intmk"].service
+    counts = _graph_sizes(service)
+    rdf_type = ox.NamedNode(ns.PREFIXES["rdf"] + "type")
+
+    def sd(term: str) -> ox.NamedNode:
+        return ox.NamedNode(SD + term)
+
+    me = ox.NamedNode(endpoint_url)
+    triples = [
+        ox.Triple(me, rdf_type, sd("Service")),
+        ox.Triple(me, sd("endpoint"), me),
+        ox.Triple(me, sd("supportedLanguage"), sd("SPARQL11Query")),
+        ox.Triple(me, sd("feature"), sd("UnionDefaultGraph")),
+        *(ox.Triple(me, sd("resultFormat"), ox.NamedNode(FORMATS + f)) for f in RESULT_FORMATS),
+    ]
+    release = current_app.extensions["intmk"].release
+    dataset = ox.NamedNode(ns.DATASET) if release is not None else ox.BlankNode()
+    default = ox.BlankNode()
+    triples += [
+        ox.Triple(me, sd("defaultDataset"), dataset),
+        ox.Triple(dataset, rdf_type, sd("Dataset")),
+        ox.Triple(dataset, sd("defaultGraph"), default),
+        ox.Triple(default, rdf_type, sd("Graph")),
+        ox.Triple(default, ox.NamedNode(VOID + "triples"), ox.Literal(counts.pop(None, 0))),
+    ]
+    for name, size in sorted(counts.items()):
+        entry, graph = ox.BlankNode(), ox.BlankNode()
+        triples += [
+            ox.Triple(dataset, sd("namedGraph"), entry),
+            ox.Triple(entry, rdf_type, sd("NamedGraph")),
+            ox.Triple(entry, sd("name"), ox.NamedNode(name)),
+            ox.Triple(entry, sd("graph"), graph),
+            ox.Triple(graph, rdf_type, sd("Graph")),
+            ox.Triple(graph, ox.NamedNode(VOID + "triples"), ox.Literal(size)),
+        ]
+    return triples
+
+
+def _graph_sizes(service) -> dict[str | None, int]:
+    """Triples per named graph and (key None) in the default graph, counted once per release."""
+    cache = current_app.extensions.setdefault("intmk.sparql.sizes", {})
+    if service.version not in cache:
+        sizes: dict[str | None, int] = {name: 0 for name in service.graph_names()}
+        for row in service.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"):
+            sizes[row["g"].value] = int(row["n"].value)
+        sizes[None] = int(service.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"].value)
+        cache[service.version] = sizes
+    return dict(cache[service.version])
+
+
+def _editor() -> Response:
+    tabs = canned_tabs(Project.at(current_app.config.get("HOME")).queries_dir)
+    http.tag(*(t["query"] for t in tabs))
+    page = render_template(
+        "sparql.html",
+        endpoint=url_for("sparql.endpoint", _external=True),
+        tabs_json=json.dumps(tabs, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e"),
+    )
+    response = Response(page, mimetype="text/html")
+    response.vary.add("Accept")
+    return response
+
+
+def canned_tabs(folder: Path) -> list[dict[str, str]]:
+    """One YASGUI tab per queries/*.rq, named by the question in its leading comment lines."""
+    tabs = []
+    for path in sorted(folder.glob("*.rq")):
+        text = path.read_text(encoding="utf-8")
+        question = []
+        for line in text.splitlines():
+            if not line.startswith("#"):
+                break
+            question.append(line.lstrip("#").strip())
+        tabs.append({"name": " ".join(q for q in question if q) or path.stem, "query": text})
+    return tabs
