@@ -3,7 +3,7 @@
 The batch first creates the conference series (the IntMK has no Wikidata item), then one item per
 conference that has none, with labels, descriptions and aliases in German and English and the
 statements our data supports: series ordinal (P1545), location (P276), start and end time (P580,
-P582) or the year as point in time (P585). The series gets short name (P1813), official name
+P582) or, with no date, the year as point in time (P585). The series gets short name (P1813), official name
 (P1448) and official website (P856). Every statement carries a reference to each source document
 that states it: reference URL (S854) and retrieved date (S813).
 
@@ -217,9 +217,10 @@ def _conference(b: Batch, facts: Facts, conf: str, ordinals: dict[int, str], ser
     starts = facts.literals(conf, "intmk:startDate")
     for lit, urls in starts:
         b.statement("P580", _time(lit.value, 11), urls)
-    for lit, urls in facts.literals(conf, "intmk:endDate"):
+    ends = facts.literals(conf, "intmk:endDate")
+    for lit, urls in ends:
         b.statement("P582", _time(lit.value, 11), urls)
-    if not starts:
+    if not starts and not ends:
         for lit, urls in facts.literals(conf, "intmk:year"):
             b.statement("P585", _time(f"{lit.value}-00-00", 9), urls)
     for person, urls in facts.objects(conf, "chairPerson"):

@@ -1,0 +1,334 @@
+"""The reconciliation service at /reconcile: protocol (API 0.2 and the 1.0 draft), scoring, CORS, JSONP.
+
+Every JSON response is validated against the JSON schemas in tests/schemas/reconciliation/, written
+from the specification's text. Expected candidates come from data/ and data/reference/ by hand.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from urllib.parse import quote
+
+import jsonschema
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMAS = ROOT / "tests" / "schemas" / "reconciliation"
+ID = "https://w3id.org/intmk/id/"
+
+
+def schema(name: str) -> dict:
+    return json.loads((SCHEMAS / name).read_text(encoding="utf-8"))
+
+
+def valid(instance, name: str):
+    jsonschema.validate(instance, schema(name), format_checker=jsonschema.FormatChecker())
+    return instance
+
+
+def ask(client, queries: dict, **params) -> dict:
+    valid(queries, "0.2/reconciliation-query-batch.json")
+    response = client.post("/reconcile", data={"queries": json.dumps(queries)}, query_string=params)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return valid(response.get_json(), "0.2/reconciliation-result-batch.json")
+
+
+def top(client, query: dict, **params) -> list[dict]:
+    return ask(client, {"q": query}, **params)["q"]["result"]
+
+
+# --- manifest -------------------------------------------------------------------------------------
+
+
+def test_manifest_is_valid_and_names_our_spaces(client):
+    response = client.get("/reconcile")
+    assert response.status_code == 200
+    m = valid(response.get_json(), "0.2/manifest.json")
+    assert m["identifierSpace"] == ID
+    assert m["schemaSpace"] == "https://w3id.org/intmk/ontology#"
+    assert {t["id"] for t in m["defaultTypes"]} == {"Conference", "State", "Person", "Resolution", "Milestone", "Law"}
+    assert set(m["suggest"]) == {"entity", "type", "property"}
+    assert m["batchSize"] == 50
+
+
+def test_manifest_names_and_types_follow_lang(client):
+    de = client.get("/reconcile").get_json()
+    en = client.get("/reconcile?lang=en").get_json()
+    assert {t["id"]: t["name"] for t in de["defaultTypes"]}["State"] == "Land"
+    assert {t["id"]: t["name"] for t in en["defaultTypes"]}["Law"] == "law"
+    assert client.get("/reconcile?lang=fr").status_code == 400
+
+
+def test_view_template_leads_to_the_entity_even_percent_encoded(client):
+    template = client.get("/reconcile").get_json()["view"]["url"]
+    url = template.replace("{{id}}", quote("state/DE-NI", safe=""))
+    response = client.get(url.replace("http://localhost", ""))
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/id/state/DE-NI")
+    assert client.get("/reconcile/view?id=state/XX").status_code == 404
+
+
+def test_preview_is_html_with_names_and_wikidata_link(client):
+    template = client.get("/reconcile").get_json()["preview"]["url"]
+    response = client.get(template.replace("{{id}}", quote("state/DE-NI", safe="")).replace("http://localhost", ""))
+    assert response.status_code == 200
+    assert response.mimetype == "text/html"
+    html = response.get_data(as_text=True)
+    assert "Niedersachsen" in html and "Lower Saxony" in html
+    assert 'href="http://www.wikidata.org/entity/Q1197"' in html
+    assert "frame-ancestors *" in response.headers["Content-Security-Policy"]  # framed by clients of any origin
+    assert client.get("/reconcile/preview?id=nothing/here").status_code == 404
+    assert client.get("/reconcile/preview").status_code == 400
+
+
+# --- candidates and scores ------------------------------------------------------------------------
+
+
+def test_exact_name_ranks_first_and_is_a_match(client):
+    result = top(client, {"query": "Göttingen"})
+    assert result[0]["id"] == "place/goettingen"
+    assert result[0]["match"] is True
+    assert result[0]["score"] > result[1]["score"]
+    assert not any(c["match"] for c in result[1:])
+    assert {"id": "City", "name": "Stadt"} in result[0]["type"]
+
+
+def test_transliteration_case_and_hyphens_are_exact(client):
+    for query in ("Goettingen", "GÖTTINGEN", "gottingen"):
+        assert top(client, {"query": query})[0]["id"] == "place/goettingen", query
+    result = top(client, {"query": "nordrhein westfalen"})
+    assert result[0]["id"] == "state/DE-NW" and result[0]["match"] is True
+
+
+def test_abbreviations(client):
+    assert top(client, {"query": "NRW"})[0]["id"] == "state/DE-NW"
+    assert top(client, {"query": "IntMK"})[0]["id"] == "organisation/intmk"
+
+
+def test_misspelling_ranks_first_but_is_no_match(client):
+    result = top(client, {"query": "Niedersachen"})
+    assert result[0]["id"] == "state/DE-NI"
+    assert result[0]["match"] is False
+    assert result[0]["score"] < 100
+
+
+def test_two_exact_namesakes_are_no_match_until_a_type_decides(client):
+    result = top(client, {"query": "Berlin"})
+    exact = {c["id"] for c in result if c["score"] == 100}
+    assert exact == {"place/berlin", "state/DE-BE"}  # Wikidata Q64 is both; so are our two entities
+    assert not any(c["match"] for c in result)
+    typed = top(client, {"query": "Berlin", "type": "State"})
+    assert typed[0]["id"] == "state/DE-BE" and typed[0]["match"] is True
+    assert all(any(t["id"] == "State" for t in c["type"]) for c in typed)
+
+
+def test_type_filter_includes_subtypes_and_lists(client):
+    result = top(client, {"query": "Göttingen", "type": "Resolution"})
+    assert [c["id"] for c in result] == ["resolution/20-goettinger-erklaerung"]  # a Declaration is a Resolution
+    either = top(client, {"query": "Hamburg", "type": ["City", "State"]})
+    assert {c["id"] for c in either[:2]} == {"place/hamburg", "state/DE-HH"}
+
+
+def test_property_constraint_picks_the_person_of_a_land(client):
+    result = top(client, {"query": "Paul", "type": "Person", "properties": [{"pid": "state", "v": "NRW"}]})
+    assert result[0]["id"] == "person/josefine-paul"
+    wrong = top(client, {"query": "Andreas Philippi", "type": "Person", "properties": [{"pid": "state", "v": "Bayern"}]})
+    assert wrong[0]["id"] == "person/andreas-philippi"
+    assert wrong[0]["match"] is False and wrong[0]["score"] < 100
+    right = top(client, {"query": "Andreas Philippi", "properties": [{"pid": "state", "v": {"id": "state/DE-NI"}}]})
+    assert right[0]["match"] is True and right[0]["score"] == 100
+
+
+def test_properties_without_a_name(client):
+    result = top(client, {"type": "Conference", "properties": [{"pid": "year", "v": 2019}]})
+    assert [c["id"] for c in result if c["score"] == 100] == ["conference/14"]
+    chaired = top(client, {"type": "Conference", "properties": [{"pid": "chairPerson", "v": "Andreas Philippi"}]})
+    assert chaired[0]["id"] == "conference/20"
+
+
+def test_identifiers_as_query_find_the_entity(client):
+    assert top(client, {"query": "state/DE-NI"})[0]["id"] == "state/DE-NI"
+    assert top(client, {"query": ID + "conference/20"})[0]["id"] == "conference/20"
+    assert top(client, {"query": "Q1197"})[0]["id"] == "state/DE-NI"
+
+
+def test_limit_and_lang(client):
+    assert len(top(client, {"query": "Integrationsministerkonferenz", "limit": 3})) == 3
+    result = top(client, {"query": "Niedersachsen"}, lang="en")
+    assert result[0]["name"] == "Lower Saxony"
+    assert result[0]["description"] == "German Land"
+
+
+def test_get_is_served_like_post(client):
+    response = client.get("/reconcile", query_string={"queries": json.dumps({"a": {"query": "Bavaria"}})})
+    assert response.status_code == 200
+    assert valid(response.get_json(), "0.2/reconciliation-result-batch.json")["a"]["result"][0]["id"] == "state/DE-BY"
+
+
+def test_batch_keys_are_kept(client):
+    result = ask(client, {"x1": {"query": "Bayern"}, "x2": {"query": "Hessen"}})
+    assert set(result) == {"x1", "x2"}
+    assert result["x2"]["result"][0]["id"] == "state/DE-HE"
+
+
+@pytest.mark.parametrize("queries, message", [
+    ("{not json", "not valid JSON"),
+    ("[]", "JSON object"),
+    ('{"q": "Bayern"}', "JSON object"),
+    ('{"q": {}}', "'query'"),
+    ('{"q": {"query": ""}}', "non-empty"),
+    ('{"q": {"query": "Bayern", "type": "Planet"}}', "unknown type"),
+    ('{"q": {"query": "Bayern", "limit": 0}}', "positive integer"),
+    ('{"q": {"query": "Bayern", "limit": "5"}}', "positive integer"),
+    ('{"q": {"query": "Bayern", "properties": [{"pid": "colour", "v": "blue"}]}}', "unknown property"),
+    ('{"q": {"query": "Bayern", "properties": [{"pid": "state"}]}}', "'pid' and 'v'"),
+    ('{"q": {"query": "Bayern", "type_strict": "maybe"}}', "type_strict"),
+    ('{"q": {"query": "Bayern", "colour": "blue"}}', "unknown field"),
+])
+def test_bad_queries_are_400_with_a_message(client, queries, message):
+    response = client.post("/reconcile", data={"queries": queries})
+    assert response.status_code == 400
+    assert message in response.get_json()["error"]
+
+
+def test_post_without_queries_and_oversized_batch(client):
+    response = client.post("/reconcile", data={})
+    assert response.status_code == 400 and "queries" in response.get_json()["error"]
+    big = {f"q{i}": {"query": "Bayern"} for i in range(51)}
+    assert client.post("/reconcile", data={"queries": json.dumps(big)}).status_code == 413
+
+
+# --- suggest --------------------------------------------------------------------------------------
+
+
+def test_suggest_entity(client):
+    response = client.get("/reconcile/suggest/entity?prefix=Nieders")
+    result = valid(response.get_json(), "0.2/suggest-entities-response.json")["result"]
+    assert result[0]["id"] == "state/DE-NI"
+    assert {"id": "State", "name": "Land"} in result[0]["notable"]
+    people = client.get("/reconcile/suggest/entity?prefix=Phil&type=Person").get_json()["result"]
+    assert [p["id"] for p in people] == ["person/andreas-philippi"]
+    by_id = client.get("/reconcile/suggest/entity?prefix=conference/20").get_json()["result"]
+    assert by_id[0]["id"] == "conference/20"
+
+
+def test_suggest_paging(client):
+    first = client.get("/reconcile/suggest/entity?prefix=Integrationsministerkonferenz&limit=5").get_json()["result"]
+    second = client.get("/reconcile/suggest/entity?prefix=Integrationsministerkonferenz&limit=5&cursor=5").get_json()["result"]
+    assert len(first) == len(second) == 5
+    assert not {e["id"] for e in first} & {e["id"] for e in second}
+    assert client.get("/reconcile/suggest/entity?prefix=x&cursor=-1").status_code == 400
+    assert client.get("/reconcile/suggest/entity").status_code == 400
+
+
+def test_suggest_type(client):
+    result = valid(client.get("/reconcile/suggest/type?prefix=Konf").get_json(), "0.2/suggest-types-response.json")["result"]
+    assert {"Conference", "ConferenceSeries"} <= {t["id"] for t in result}
+    declaration = client.get("/reconcile/suggest/type?prefix=Declaration&lang=en").get_json()["result"][0]
+    assert declaration["id"] == "Declaration"
+    assert declaration["broader"] == [{"id": "Resolution", "name": "resolution"}]
+
+
+def test_suggest_property(client):
+    result = valid(client.get("/reconcile/suggest/property?prefix=").get_json(), "0.2/suggest-properties-response.json")["result"]
+    assert {p["id"] for p in result} == {"state", "year", "place", "chairPerson", "party", "ordinal", "wikidata"}
+    assert [p["id"] for p in client.get("/reconcile/suggest/property?prefix=Land").get_json()["result"]] == ["state"]
+
+
+# --- CORS and JSONP -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method, path", [
+    ("GET", "/reconcile"),
+    ("POST", "/reconcile"),
+    ("GET", "/reconcile/suggest/entity?prefix=a"),
+    ("GET", "/reconcile/suggest/type?prefix=a"),
+    ("GET", "/reconcile/suggest/property?prefix=a"),
+    ("GET", "/reconcile/preview?id=state/DE-NI"),
+    ("GET", "/reconcile/draft"),
+])
+def test_every_endpoint_allows_cross_origin_reads(client, method, path):
+    response = client.open(path, method=method, data={"queries": '{"q": {"query": "a"}}'} if method == "POST" else None,
+                           headers={"Origin": "https://example.org"})
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_cors_preflight_and_errors(client):
+    response = client.options("/reconcile/draft/reconcile", headers={
+        "Origin": "https://example.org", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "Content-Type"})
+    assert response.status_code == 200
+    assert "POST" in response.headers["Access-Control-Allow-Methods"]
+    assert "content-type" in response.headers["Access-Control-Allow-Headers"].lower()
+    assert client.post("/reconcile", data={"queries": "{"}).headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_jsonp_wraps_the_json(client):
+    response = client.get("/reconcile?callback=jQuery123_456.done")
+    assert response.status_code == 200
+    assert response.mimetype == "application/javascript"
+    body = response.get_data(as_text=True)
+    assert body.startswith("/**/jQuery123_456.done(") and body.endswith(");")
+    manifest = json.loads(body[len("/**/jQuery123_456.done("):-2])
+    assert valid(manifest, "0.2/manifest.json")["identifierSpace"] == ID
+    found = client.get("/reconcile/suggest/entity?prefix=Bay&callback=cb").get_data(as_text=True)
+    assert found.startswith("/**/cb(") and '"state/DE-BY"' in found
+
+
+@pytest.mark.parametrize("callback", ["alert(1)", "a;b", "1abc", "a b", "x" * 65, "a.b.c.d.e", "</script>", ""])
+def test_jsonp_callback_is_checked_strictly(client, callback):
+    response = client.get("/reconcile", query_string={"callback": callback})
+    assert response.status_code == 400
+    assert response.mimetype == "application/json"
+    assert "callback" in response.get_json()["error"]
+
+
+# --- the 1.0 draft --------------------------------------------------------------------------------
+
+
+def test_draft_manifest(client):
+    m = valid(client.get("/reconcile/draft").get_json(), "draft/manifest.json")
+    assert m["suggest"] == {"entity": True, "property": True, "type": True}
+    assert "{id}" in m["view"]["url"]
+
+
+def test_draft_reconcile_keeps_order(client):
+    body = {"queries": [{"query": "Hessen"}, {"query": "Lower Saxony", "type": "State", "limit": 2},
+                        {"properties": [{"pid": "wikidata", "v": "Q3033"}]}]}
+    valid(body, "draft/reconciliation-query-batch.json")
+    response = client.post("/reconcile/draft/reconcile", json=body)
+    assert response.status_code == 200
+    results = valid(response.get_json(), "draft/reconciliation-result-batch.json")["results"]
+    assert [r["candidates"][0]["id"] for r in results] == ["state/DE-HE", "state/DE-NI", "place/goettingen"]
+    assert len(results[1]["candidates"]) <= 2
+    assert client.post("/reconcile/draft/reconcile", data="queries=x").status_code == 400
+
+
+def test_draft_suggest_and_preview(client):
+    result = client.get("/reconcile/draft/suggest/entity?prefix=Bay").get_json()["result"]
+    assert result[0]["id"] == "state/DE-BY"
+    assert client.get("/reconcile/draft/preview?id=state/DE-BY").status_code == 200
+
+
+# --- quality on a table of queries ----------------------------------------------------------------
+
+
+def quality_table() -> list[dict]:
+    path = ROOT / "bench" / "reconcile_queries.tsv"
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+    return list(csv.DictReader(lines, delimiter="\t"))
+
+
+def test_precision_at_1_on_the_query_table(client, capsys):
+    rows = quality_table()
+    assert len(rows) >= 30
+    queries = {str(i): {"query": r["query"], **({"type": r["type"]} if r["type"] else {})} for i, r in enumerate(rows)}
+    results = ask(client, queries)
+    misses = [(r["query"], r["expected"], (results[str(i)]["result"] or [{"id": None}])[0]["id"])
+              for i, r in enumerate(rows) if (results[str(i)]["result"] or [{"id": None}])[0]["id"] != r["expected"]]
+    precision = 1 - len(misses) / len(rows)
+    with capsys.disabled():
+        print(f"\nreconciliation precision@1: {precision:.3f} on {len(rows)} queries; misses: {misses}")
+    assert precision >= 0.95, misses
