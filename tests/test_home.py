@@ -42,3 +42,12 @@ def test_home_counts_are_shown(client, release):
     stats = release.manifest["statistics"]
     assert f"<strong>{stats['triples']:,}</strong> triples" in page
     assert f"<strong>{stats['wikidata_links']:,}</strong> links to Wikidata" in page
+
+
+def test_every_linked_data_route_is_documented(app):
+    doc = (ROOT / "docs" / "http-api.md").read_text(encoding="utf-8")
+    ours = {"home", "resources", "meta", "dumps", "canned"}
+    rules = [r.rule for r in app.url_map.iter_rules() if r.endpoint.split(".")[0] in ours]
+    assert len(rules) >= 15
+    missing = [rule for rule in rules if f"`GET {rule.split('<')[0].rstrip('.')}" not in doc]
+    assert not missing, f"undocumented in docs/http-api.md: {missing}"
