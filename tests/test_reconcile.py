@@ -332,3 +332,132 @@ def test_precision_at_1_on_the_query_table(client, capsys):
     with capsys.disabled():
         print(f"\nreconciliation precision@1: {precision:.3f} on {len(rows)} queries; misses: {misses}")
     assert precision >= 0.95, misses
+
+
+# --- over a real server, from a page of another origin in chromium -----------------------------
+
+CLIENT_PAGE = """<!doctype html><meta charset="utf-8"><title>client</title>
+<iframe id="preview" src="{base}/reconcile/preview?id=state%2FDE-NI" width="420" height="160"></iframe>
+<iframe id="page" src="{base}/doc/state/DE-NI"></iframe>
+<script>
+window.results = {{}};
+const form = new URLSearchParams({{queries: JSON.stringify({{q: {{query: "Goettingen"}}}})}});
+fetch("{base}/reconcile", {{method: "POST", body: form}})
+  .then(r => r.json()).then(j => {{ window.results.cors = j.q.result[0].id; }})
+  .catch(e => {{ window.results.cors = "blocked"; }});
+fetch("{control}/no-cors").then(r => r.text())
+  .then(t => {{ window.results.control = t; }}).catch(e => {{ window.results.control = "blocked"; }});
+function got(j) {{ window.results.jsonp = j.result[0].id; }}
+</script>
+<script src="{base}/reconcile/suggest/entity?prefix=Bay&callback=got"></script>
+"""
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(release_dir):
+    """`intmk-kg serve` (gunicorn) on a free loopback port, stopped after the module."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "intmk_kg.cli", "serve", "--release-dir", str(release_dir), "--host", "127.0.0.1",
+         "--port", str(port), "--workers", "1"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(240):  # waiting for start-up, not a timing assertion
+            try:
+                urllib.request.urlopen(base + "/reconcile", timeout=5).read()
+                break
+            except OSError:
+                if process.poll() is not None:
+                    pytest.fail("intmk-kg serve exited during start-up")
+                time.sleep(0.25)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def static_site(pages: dict[str, tuple[str, str]]):
+    """A throw-away HTTP server on 127.0.0.1 answering the given paths (no CORS headers at all)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (the http.server API)
+            media, body = pages.get(self.path, ("text/plain", "not here"))
+            data = body.encode()
+            self.send_response(200 if self.path in pages else 404)
+            self.send_header("Content-Type", media)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}"
+
+
+def test_openrefine_style_form_post_over_the_real_server(server):
+    import urllib.parse
+    import urllib.request
+
+    body = urllib.parse.urlencode({"queries": json.dumps({"q0": {"query": "Lower Saxony", "type": "State"}})}).encode()
+    with urllib.request.urlopen(urllib.request.Request(server + "/reconcile", data=body), timeout=30) as response:
+        assert response.headers["Access-Control-Allow-Origin"] == "*"
+        result = valid(json.loads(response.read()), "0.2/reconciliation-result-batch.json")
+    assert result["q0"]["result"][0]["id"] == "state/DE-NI"
+    assert result["q0"]["result"][0]["match"] is True
+
+
+def test_a_page_of_another_origin_uses_the_service_in_chromium(server):
+    """Chromium on another origin frames the preview, reads /reconcile by CORS and suggest by JSONP.
+
+    Controls: a cross-origin response without CORS headers is blocked, and an ordinary page of ours
+    (framed only by its own origin) is refused in the other origin's frame, so the browser enforces both.
+    """
+    import shutil
+    from urllib.parse import urlsplit
+
+    from playwright.sync_api import sync_playwright
+
+    control, control_base = static_site({"/no-cors": ("text/plain", "secret")})
+    site, site_base = static_site({"/": ("text/html", CLIENT_PAGE.format(base=server, control=control_base))})
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path=shutil.which("chromium"),
+                args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            )
+            try:
+                page = browser.new_page()
+                page.goto(site_base + "/")
+                page.wait_for_function("window.results.cors && window.results.control && window.results.jsonp")
+                page.wait_for_load_state("load")
+                results = page.evaluate("window.results")
+                assert results == {"cors": "place/goettingen", "control": "blocked", "jsonp": "state/DE-BY"}
+                frames = {urlsplit(f.url).path: f for f in page.frames}
+                assert "Niedersachsen" in frames["/reconcile/preview"].content()
+                assert "/doc/state/DE-NI" not in frames  # refused by frame-ancestors 'self': an error page instead
+            finally:
+                browser.close()
+    finally:
+        for httpd in (control, site):
+            httpd.shutdown()
+            httpd.server_close()
