@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 import rdflib
-from rdflib.compare import isomorphic
 from rdflib import OWL, RDF, RDFS, URIRef
+from rdflib.compare import isomorphic
 
 ONT = rdflib.Namespace("https://w3id.org/intmk/ontology#")
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")

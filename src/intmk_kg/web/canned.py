@@ -108,7 +108,7 @@ def _answered(query: CannedQuery, offer: Offer) -> Response:
     if offer is JSON:
         results = json.loads(outcome.body) if outcome.kind != "graph" else {
             "head": {"vars": columns}, "results": {"bindings": [
-                {c: _json_term(t) for c, t in zip(columns, row)} for row in rows
+                {c: _json_term(t) for c, t in zip(columns, row, strict=True)} for row in rows
             ]}}
         return current_app.json.response({  # a SPARQL JSON results document with the question beside it
             "name": query.name, "question": query.question, "notes": list(query.notes), "query": query.text, **results,

@@ -136,8 +136,6 @@ def _compress(response: Response) -> None:
 
 
 def _http_error(error: HTTPException) -> Response:
-    if error.code is None:
-        return error  # type: ignore[return-value]
     response = error_response(error.code, error.name, error.description or error.name)
     if error.code == 405 and getattr(error, "valid_methods", None):
         response.headers["Allow"] = ", ".join(error.valid_methods)

@@ -50,8 +50,12 @@ def _serve(filename: str, base: str, suffix: str | None, html) -> Response:
     elif offer.key == "ttl":
         response = Response(release.file(filename).read_bytes(), mimetype=offer.media_type)
     else:
-        triples = [q.triple for q in ox.parse(path=str(release.file(filename)), format=ox.RdfFormat.TURTLE)]
-        response = Response(describe.serialize(triples, offer.key), mimetype=offer.media_type)
+        key = (filename, release.version, offer.key)
+        cache = _cache()
+        if key not in cache:
+            triples = [q.triple for q in ox.parse(path=str(release.file(filename)), format=ox.RdfFormat.TURTLE)]
+            cache[key] = describe.serialize(triples, offer.key)
+        response = Response(cache[key], mimetype=offer.media_type)
     response.vary.add("Accept")
     response.headers["Content-Location"] = f"{base}.{offer.key}"
     response.headers["Link"] = ", ".join(f'<{base}.{o.key}>; rel="alternate"; type="{o.media_type}"' for o in OFFERS)
