@@ -3,6 +3,15 @@
 from __future__ import annotations
 
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import email.message
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -75,3 +84,97 @@ def make_project(tmp_path):
         return home
 
     return make
+
+
+# --- a real server: `intmk-kg serve` as the README starts it ----------------------------------
+
+
+@dataclass
+class LiveServer:
+    url: str  # base URL, ending in /
+    process: subprocess.Popen
+    log: Path
+
+    @property
+    def sparql(self) -> str:
+        return self.url + "sparql"
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def request(self, method: str = "GET", path: str = "sparql", params=None, body: bytes | None = None,
+                headers: dict | None = None, timeout: float = 60) -> "Reply":
+        """One plain HTTP request; an error status is returned, not raised."""
+        url = self.url + path + ("?" + urllib.parse.urlencode(params, doseq=True) if params else "")
+        req = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+        try:
+            with urllib.request.urlopen(req, timeout=timeout) as response:
+                return Reply(response.status, response.headers, response.read())
+        except urllib.error.HTTPError as e:
+            return Reply(e.code, e.headers, e.read())
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: "email.message.Message"
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def start_server(release_dir, tmp_path_factory):
+    """Start `intmk-kg serve --port P --release-dir R [options]` and wait until it answers.
+
+    With `release=False` no --release-dir is given (for --data). Every server started is
+    terminated at the end of the session.
+    """
+    started: list[LiveServer] = []
+
+    def start(*options: str, release: bool = True) -> LiveServer:
+        port = _free_port()
+        log = tmp_path_factory.mktemp("serve") / "serve.log"
+        command = [str(Path(sys.executable).with_name("intmk-kg")), "serve", "--port", str(port), *options]
+        if release:
+            command += ["--release-dir", str(release_dir)]
+        with log.open("wb") as out:
+            process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+        server = LiveServer(f"http://127.0.0.1:{port}/", process, log)
+        started.append(server)
+        deadline = time.monotonic() + 120
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"intmk-kg serve exited with {process.returncode}:\n{server.output()}")
+            try:
+                request = urllib.request.Request(server.sparql, headers={"Accept": "text/turtle"})
+                with urllib.request.urlopen(request, timeout=5) as response:
+                    if response.status == 200:
+                        return server
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"intmk-kg serve did not answer within 120 s:\n{server.output()}")
+            time.sleep(0.1)
+
+    yield start
+    for server in started:
+        server.process.terminate()
+        try:
+            server.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.process.kill()
+            server.process.wait()
+
+
+@pytest.fixture(scope="session")
+def live_server(start_server) -> LiveServer:
+    return start_server()

@@ -20,7 +20,7 @@ from .. import namespaces as ns
 from ..project import Project
 from . import http
 from .conneg import HTML_OFFER, RDF_OFFERS, Offer, negotiate
-from .embedded import serialize_result
+from .embedded import GRAPH_FORMATS
 from .guard import QueryForbidden, inspect
 from .service import Dataset, QueryError, QueryTimeout
 
@@ -42,6 +42,7 @@ READ_ONLY = "SPARQL Update is not accepted: this endpoint is read-only and answe
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
 FORMATS = "http://www.w3.org/ns/formats/"
+SD_PREFIXES = {"sd": SD, "void": VOID, "formats": FORMATS, "rdf": ns.PREFIXES["rdf"]}
 RESULT_FORMATS = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
                   "Turtle", "N-Triples", "JSON-LD", "RDF_XML"]
 
@@ -157,8 +158,10 @@ def _describe_service(params: MultiDict):
     offer = negotiate(request, [*RDF_OFFERS, HTML_OFFER], params.get("format"))
     if offer is HTML_OFFER:
         return _editor()
-    outcome = serialize_result(service_description(request.base_url), offer.key)
-    response = Response(outcome.body, content_type=_with_charset(outcome.media_type))
+    fmt, media = GRAPH_FORMATS[offer.key]
+    prefixes = SD_PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
+    body = ox.serialize(service_description(request.base_url), format=fmt, prefixes=prefixes)
+    response = Response(body, content_type=_with_charset(media))
     response.vary.add("Accept")
     return response
 

@@ -1,0 +1,60 @@
+"""YASGUI in a real browser (Debian's chromium): the example queries as tabs, a query run, its table.
+
+Every request the page makes is recorded; all go to the server itself (YASGUI is vendored).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = shutil.which("chromium")
+QUESTION = "Who chaired the 20th IntMK (Land and person), and where did it take place?"  # queries/chair-and-place-of-20th.rq
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if CHROMIUM is None:
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+def test_yasgui_runs_an_example_query_and_shows_the_table(browser, live_server):
+    page = browser.new_page()
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+    page.goto(live_server.sparql)
+    tabs = page.locator(".yasgui .tabsList .tab")
+    tabs.first.wait_for()
+    names = [t.strip().rstrip("✖").strip() for t in tabs.all_inner_texts()]
+    assert len(names) == len(list((ROOT / "queries").glob("*.rq")))
+    assert QUESTION in names
+
+    page.locator(".yasgui .tabsList .tab", has_text=QUESTION).click()
+    panel = page.locator(".tabPanel.active")
+    panel.locator(".yasqe_queryButton").click()
+    table = panel.locator(".yasr table.dataTable")
+    table.locator("tbody tr").first.wait_for()
+    text = table.inner_text()
+    assert "Göttingen" in text and "Niedersachsen" in text and "Andreas Philippi" in text
+    assert table.locator("tbody tr").count() == 1
+
+    assert errors == []
+    hosts = {urlsplit(u).netloc for u in requested if not u.startswith("data:")}
+    assert hosts == {urlsplit(live_server.url).netloc}
+    page.close()
