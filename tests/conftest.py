@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import email.message
 import shutil
 import socket
 import subprocess
 import sys
 import time
-import email.message
 import urllib.error
 import urllib.parse
 import urllib.request

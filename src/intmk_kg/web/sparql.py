@@ -224,6 +224,7 @@ def _editor() -> Response:
     page = render_template(
         "sparql.html",
         endpoint=url_for("sparql.endpoint", _external=True),
+        endpoint_path=url_for("sparql.endpoint"),  # resolved by the page against its own address
         tabs_json=json.dumps(tabs, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e"),
     )
     response = Response(page, mimetype="text/html")

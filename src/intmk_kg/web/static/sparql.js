@@ -2,7 +2,7 @@
 (function () {
   "use strict";
   var root = document.getElementById("yasgui");
-  var endpoint = root.getAttribute("data-endpoint");
+  var endpoint = new URL(root.getAttribute("data-endpoint"), window.location.href).href;
   var tabs = JSON.parse(document.getElementById("intmk-tabs").textContent);
 
   // "class" and "property" completions would ask lov.linkeddata.es; prefixes come from the bundle.
