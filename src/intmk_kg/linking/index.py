@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from .. import namespaces as ns
-from .scoring import keys
+from .scoring import Form, form
 
 Select = Callable[[str], list[dict]]
 LANGS = ("de", "en")
@@ -110,6 +110,7 @@ class Entity:
     all_types: set[str] = field(default_factory=set)  # with their broader types
     qids: list[str] = field(default_factory=list)
     values: dict[str, list[Value]] = field(default_factory=lambda: defaultdict(list))
+    forms: dict[str, Form] = field(default_factory=dict)  # each name folded for comparison
 
     @property
     def iri(self) -> str:
@@ -131,8 +132,9 @@ class LinkIndex:
         for e in self.entities.values():
             for q in e.qids:
                 self.by_qid[q].append(e.id)
-            for name in e.names:
-                for k in keys(name):
+            e.forms = {name: form(name) for name in e.names}
+            for f in e.forms.values():
+                for k in f.keys:
                     for t in _trigrams(k):
                         self.trigrams[t].add(e.id)
 
@@ -146,10 +148,10 @@ class LinkIndex:
         ids = self.by_qid.get(ident.upper(), [])
         return self.entities[ids[0]] if len(ids) == 1 else None
 
-    def near(self, text: str, pool: int = 200) -> list[Entity]:
-        """Entities with a name sharing character trigrams with `text`, most shared first."""
+    def near(self, query: Form, pool: int = 200) -> list[Entity]:
+        """Entities with a name sharing character trigrams with the query, most shared first."""
         counts: dict[str, int] = defaultdict(int)
-        for k in keys(text):
+        for k in query.keys:
             for t in _trigrams(k):
                 for eid in self.trigrams.get(t, ()):
                     counts[eid] += 1

@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass, field
 
 from .index import PROPERTY_BY_ID, Entity, LinkIndex, TypeInfo, Value
-from .scoring import ALIAS, EXACT, keys, score, similarity, tokens
+from .scoring import ALIAS, EXACT, Form, form, keys, score, similarity
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 100
@@ -34,6 +34,7 @@ class Constraint:
 @dataclass
 class Query:
     text: str | None = None
+    form: Form | None = None
     types: list[TypeInfo] = field(default_factory=list)
     type_strict: str = "any"
     limit: int = DEFAULT_LIMIT
@@ -67,7 +68,8 @@ def parse_query(index: LinkIndex, raw: object, key: str = "", lang: str = "de") 
     if text is not None:
         if not isinstance(text, str) or not text.strip():
             raise BadQuery(f"{where}'query' must be a non-empty string")
-        q.text = text.strip()[:500]
+        q.text = text.strip()
+        q.form = form(q.text)
     q.types = _types(index, raw.get("type"), where)
     strict = raw.get("type_strict", "any")
     if strict not in TYPE_STRICT:
@@ -158,7 +160,8 @@ def _value_equals(index: LinkIndex, v: Value, text: str) -> bool:
         return False
     if index.lookup(text) is target:
         return True
-    return any(keys(n) & keys(text) for n in target.names)
+    wanted = keys(text)
+    return any(f.keys & wanted for f in target.forms.values())
 
 
 def _type_ok(entity: Entity, q: Query) -> bool:
@@ -168,14 +171,14 @@ def _type_ok(entity: Entity, q: Query) -> bool:
     return all(hits) if q.type_strict == "all" else any(hits)
 
 
-def name_score(index: LinkIndex, entity: Entity, text: str) -> float:
-    if index.lookup(text) is entity:
+def name_score(index: LinkIndex, entity: Entity, q: Query) -> float:
+    if index.lookup(q.text) is entity:
         return EXACT
-    return max((score(text, n, main) for n, main in entity.names.items()), default=0.0)
+    return max((score(q.form, entity.forms[n], main) for n, main in entity.names.items()), default=0.0)
 
 
 def reconcile(index: LinkIndex, q: Query) -> list[Candidate]:
-    pool = index.near(q.text) if q.text else list(index.entities.values())
+    pool = index.near(q.form) if q.form else list(index.entities.values())
     direct = index.lookup(q.text) if q.text else None
     if direct is not None and direct not in pool:
         pool.append(direct)
@@ -186,7 +189,7 @@ def reconcile(index: LinkIndex, q: Query) -> list[Candidate]:
             continue
         met = sum(meets(index, e, c) for c in q.constraints) / len(q.constraints) if q.constraints else 1.0
         if q.text:
-            ns_ = name_score(index, e, q.text)
+            ns_ = name_score(index, e, q)
             if ns_ == 0:
                 continue
             total = ns_ * (0.6 + 0.4 * met)
@@ -222,17 +225,16 @@ def features(c: Candidate) -> list[tuple[str, str, float | bool]]:
 # --- suggest (prefix search) --------------------------------------------------------------------
 
 
-def _prefix_rank(prefix: str, names: list[str]) -> int:
-    """2: a name starts with the prefix; 1: a word of a name does; 0: neither."""
-    p = "".join(tokens(prefix))
-    if not p:
+def _prefix_rank(prefix: str, names: list[Form]) -> int:
+    """2: a name starts with the prefix; 1: a word of a name does (or, for several words, is close); 0: neither."""
+    p = form(prefix)
+    if not p.compact:
         return 1  # an empty prefix lists everything
     best = 0
     for n in names:
-        if any(k.startswith(p) for k in keys(n)):
+        if any(k.startswith(p.compact) for k in n.keys):
             return 2
-        words = tokens(n)
-        if any(w.startswith(p) for w in words) or (len(tokens(prefix)) > 1 and similarity(prefix, n) >= 0.9):
+        if any(w.startswith(p.compact) for w in n.tokens) or (len(p.tokens) > 1 and similarity(p, n) >= 0.9):
             best = 1
     return best
 
@@ -243,7 +245,7 @@ def suggest_entities(index: LinkIndex, prefix: str, types: list[TypeInfo], curso
     for e in index.entities.values():
         if types and not any(t.id in e.all_types for t in types):
             continue
-        rank = 3 if e is direct else _prefix_rank(prefix, list(e.names))
+        rank = 3 if e is direct else _prefix_rank(prefix, list(e.forms.values()))
         if rank:
             ranked.append((-rank, e.name().casefold(), e.id, e))
     ranked.sort(key=lambda r: r[:3])
@@ -253,7 +255,7 @@ def suggest_entities(index: LinkIndex, prefix: str, types: list[TypeInfo], curso
 def suggest_types(index: LinkIndex, prefix: str, cursor: int, limit: int) -> list[TypeInfo]:
     ranked = []
     for t in index.types.values():
-        rank = 3 if prefix.strip() == t.id else _prefix_rank(prefix, [t.id, *t.labels.values()])
+        rank = 3 if prefix.strip() == t.id else _prefix_rank(prefix, [form(x) for x in (t.id, *t.labels.values())])
         if rank:
             ranked.append((-rank, t.id, t))
     ranked.sort(key=lambda r: r[:2])
@@ -263,7 +265,7 @@ def suggest_types(index: LinkIndex, prefix: str, cursor: int, limit: int) -> lis
 def suggest_properties(prefix: str, cursor: int, limit: int):
     ranked = []
     for p in PROPERTY_BY_ID.values():
-        rank = 3 if prefix.strip() == p.id else _prefix_rank(prefix, [p.id, p.de, p.en])
+        rank = 3 if prefix.strip() == p.id else _prefix_rank(prefix, [form(x) for x in (p.id, p.de, p.en)])
         if rank:
             ranked.append((-rank, p.id, p))
     ranked.sort(key=lambda r: r[:2])
