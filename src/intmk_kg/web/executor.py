@@ -7,6 +7,11 @@ request is answered 503 while the other processes go on serving. A query process
 QUERY_MEMORY_MB at most (RLIMIT_AS), and where Linux allows it runs in a network namespace of
 its own with no interface up, so even a query that slipped past the guard could not reach
 another host. Internal lookups (select, construct, ask) stay in-process: they are our own.
+
+A replacement process is forked by a worker that has other threads, some of which may be inside
+the engine (pyoxigraph releases the GIL while it reads the store). A child forked at that moment
+would inherit an engine lock that nobody will release, so lookups and forks pass a gate: a fork
+waits until no lookup is inside the store, and lookups wait while a fork happens.
 """
 
 from __future__ import annotations
@@ -19,7 +24,8 @@ import resource
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing import Pipe
 from multiprocessing.connection import Connection
@@ -45,6 +51,40 @@ class Job:
 Runner = Callable[[Job], QueryOutcome]
 
 
+class Gate:
+    """Many lookups at once, or one fork alone."""
+
+    def __init__(self):
+        self._cond = threading.Condition()
+        self._inside = 0
+        self._forking = False
+
+    @contextmanager
+    def lookup(self) -> Iterator[None]:
+        with self._cond:
+            self._cond.wait_for(lambda: not self._forking)
+            self._inside += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._inside -= 1
+                self._cond.notify_all()
+
+    @contextmanager
+    def fork(self) -> Iterator[None]:
+        with self._cond:
+            self._cond.wait_for(lambda: not self._forking)
+            self._forking = True
+            self._cond.wait_for(lambda: self._inside == 0)
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._forking = False
+                self._cond.notify_all()
+
+
 class IsolatedService:
     """The QueryService of the server: `execute` in a killable process, lookups in-process."""
 
@@ -55,6 +95,7 @@ class IsolatedService:
         self.memory_mb = memory_mb
         self.max_result_bytes = max_result_bytes
         self._lock = threading.Lock()
+        self._gate = Gate()
         self._pool: QueryPool | None = None
         self._pool_owner = 0
 
@@ -68,16 +109,20 @@ class IsolatedService:
         return self.inner.version
 
     def select(self, text: str):
-        return self.inner.select(text)
+        with self._gate.lookup():
+            return self.inner.select(text)
 
     def construct(self, text: str):
-        return self.inner.construct(text)
+        with self._gate.lookup():
+            return self.inner.construct(text)
 
     def ask(self, text: str) -> bool:
-        return self.inner.ask(text)
+        with self._gate.lookup():
+            return self.inner.ask(text)
 
     def graph_names(self) -> list[str]:
-        return self.inner.graph_names()
+        with self._gate.lookup():
+            return self.inner.graph_names()
 
     def execute(self, text: str, result_format: str, dataset: Dataset = Dataset()) -> QueryOutcome:
         return self.pool().run(Job(text, result_format, dataset), self.timeout)
@@ -86,7 +131,7 @@ class IsolatedService:
         """This process's pool; a forked web worker makes its own on first use (or in `post_fork`)."""
         with self._lock:
             if self._pool is None or self._pool_owner != os.getpid():
-                self._pool = QueryPool(self._run, self.processes, self.memory_mb)
+                self._pool = QueryPool(self._run, self.processes, self.memory_mb, self._gate)
                 self._pool_owner = os.getpid()
             return self._pool
 
@@ -95,15 +140,17 @@ class IsolatedService:
 
 
 class QueryPool:
-    def __init__(self, run: Runner, size: int, memory_mb: int):
+    def __init__(self, run: Runner, size: int, memory_mb: int, gate: Gate):
         self._run = run
         self._memory_mb = memory_mb
+        self._gate = gate
         self._idle: queue.Queue[QueryProcess] = queue.Queue()
         for _ in range(size):
             self._idle.put(self._spawn())
 
     def _spawn(self) -> "QueryProcess":
-        proc = QueryProcess.fork(self._run, self._memory_mb)
+        with self._gate.fork():
+            proc = QueryProcess.fork(self._run, self._memory_mb)
         if not proc.offline:
             log.warning("query process %d could not leave the network (no user namespaces here); "
                         "SERVICE is still refused by the query guard", proc.pid)
