@@ -182,6 +182,8 @@ def test_batch_keys_are_kept(client):
     ('{"q": {"query": "Bayern", "type": "Planet"}}', "unknown type"),
     ('{"q": {"query": "Bayern", "limit": 0}}', "positive integer"),
     ('{"q": {"query": "Bayern", "limit": "5"}}', "positive integer"),
+    ('{"q": {"query": "Bayern", "limit": NaN}}', "positive integer"),
+    ('{"q": {"query": "Bayern", "limit": 1e400}}', "positive integer"),
     ('{"q": {"query": "Bayern", "properties": [{"pid": "colour", "v": "blue"}]}}', "unknown property"),
     ('{"q": {"query": "Bayern", "properties": [{"pid": "state"}]}}', "'pid' and 'v'"),
     ('{"q": {"query": "Bayern", "type_strict": "maybe"}}', "type_strict"),

@@ -89,7 +89,8 @@ def _lang(value: object, where: str) -> str:
 
 
 def _limit(value: object, where: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value) or value < 1:
+    number = isinstance(value, int) or (isinstance(value, float) and math.isfinite(value) and value.is_integer())
+    if isinstance(value, bool) or not number or value < 1:
         raise BadQuery(f"{where}'limit' must be a positive integer")
     return min(int(value), MAX_LIMIT)
 
