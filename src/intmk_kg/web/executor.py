@@ -38,6 +38,9 @@ log = logging.getLogger(__name__)
 PR_SET_PDEATHSIG = 1
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWNET = 0x40000000
+_LIBC = ctypes.CDLL(None, use_errno=True)
+PRCTL, UNSHARE = _LIBC.prctl, _LIBC.unshare  # looked up here, so a forked child never calls the dynamic loader
+STARTUP_SECONDS = 10
 RESET_SIGNALS = ("SIGTERM", "SIGINT", "SIGQUIT", "SIGHUP", "SIGUSR1", "SIGUSR2", "SIGWINCH", "SIGABRT", "SIGCHLD")
 
 
@@ -193,6 +196,8 @@ class QueryProcess:
         child_end.close()
         proc = cls(pid, parent_end, offline=False)
         try:
+            if not parent_end.poll(STARTUP_SECONDS):
+                raise EOFError
             proc.offline = parent_end.recv() == "offline"
         except EOFError:
             proc.kill()
@@ -250,12 +255,11 @@ def _serve(conn: Connection, run: Runner, memory_mb: int, parent_pid: int) -> No
     """The loop of a query process: one job at a time, answered as a header and a body."""
     for name in RESET_SIGNALS:
         signal.signal(getattr(signal, name), signal.SIG_DFL)  # the web worker's handlers are not ours
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    PRCTL(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent_pid:
         return  # the worker is already gone
     _limit_memory(memory_mb)
-    offline = libc.unshare(CLONE_NEWUSER | CLONE_NEWNET) == 0 or libc.unshare(CLONE_NEWNET) == 0
+    offline = UNSHARE(CLONE_NEWUSER | CLONE_NEWNET) == 0 or UNSHARE(CLONE_NEWNET) == 0
     conn.send("offline" if offline else "online")
     while True:
         try:

@@ -136,7 +136,7 @@ def _check_graphs(service, graphs: list[str]) -> None:
     if not graphs:
         return
     known = set(service.graph_names())
-    unknown = [g for g in graphs if g not in known]
+    unknown = [name for name in graphs if name not in known]
     if unknown:
         abort(400, description=(
             f"Unknown graph <{unknown[0][:200]}>: this endpoint queries only the graphs it holds and never fetches one. "
@@ -194,11 +194,15 @@ def service_description(endpoint_url: str) -> list[ox.Triple]:
         ox.Triple(default, ox.NamedNode(VOID + "triples"), ox.Literal(counts.pop(None, 0))),
     ]
     for name, size in sorted(counts.items()):
+        try:
+            iri = ox.NamedNode(name)
+        except ValueError:
+            continue  # a graph named by a blank node (possible with --data) has no name to give
         entry, graph = ox.BlankNode(), ox.BlankNode()
         triples += [
             ox.Triple(dataset, sd("namedGraph"), entry),
             ox.Triple(entry, rdf_type, sd("NamedGraph")),
-            ox.Triple(entry, sd("name"), ox.NamedNode(name)),
+            ox.Triple(entry, sd("name"), iri),
             ox.Triple(entry, sd("graph"), graph),
             ox.Triple(graph, rdf_type, sd("Graph")),
             ox.Triple(graph, ox.NamedNode(VOID + "triples"), ox.Literal(size)),
