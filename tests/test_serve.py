@@ -28,6 +28,13 @@ def test_serve_prints_where_it_listens(live_server, release):
         in live_server.output()
 
 
+def test_serve_builds_the_release_when_there_is_none(start_server, tmp_path, release):
+    empty = tmp_path / "dist"
+    server = start_server("--release-dir", str(empty), release=False)
+    assert (empty / "current" / "release.json").is_file()
+    assert f"serving release {release.version} " in server.output()  # the same sources give the same version
+
+
 def test_every_setting_is_a_flag_of_serve():
     help_text = subprocess.run([INTMK_KG, "serve", "--help"], capture_output=True, text=True, check=True).stdout
     for setting in SETTINGS:
