@@ -103,3 +103,31 @@ def test_nothing_outside_the_manifest_is_served(client, path):
     response = client.get(path, headers={"Accept": "text/plain"}, follow_redirects=True)  # "//" is merged first
     assert response.status_code == 404
     assert b"[build-system]" not in response.data and b"root:" not in response.data
+
+
+@pytest.mark.parametrize("raw_path", ["/dumps/../pyproject.toml", "/dumps/..%2Fpyproject.toml", "/dumps/%2e%2e%2fpyproject.toml"])
+def test_live_server_refuses_traversal_sent_verbatim(live_server, raw_path):
+    """http.client sends the path as written (no dot-segment clean-up, unlike browsers and curl)."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    address = urlsplit(live_server.url)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
+    try:
+        connection.request("GET", raw_path)
+        response = connection.getresponse()
+        body = response.read()
+    finally:
+        connection.close()
+    assert response.status == 404
+    assert b"[build-system]" not in body
+
+
+def test_live_download_matches_the_listing(live_server):
+    listing = json.loads(live_server.request(path="dumps/", params={"format": "json"}).body)
+    entry = next(f for f in listing["files"] if f["name"] == "intmk-kg.nq.gz")
+    reply = live_server.request(path="dumps/intmk-kg.nq.gz", headers={"Accept-Encoding": "gzip"})
+    assert reply.status == 200
+    assert reply.headers["Content-Type"] == "application/gzip"
+    assert reply.headers.get("Content-Encoding") is None
+    assert hashlib.sha256(reply.body).hexdigest() == entry["sha256"]

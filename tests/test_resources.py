@@ -11,13 +11,11 @@ import json
 import re
 import shutil
 
-import pyoxigraph as ox
 import pytest
 import rdflib
 from rdflib import OWL, RDF, RDFS, Literal, URIRef
 
 from intmk_kg.web import create_app
-from intmk_kg.web.embedded import EmbeddedService
 from intmk_kg.web.state import ServerState
 
 ID = "https://w3id.org/intmk/id/"
@@ -230,8 +228,8 @@ EVIL = '<img src=x onerror="window.__pwned=1"></script><script>window.__pwned=2<
 
 
 @pytest.fixture()
-def evil_client(release_dir, tmp_path):
-    """An app over a tiny graph whose label tries to inject markup."""
+def evil_client(tmp_path):
+    """An app serving a tiny TriG file whose label tries to inject markup."""
     trig = tmp_path / "evil.trig"
     trig.write_text(
         "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
@@ -241,12 +239,7 @@ def evil_client(release_dir, tmp_path):
         "}\n",
         encoding="utf-8",
     )
-    store = ox.Store()
-    store.load(path=str(trig), format=ox.RdfFormat.TRIG)
-    store.extend([ox.Quad(q.subject, q.predicate, q.object) for q in store])
-    app = create_app({"TESTING": True, "RELEASE_DIR": str(release_dir)})
-    app.extensions["intmk"] = ServerState(None, EmbeddedService(store, "evil-1"))
-    return app.test_client()
+    return create_app({"TESTING": True, "DATA_PATHS": [str(trig)]}).test_client()
 
 
 def test_labels_are_escaped_in_html_and_json_ld(evil_client):
@@ -256,6 +249,8 @@ def test_labels_are_escaped_in_html_and_json_ld(evil_client):
     assert "&lt;img src=x" in page
     block = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1)
     assert json.loads(block)["name"]["@value"] == EVIL  # intact data, inert markup
+    graph = rdflib.Graph().parse(data=evil_client.get("/doc/person/evil.ttl").data, format="turtle")
+    assert (URIRef(ID + "person/evil"), RDFS.label, Literal(EVIL, lang="en")) in graph
 
 
 def test_escaped_page_runs_no_injected_script_in_a_browser(evil_client):
@@ -300,3 +295,32 @@ def test_graph_listing_and_unknown_graph(client):
     assert graphs[SEED_GRAPH]["document"] == ID + "document/ms-ni-2025-068"
     assert graphs["https://w3id.org/intmk/graph/wikidata"]["url"] == "https://www.wikidata.org/"
     assert client.get("/graph/no-such-source").status_code == 404
+
+
+# --- against the real server ------------------------------------------------------------------------
+
+def test_rdflib_dereferences_an_iri_on_the_live_server(live_server):
+    graph = rdflib.Graph().parse(live_server.url + "id/state/DE-NI")  # follows the 303, negotiates RDF
+    assert (DE_NI, RDFS.label, Literal("Niedersachsen", lang="de")) in graph
+    assert (DE_NI, RDFS.label, Literal("Lower Saxony", lang="en")) in graph
+    assert (DE_NI, OWL.sameAs, Q1197) in graph
+    conference = rdflib.Graph().parse(live_server.url + "id/conference/20")
+    assert (CONF_20, ONT.location, GOETTINGEN) in conference
+
+
+def test_live_server_redirects_on_the_requested_host(live_server):
+    reply = live_server.request(path="doc/state/DE-NI", headers={"Accept": "text/turtle"})
+    assert reply.status == 200 and reply.headers["Content-Location"] == "/doc/state/DE-NI.ttl"
+    import http.client
+    from urllib.parse import urlsplit
+
+    address = urlsplit(live_server.url)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
+    try:
+        connection.request("GET", "/id/state/DE-NI", headers={"Host": "data.example.org"})
+        response = connection.getresponse()
+        response.read()
+        assert response.status == 303
+        assert response.getheader("Location") in ("/doc/state/DE-NI", "http://data.example.org/doc/state/DE-NI")
+    finally:
+        connection.close()
