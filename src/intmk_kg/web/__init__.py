@@ -13,7 +13,7 @@ from flask import Flask
 
 from .settings import DEFAULTS
 
-BLUEPRINT_MODULES = ["home", "sparql", "resources", "dumps", "meta", "canned", "reconcile", "wikidata"]
+BLUEPRINT_MODULES = ["home", "sparql", "resources", "dumps", "meta", "canned", "reconcile", "wikidata", "openapi"]
 
 
 def create_app(test_config: dict | None = None) -> Flask:
