@@ -17,6 +17,7 @@ bp = Blueprint("openapi", __name__)
 OPENAPI_VERSION = "3.1.0"
 HTML = "text/html"
 JSON = "application/json"
+JAVASCRIPT = "application/javascript"
 RDF_TYPES = ["text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml"]
 QUAD_TYPES = ["application/trig", "application/n-quads"]
 SOLUTION_TYPES = ["application/sparql-results+json", "application/sparql-results+xml", "text/csv",
@@ -48,14 +49,18 @@ KINDS = ["conference", "chair", "state", "place", "person", "office", "organisat
 
 
 def _content(media_types: list[str], schemas: dict[str, dict] | None = None) -> dict:
+    """JSON media types hold JSON values (objects unless said otherwise), the others text."""
     schemas = schemas or {}
-    return {m: {"schema": schemas.get(m, {"type": "string"})} for m in media_types}
+    default = {m: {"type": ["object", "array"]} if m.endswith("json") else {"type": "string"} for m in media_types}
+    return {m: {"schema": schemas.get(m, default[m])} for m in media_types}
 
 
-def _responses(ok: dict, *errors: str) -> dict:
+def _responses(ok: dict, *errors: str, jsonp: bool = False) -> dict:
+    """The success responses plus the errors; with `jsonp` an error may come as JSONP too."""
     out = dict(ok)
+    types = [*ERROR_TYPES, JAVASCRIPT] if jsonp else ERROR_TYPES
     for code in errors:
-        out[code] = {"description": ERRORS[code], "content": _content(ERROR_TYPES, {JSON: ERROR_SCHEMA})}
+        out[code] = {"description": ERRORS[code], "content": _content(types, {JSON: ERROR_SCHEMA})}
     return out
 
 
@@ -80,12 +85,31 @@ SEE_OTHER = {"303": {"description": "See Other: the document about it.",
 LISTING = {"type": "object"}
 
 
+def _object(required: list[str], **properties: dict) -> dict:
+    return {"type": "object", "required": required, "properties": properties}
+
+
+def _list_of(key: str, required: list[str]) -> dict:
+    return _object([key], **{key: {"type": "array", "items": _object(required)}})
+
+
+STRING = {"type": "string"}
+HOME = _object(["title", "version", "license", "citation", "links", "queries"], version=STRING, license=STRING,
+               citation=STRING, links={"type": "object"}, queries={"type": "array"})
+GRAPHS = _list_of("graphs", ["graph", "triples"])
+DUMPS = {**_list_of("files", ["name", "media_type", "size", "sha256"]), "required": ["version", "license", "files"]}
+QUERIES = _list_of("queries", ["name", "question", "url"])
+SPARQL_JSON = {"type": "object", "required": ["head"], "properties": {"head": {"type": "object"}},
+               "anyOf": [{"required": ["results"]}, {"required": ["boolean"]}]}
+CANNED = {**SPARQL_JSON, "required": ["head", "name", "question", "query"]}
+
+
 def _typed_document(summary: str, description: str, keys: list[str], media_types: list[str], *errors: str,
-                    params: tuple = ()) -> dict:
+                    params: tuple = (), schemas: dict | None = None) -> dict:
     return {"get": {
         "summary": summary, "description": description,
         "parameters": [*params, _format(keys), LANG],
-        "responses": _responses(_ok(summary, media_types), "400", "404", "406", *errors),
+        "responses": _responses(_ok(summary, media_types, schemas), "400", "404", "406", *errors),
     }}
 
 
@@ -112,10 +136,11 @@ SPARQL_PARAMS = [
 ]
 SPARQL_RESPONSES = _responses(
     _ok("Query results (SELECT, ASK) or a graph (CONSTRUCT, DESCRIBE); without a query, the service "
-        "description or the editor.", [*SOLUTION_TYPES, *RDF_TYPES, HTML]),
+        "description or the editor.", [*SOLUTION_TYPES, *RDF_TYPES, HTML],
+        {"application/sparql-results+json": SPARQL_JSON, JSON: SPARQL_JSON}),
     "400", "403", "406", "413", "503",
 )
-RECONCILE_JSON = ["application/json", "application/javascript"]
+RECONCILE_JSON = [JSON, JAVASCRIPT]  # JSONP when a GET names a callback
 CALLBACK = _param("callback", "query", "JSONP: a JavaScript name such as cb or ns.cb (GET only).",
                   {"type": "string", "pattern": "^[A-Za-z_$][A-Za-z0-9_$.]*$"})
 RECONCILE_LANG = _param("lang", "query", "Language of names and descriptions.", {"type": "string", "enum": ["de", "en"]})
@@ -134,7 +159,7 @@ def _reconcile_paths() -> dict:
             "parameters": [_param("queries", "query", "A JSON object of queries, e.g. {\"q0\": {\"query\": "
                                   "\"Niedersachsen\"}}.", {"type": "string"}), RECONCILE_LANG, CALLBACK],
             "responses": _responses(_ok("The manifest or the candidates per query.", RECONCILE_JSON,
-                                        {JSON: LISTING}), "400", "413"),
+                                        {JSON: LISTING}), "400", "413", jsonp=True),
         },
         "post": {
             "summary": "Reconcile a batch of names (OpenRefine's form POST)",
@@ -160,7 +185,7 @@ def _reconcile_paths() -> dict:
             params.append(_param("type", "query", "Restrict to a type id (repeatable).",
                                  {"type": "array", "items": {"type": "string"}}, explode=True))
         return {"get": {"summary": f"Suggest {what} ids for a prefix (auto-completion)", "parameters": params,
-                        "responses": _responses(_ok("Suggestions.", RECONCILE_JSON, {JSON: LISTING}), "400")}}
+                        "responses": _responses(_ok("Suggestions.", RECONCILE_JSON, {JSON: LISTING}), "400", jsonp=True)}}
 
     paths = {"/reconcile": manifest_and_batch, "/reconcile/": manifest_and_batch}
     for base in ("/reconcile", "/reconcile/draft"):
@@ -170,11 +195,11 @@ def _reconcile_paths() -> dict:
     paths["/reconcile/view"] = {"get": {
         "summary": "Our page of an entity (the view template's target)",
         "parameters": [entity_id, CALLBACK],
-        "responses": _responses(SEE_OTHER, "400", "404"),
+        "responses": _responses(SEE_OTHER, "400", "404", jsonp=True),
     }}
     paths["/reconcile/draft"] = {"get": {
         "summary": "Reconciliation service manifest (API 1.0 draft)", "parameters": [RECONCILE_LANG, CALLBACK],
-        "responses": _responses(_ok("The manifest.", RECONCILE_JSON, {JSON: LISTING}), "400"),
+        "responses": _responses(_ok("The manifest.", RECONCILE_JSON, {JSON: LISTING}), "400", jsonp=True),
     }}
     paths["/reconcile/draft/reconcile"] = {"post": {
         "summary": "Reconcile a batch of names (API 1.0 draft, JSON body)",
@@ -191,7 +216,7 @@ def _reconcile_paths() -> dict:
 WIKIDATA_MAPPING = {
     "summary": "Every Wikidata item linked to our entities (owl:sameAs)",
     "parameters": [CALLBACK],
-    "responses": _responses(_ok("The mapping.", RECONCILE_JSON, {JSON: LISTING}), "400"),
+    "responses": _responses(_ok("The mapping.", RECONCILE_JSON, {JSON: LISTING}), "400", jsonp=True),
 }
 
 
@@ -205,7 +230,7 @@ def description(version: str) -> dict:
     paths = {
         "/": _typed_document("Home page: the dataset, its counts, licence and citation",
                              "Version, counts, licence, citation, example queries and entry points.",
-                             ["html", "json"], [HTML, JSON]),
+                             ["html", "json"], [HTML, JSON], schemas={JSON: HOME}),
         "/sparql": {
             "get": {"summary": "SPARQL 1.1 query endpoint (read-only)", "parameters": SPARQL_PARAMS,
                     "responses": SPARQL_RESPONSES},
@@ -234,7 +259,7 @@ def description(version: str) -> dict:
             "the source graph of each statement.",
             ["html", "ttl", "jsonld", "nt", "rdf", "trig", "nq"], [HTML, *RDF_TYPES, *QUAD_TYPES], params=(kind, key)),
         "/graph/": _typed_document("The named graphs, one per source document", "Size and source of each graph.",
-                                   ["html", "json"], [HTML, JSON]),
+                                   ["html", "json"], [HTML, JSON], schemas={JSON: GRAPHS}),
         "/graph/{name}": _typed_document(
             "One named graph", "Its quads (TriG, N-Quads), triples (Turtle, N-Triples) or an HTML page.",
             ["html", "trig", "nq", "ttl", "nt"], [HTML, *QUAD_TYPES, "text/turtle", "application/n-triples"],
@@ -259,7 +284,7 @@ def description(version: str) -> dict:
         }},
         "/dumps/": _typed_document("The downloadable files of the release",
                                    "Name, media type, size, SHA-256, title and kind of each file.",
-                                   ["html", "json"], [HTML, JSON]),
+                                   ["html", "json"], [HTML, JSON], schemas={JSON: DUMPS}),
         "/dumps/{name}": {"get": {
             "summary": "One file of the release (gzip files as they are)",
             "description": "Only names listed in the manifest; Range, HEAD and conditional requests work.",
@@ -273,11 +298,12 @@ def description(version: str) -> dict:
             }, "404"),
         }},
         "/queries/": _typed_document("The example queries (queries/*.rq)", "Their questions.",
-                                     ["html", "json"], [HTML, JSON]),
+                                     ["html", "json"], [HTML, JSON], schemas={JSON: QUERIES}),
         "/queries/{name}": _typed_document(
             "One example query with its answer",
             "HTML, a SPARQL JSON results document with the question beside it, CSV, or the query text (.rq).",
             ["html", "json", "csv", "rq"], [HTML, JSON, "text/csv", "application/sparql-query"], "503",
+            schemas={JSON: CANNED},
             params=(_param("name", "path", "The query's name, optionally with a format suffix.", {"type": "string"},
                            example="chair-of-21st"),)),
         **_reconcile_paths(),
@@ -291,7 +317,7 @@ def description(version: str) -> dict:
                 **SEE_OTHER,
                 "300": {"description": "Multiple Choices: the item is linked to several entities.",
                         "content": _content(RECONCILE_JSON, {JSON: LISTING})},
-            }, "400", "404"),
+            }, "400", "404", jsonp=True),
         }},
         "/openapi.json": {"get": {
             "summary": "This description",
