@@ -13,6 +13,7 @@ import rdflib
 
 from .. import namespaces as ns
 from ..dumps import jsonld_context
+from . import paths
 from .service import QueryService
 
 PROLOGUE = ns.sparql_prologue(["rdfs", "skos", "prov", "intmk"])
@@ -63,7 +64,7 @@ def sources(service: QueryService, graphs: set[str]) -> dict[str, Source]:
         g = row["g"].value
         doc, url = row.get("doc"), row.get("url")
         if g not in found or (found[g].url is None and url is not None):
-            found[g] = Source(g, doc.value if doc else None, url.value if url else None)
+            found[g] = Source(g, doc.value if doc else None, paths.web_link(url.value) if url else None)
     return found
 
 

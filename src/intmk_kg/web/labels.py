@@ -83,7 +83,7 @@ def iris_in(terms: Iterable[object]) -> set[str]:
 def view(term, labels: Labels, lang: str) -> TermView:
     if isinstance(term, ox.NamedNode):
         href = paths.href(term.value)
-        return TermView("iri", labels.text(term.value, lang), term.value, href or term.value, href is None)
+        return TermView("iri", labels.text(term.value, lang), term.value, href or paths.web_link(term.value), href is None)
     if isinstance(term, ox.Literal):
         datatype = term.datatype.value
         shown = None if datatype in (ns.PREFIXES["xsd"] + "string", ns.PREFIXES["rdf"] + "langString") else paths.curie(datatype)

@@ -37,6 +37,12 @@ def href(iri: str) -> str | None:
     return "/doc/" + path[len("/id/"):] + (f"?lang={lang}" if lang in ("de", "en") else "")
 
 
+def web_link(iri: str) -> str | None:
+    """An IRI a page may link to: http(s) only, so data holding javascript: or data: IRIs cannot
+    plant a script in a link (the Content-Security-Policy would block it too; this is the first wall)."""
+    return iri if iri.lower().startswith(("http://", "https://")) else None
+
+
 def checked_iri(iri: str) -> ox.NamedNode:
     """A node for an IRI taken from a request path; an IRI no RDF could hold is simply not ours (404)."""
     try:

@@ -128,6 +128,8 @@ def endpoint() -> Response:
         batch = json.loads(raw)
     except ValueError as e:
         raise BadQuery(f"'queries' is not valid JSON: {e}") from None
+    except RecursionError:  # json gives up on deep nesting with this, not a ValueError
+        raise BadQuery("'queries' is nested too deeply") from None
     if not isinstance(batch, dict) or not batch:
         raise BadQuery("'queries' must be a non-empty JSON object mapping your keys to queries")
     if len(batch) > BATCH_SIZE:
@@ -254,7 +256,10 @@ def draft_manifest() -> Response:
 @bp.post("/draft/reconcile")
 def draft_reconcile() -> Response:
     index, lang = _index(), _lang()
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # silent only covers ValueError; deep nesting raises this
+        body = None
     if not isinstance(body, dict) or not isinstance(body.get("queries"), list) or not body["queries"]:
         raise BadQuery('POST a JSON body {"queries": [{"query": "..."}, ...]} with Content-Type application/json')
     if len(body["queries"]) > BATCH_SIZE:
