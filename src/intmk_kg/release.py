@@ -198,17 +198,20 @@ def build(project: Project, out: Path | None = None, progress: Progress = lambda
         raise InputError(Problem(f"cannot create the output folder: {e.strerror}", out)) from None
     _remove_stale_temporaries(releases)
     final = releases / version
-    if not (final / MANIFEST).is_file():
+    if damage(final):  # missing, unfinished or damaged: (re)write it
         tmp = releases / f".{version}.tmp-{os.getpid()}"
         shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir()
         try:
+            tmp.mkdir()
             write_release_files(loaded.store, tmp, version, project, progress)
             _fsync_tree(tmp)
             shutil.rmtree(final, ignore_errors=True)  # an incomplete folder of the same version
             os.rename(tmp, final)
-        except BaseException:
+        except BaseException as e:
             shutil.rmtree(tmp, ignore_errors=True)
+            if isinstance(e, OSError):  # a full disk, a read-only folder: say so, not a traceback
+                raise InputError(Problem(f"cannot write the release ({e.strerror or e}); the previous release "
+                                         "is still current", out)) from None
             raise
     else:
         progress(f"release {version} exists already; content unchanged")
@@ -225,8 +228,30 @@ def open_release(out: Path) -> Release:
     manifest_path = folder / MANIFEST
     if not manifest_path.is_file():
         raise FileNotFoundError(f"no release in {out}: run `intmk-kg build` first")
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    return Release(folder.resolve(), manifest)
+    problems = damage(folder)
+    if problems:
+        raise InputError(problems + [Problem("the release is damaged: run `intmk-kg build` to write it again", out)])
+    return Release(folder.resolve(), json.loads(manifest_path.read_text(encoding="utf-8")))
+
+
+def damage(folder: Path) -> list[Problem]:
+    """What is wrong with a release folder: its manifest unreadable, or a file missing or not
+    matching the size and SHA-256 the manifest gives. A damaged release is refused, never served."""
+    manifest_path = folder / MANIFEST
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        str(manifest["version"])
+        listed = [(f["name"], int(f["size"]), f["sha256"]) for f in manifest["files"]]
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        return [Problem(f"no readable release manifest ({type(e).__name__}: {e})", manifest_path)]
+    problems = []
+    for name, size, sha256 in listed:
+        path = folder / name
+        if not path.is_file():
+            problems.append(Problem("is missing", path))
+        elif path.stat().st_size != size or sha256_of(path) != sha256:
+            problems.append(Problem(f"does not match its size and SHA-256 in {MANIFEST}", path))
+    return problems
 
 
 def load_store(release: Release, store: ox.Store | None = None) -> ox.Store:

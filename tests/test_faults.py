@@ -1,0 +1,89 @@
+"""Faults, the short version: each scenario of bench/faults.py with 2-3 runs.
+
+The long version (`.venv/bin/python bench/faults.py --runs 10`) runs the same functions longer;
+docs/reliability.md has its figures. A query process killed mid-query is also covered by
+test_serve.py; here it runs twice on a server with two workers, next to a killed web worker.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from intmk_kg.errors import InputError
+from intmk_kg.release import damage, open_release
+
+ROOT = Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location("bench_faults", ROOT / "bench" / "faults.py")
+faults = importlib.util.module_from_spec(_spec)
+sys.modules["bench_faults"] = faults  # dataclasses look their module up there
+_spec.loader.exec_module(faults)
+
+
+def test_killed_builds_leave_a_complete_current_release(tmp_path):
+    outcome = faults.killed_builds(tmp_path, runs=3, seed=int(os.environ.get("FAULT_SEED", "7")), writing_only=True)
+    assert outcome.runs == outcome.survived == 3
+
+
+def test_a_query_process_killed_mid_query(start_server):
+    server = start_server("--workers", "2", "--query-processes", "2")
+    outcome = faults.killed_query_processes(server, runs=2)
+    assert outcome.survived == 2
+
+
+def test_a_web_worker_killed_mid_query(start_server):
+    server = start_server("--workers", "2", "--query-processes", "1")
+    outcome = faults.killed_web_workers(server, runs=2)
+    assert outcome.survived == 2
+
+
+def test_damaged_releases_stop_serve_with_a_clear_error(release, tmp_path):
+    outcome = faults.damaged_releases(release.path, tmp_path)
+    assert outcome.survived == len(faults.DAMAGES) == 5
+
+
+def test_a_full_disk_ends_the_build_with_a_clear_error(tmp_path):
+    assert faults.full_disk(tmp_path).survived == 1
+
+
+def test_damage_names_each_problem(release, tmp_path):
+    """The check behind the refusals, by hand: one changed byte, one missing file."""
+    folder = tmp_path / "r"
+    shutil.copytree(release.path, folder)
+    assert damage(folder) == []
+    data = bytearray((folder / "shapes.ttl").read_bytes())
+    data[0] ^= 1
+    (folder / "shapes.ttl").write_bytes(bytes(data))
+    (folder / "context.jsonld").unlink()
+    found = sorted(str(p) for p in damage(folder))
+    assert found == [f"{folder / 'context.jsonld'}: is missing",
+                     f"{folder / 'shapes.ttl'}: does not match its size and SHA-256 in release.json"]
+    with pytest.raises(InputError, match="the release is damaged"):
+        open_release(folder)
+
+
+def test_a_damaged_release_is_written_again_by_the_next_build(project, tmp_path):
+    from intmk_kg.release import build
+
+    out = tmp_path / "dist"
+    first = build(project, out)
+    (first.path / "intmk-kg.ttl").write_bytes(b"spoilt")
+    with pytest.raises(InputError):
+        open_release(out)
+    again = build(project, out)  # same content, same version: the damaged folder is replaced
+    assert again.version == first.version and damage(again.path) == []
+
+
+def test_a_dangling_current_link_is_rebuilt_by_serve(start_server, tmp_path, release_dir):
+    """No release at all is not damage: serve builds one (README), also when `current` dangles."""
+    out = tmp_path / "dist"
+    shutil.copytree(release_dir, out, symlinks=True)
+    shutil.rmtree((out / "current").resolve())
+    server = start_server("--release-dir", str(out), release=False)
+    assert faults.ask(server, faults.SMALL) == (200, True)
+    assert damage((out / "current").resolve()) == []
