@@ -107,6 +107,7 @@ class Server:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        self.log.unlink(missing_ok=True)
 
 
 def serve(release_dir: Path, *options: str, wait: float = 120) -> Server:

@@ -87,3 +87,16 @@ def test_a_dangling_current_link_is_rebuilt_by_serve(start_server, tmp_path, rel
     server = start_server("--release-dir", str(out), release=False)
     assert faults.ask(server, faults.SMALL) == (200, True)
     assert damage((out / "current").resolve()) == []
+
+
+def test_load_with_a_runaway_query_beside_it(start_server, tmp_path):
+    """bench/load.py for 4 seconds with 8 connections: no error but the runaway query's 503."""
+    _load_spec = importlib.util.spec_from_file_location("bench_load", ROOT / "bench" / "load.py")
+    load = importlib.util.module_from_spec(_load_spec)
+    _load_spec.loader.exec_module(load)
+    server = start_server("--workers", "2", "--query-processes", "2", "--timeout", "2")
+    row = load.measure(server, load.write_mix(server, tmp_path), connections=8, duration=4)
+    assert row["requests"] > 0 and row["errors"] == 0, row
+    assert set(row["statuses"]) <= {"200", "303"}, row["statuses"]
+    assert set(row["runaway"]) == {"503"}, row["runaway"]
+    assert faults.ask(server, faults.SMALL) == (200, True)
