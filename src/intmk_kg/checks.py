@@ -15,31 +15,36 @@ from .loader import LoadedDataset
 
 PREFIX = ns.sparql_prologue(["rdf", "rdfs", "owl", "prov", "intmk"])
 
+# Each check first narrows the data to its few distinct candidates inside Oxigraph (predicates
+# and classes, object IRIs, graph names), so string functions run on those, not on every triple.
 UNDECLARED_TERMS = PREFIX + f"""
 SELECT DISTINCT ?term ?s WHERE {{
-  {{ ?s ?term ?o }} UNION {{ ?s rdf:type ?term }}
-  FILTER (STRSTARTS(STR(?term), "{ns.ONT}"))
+  {{ SELECT DISTINCT ?term WHERE {{ {{ ?x ?term ?y }} UNION {{ ?x rdf:type ?term }} }} }}
+  FILTER (isIRI(?term) && STRSTARTS(STR(?term), "{ns.ONT}"))
   FILTER NOT EXISTS {{ GRAPH <{ns.graph("ontology")}> {{ ?term rdf:type ?kind }} }}
+  {{ ?s ?term ?o }} UNION {{ ?s rdf:type ?term }}
 }} ORDER BY ?term ?s
 """
 
 DANGLING = PREFIX + f"""
 SELECT DISTINCT ?o ?s ?p WHERE {{
-  ?s ?p ?o .
-  FILTER (isIRI(?o) && STRSTARTS(STR(?o), "{ns.ID}"))
+  {{ SELECT DISTINCT ?o WHERE {{ ?x ?y ?o FILTER isIRI(?o) }} }}
+  FILTER (STRSTARTS(STR(?o), "{ns.ID}"))
   FILTER NOT EXISTS {{ ?o rdf:type ?type }}
+  ?s ?p ?o .
 }} ORDER BY ?o ?s
 """
 
 GRAPH_WITHOUT_PROVENANCE = PREFIX + """
 SELECT ?g WHERE {
-  GRAPH ?g { ?s ?p ?o }
+  { SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } }
   FILTER NOT EXISTS { GRAPH ?g { ?g prov:wasDerivedFrom ?source } }
-} GROUP BY ?g ORDER BY ?g
+} ORDER BY ?g
 """
 
 
 def integrity_problems(loaded: LoadedDataset) -> list[Problem]:
+    """Problems found in the store's default graph, which load_project fills with the union of all graphs."""
     store = loaded.store
     problems: list[Problem] = []
 
@@ -47,11 +52,11 @@ def integrity_problems(loaded: LoadedDataset) -> list[Problem]:
         files = loaded.files_for(subject.value)
         return f" (in {', '.join(files)})" if files else ""
 
-    for row in store.query(UNDECLARED_TERMS, use_default_graph_as_union=True):
+    for row in store.query(UNDECLARED_TERMS):
         problems.append(
             Problem(f"{row['term'].value} is not declared in the ontology; used by {row['s'].value}{where(row['s'])}")
         )
-    for row in store.query(DANGLING, use_default_graph_as_union=True):
+    for row in store.query(DANGLING):
         problems.append(
             Problem(
                 f"dangling reference: {row['s'].value} {row['p'].value} {row['o'].value}, "

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 import click
@@ -18,13 +17,9 @@ HOME_OPTION = click.option(
 
 
 def _progress(quiet: bool):
-    start = time.monotonic()
+    from .progress import Progress
 
-    def report(message: str) -> None:
-        if not quiet:
-            click.echo(f"[{time.monotonic() - start:6.1f}s] {message}", err=True)
-
-    return report
+    return Progress.silent() if quiet else Progress(sys.stderr)
 
 
 def _fail_input(error: InputError) -> None:
@@ -43,14 +38,20 @@ def main() -> None:
 @HOME_OPTION
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder (default: dist/ in the project). The release goes to OUT/current.")
+@click.option("--data", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="Source folder to build instead of the project's data/ (e.g. from `intmk-kg synth`).")
+@click.option("--store", type=click.Path(path_type=Path), default=None,
+              help="Also leave an on-disk store of the release here (bulk loaded), for a server to open.")
+@click.option("--shacl", type=click.Choice(["auto", "pyshacl", "turbo"]), default="auto",
+              help="SHACL engine: pySHACL (the reference), pyshacl-turbo in parallel batches, or by size.")
 @click.option("--quiet", is_flag=True, help="No progress lines.")
-def build(home: Path | None, out: Path | None, quiet: bool) -> None:
+def build(home: Path | None, out: Path | None, data: Path | None, store: Path | None, shacl: str, quiet: bool) -> None:
     """Validate the graph and, only if it conforms, write a new release."""
     from .release import ValidationFailed, build as build_release
 
     project = Project.at(home)
     try:
-        release = build_release(project, out, _progress(quiet))
+        release = build_release(project, out, _progress(quiet), data=data, store=store, shacl=shacl)
     except InputError as e:
         _fail_input(e)
     except ValidationFailed as e:
@@ -62,6 +63,24 @@ def build(home: Path | None, out: Path | None, quiet: bool) -> None:
         f"release {release.version}: {stats['triples']} triples ({stats['quads']} quads in {stats['graphs']} graphs), "
         f"{stats['entities']} entities, {stats['wikidata_links']} Wikidata links -> {release.path}"
     )
+
+
+@main.command()
+@HOME_OPTION
+@click.option("--triples", type=click.IntRange(min=1), required=True, help="About how many triples to write.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="New (or empty) folder for the synthetic TriG files.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Same seed and size, same bytes.")
+def synth(home: Path | None, triples: int, out: Path, seed: int) -> None:
+    """Write synthetic source documents that follow the ontology and pass the shapes."""
+    from .synth import generate, ontology_topics
+
+    try:
+        summary = generate(out, triples, seed, ontology_topics(Project.at(home).ontology_files()))
+    except (FileExistsError, ValueError) as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(f"{summary.triples} triples in {summary.graphs} graphs ({summary.conferences} conferences in "
+               f"{summary.series} series, {summary.files} files) -> {out}")
 
 
 @main.command()

@@ -1,8 +1,17 @@
-"""Write the graph as downloadable dumps in every common RDF syntax.
+"""Write the graph as downloadable dumps in every common RDF syntax, streamed from the store.
 
 Dataset formats (N-Quads, TriG, JSON-LD) keep the named graphs, and so the provenance of every
-fact; graph formats (Turtle, N-Triples, RDF/XML) hold the union of all graphs, each triple once.
+fact; graph formats (Turtle, N-Triples, RDF/XML) hold the union of all graphs, each triple once,
+which the build keeps as the store's default graph. Nothing is collected in Python first: the
+named graphs are written one graph at a time in a canonical order (graphs by name, each graph's
+quads sorted), the union is dumped by Oxigraph itself, so memory stays flat at any size.
 Gzip output is written with mtime 0 so that equal content gives equal bytes.
+
+JSON-LD: up to JSONLD_COMPACT_MAX quads rdflib writes compact JSON-LD (our prefixes as inline
+context); rdflib holds the whole dataset in memory to do so. Above that, Oxigraph's streaming
+writer writes expanded JSON-LD (full IRIs, which any JSON-LD reader takes without context
+processing) inside a top-level object carrying the same inline context, which readers can use
+to compact it. Both read back to the same dataset; context.jsonld publishes the context alone.
 """
 
 from __future__ import annotations
@@ -11,16 +20,18 @@ import gzip
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import BinaryIO
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 import rdflib
 
 from . import namespaces as ns
+from .progress import Progress
 
-CHUNK = 10_000
+GZIP_LEVEL = 6  # gzip's own default: within a few percent of level 9's size, much faster
+JSONLD_COMPACT_MAX = 100_000
 
 
 @dataclass(frozen=True)
@@ -49,6 +60,7 @@ DUMPS = [
 OX_FORMATS = {
     "nquads": ox.RdfFormat.N_QUADS,
     "trig": ox.RdfFormat.TRIG,
+    "jsonld": ox.RdfFormat.JSON_LD,
     "turtle": ox.RdfFormat.TURTLE,
     "ntriples": ox.RdfFormat.N_TRIPLES,
     "rdfxml": ox.RdfFormat.RDF_XML,
@@ -62,48 +74,68 @@ def jsonld_context() -> dict:
     return {"@context": dict(ns.PREFIXES)}
 
 
-def named_quads(store: ox.Store) -> Iterator[ox.Quad]:
-    """All quads of the named graphs (the store's default graph holds only a derived union)."""
-    for g in sorted(store.named_graphs(), key=lambda n: n.value):
-        yield from store.quads_for_pattern(None, None, None, g)
+def graph_names(store: ox.Store) -> list[ox.NamedNode]:
+    return sorted(store.named_graphs(), key=lambda n: n.value)
 
 
-def union_triples(store: ox.Store) -> list[ox.Triple]:
-    """Each triple once, however many sources state it, in a stable order."""
-    triples = {q.triple for q in named_quads(store)}
-    return sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+def graph_quads(store: ox.Store, graph: ox.NamedNode) -> list[ox.Quad]:
+    """One named graph's quads in a canonical order (the store's own order depends on how it was filled)."""
+    return sorted(store.quads_for_pattern(None, None, None, graph), key=str)
+
+
+def named_quads(store: ox.Store, progress=None) -> Iterator[ox.Quad]:
+    """All quads of the named graphs (the store's default graph holds only a derived union), graph by graph."""
+    for g in graph_names(store):
+        quads = graph_quads(store, g)
+        yield from quads
+        if progress is not None:
+            progress.advance(len(quads))
+
+
+def count_named_quads(store: ox.Store) -> int:
+    return int(next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")))[0].value)
 
 
 @contextmanager
 def _open(path: Path, compress: bool) -> Iterator[BinaryIO]:
     with path.open("wb") as raw:
         if compress:
-            with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
+            with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=GZIP_LEVEL) as gz:
                 yield gz  # type: ignore[misc]
         else:
             yield raw
 
 
-def write_dump(store: ox.Store, fmt: DumpFormat, path: Path) -> None:
-    if fmt.name == "jsonld":
-        _write_jsonld(store, path)
-        return
-    data: list = list(named_quads(store)) if fmt.dataset else union_triples(store)
+def write_dump(store: ox.Store, fmt: DumpFormat, path: Path, progress: Progress | None = None) -> None:
+    progress = progress or Progress.silent()
     prefixes = ns.PREFIXES if fmt.name in {"trig", "turtle", "rdfxml"} else None
-    with _open(path, fmt.gzip) as out:
-        if prefixes:
-            ox.serialize(data, out, OX_FORMATS[fmt.name], prefixes=prefixes)
+    if not fmt.dataset:
+        with progress.stage(f"dump {fmt.filename}"), _open(path, fmt.gzip) as out:
+            store.dump(out, OX_FORMATS[fmt.name], from_graph=ox.DefaultGraph(), prefixes=prefixes)
+        return
+    total = count_named_quads(store)
+    with progress.stage(f"dump {fmt.filename}", total, "quads") as stage, _open(path, fmt.gzip) as out:
+        if fmt.name == "jsonld" and total <= JSONLD_COMPACT_MAX:
+            _write_compact_jsonld(store, out)
+            stage.advance(total)
+        elif fmt.name == "jsonld":
+            out.write(b'{"@context": ' + json.dumps(jsonld_context()["@context"]).encode() + b',\n"@graph": ')
+            ox.serialize(named_quads(store, stage), out, ox.RdfFormat.JSON_LD)
+            out.write(b"}\n")
+        elif prefixes:
+            ox.serialize(named_quads(store, stage), out, OX_FORMATS[fmt.name], prefixes=prefixes)
         else:
-            for i in range(0, len(data), CHUNK):
-                ox.serialize(data[i : i + CHUNK], out, OX_FORMATS[fmt.name])
+            for g in graph_names(store):
+                quads = graph_quads(store, g)
+                ox.serialize(quads, out, OX_FORMATS[fmt.name])
+                stage.advance(len(quads))
 
 
-def _write_jsonld(store: ox.Store, path: Path) -> None:
+def _write_compact_jsonld(store: ox.Store, out: BinaryIO) -> None:
     """Compact JSON-LD with the context inline, so that no reader has to fetch it."""
     ds = rdflib.Dataset()
     ds.parse(data=ox.serialize(named_quads(store), format=ox.RdfFormat.N_QUADS), format="nquads")
-    text = ds.serialize(format="json-ld", context=jsonld_context()["@context"], indent=1)
-    path.write_text(text, encoding="utf-8")
+    out.write(ds.serialize(format="json-ld", context=jsonld_context()["@context"], indent=1).encode("utf-8"))
 
 
 def write_context(path: Path) -> None:

@@ -1,13 +1,16 @@
 """Load the ontology, the curated TriG and the reference tables into one pyoxigraph store.
 
 Every curated fact must sit in a named graph: a TriG file that writes into the default graph
-is refused, and so is a Turtle file in data/. Files are parsed whole before anything enters
-the store, so a syntax error leaves no partial graph behind.
+is refused, and so is a Turtle file in data/. Each file enters the store in one transaction,
+streamed from the parser, so a syntax error leaves no part of that file behind and no file is
+ever held in memory as Python objects. When all files are in, the union of the named graphs is
+materialised as the default graph (the same layout `release.load_store` gives a release).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,43 +18,58 @@ import pyoxigraph as ox
 
 from . import namespaces as ns
 from .errors import InputError, Problem
+from .progress import Progress
 from .project import Project
 from .quads import GraphWriter
 from .reference import reference_quads
 
 ONTOLOGY_GRAPH = ox.NamedNode(ns.graph("ontology"))
+RDF_SUFFIXES = {".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS}
 
 
 @dataclass
 class LoadedDataset:
-    """The store plus where each subject came from, for error reports."""
+    """The store plus where each graph (and each subject of the small inputs) came from, for error reports."""
 
     store: ox.Store
+    graph_files: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     subject_files: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     files: list[Path] = field(default_factory=list)
 
     def files_for(self, subject: str) -> list[str]:
-        return sorted(self.subject_files.get(subject, ()))
+        """The files that say something about `subject`: looked up in the store, not kept per subject."""
+        files = set(self.subject_files.get(subject, ()))
+        try:
+            node = ox.NamedNode(subject)
+        except ValueError:
+            return sorted(files)
+        for q in self.store.quads_for_pattern(node, None, None, None):
+            if not isinstance(q.graph_name, ox.DefaultGraph):
+                files |= self.graph_files.get(q.graph_name.value, set())
+        return sorted(files)
 
 
 def parse_file(path: Path, fmt: ox.RdfFormat | None = None) -> list[ox.Quad]:
     """Parse one RDF file; a syntax error becomes an InputError naming file, line and column."""
     try:
         return list(ox.parse(path=str(path), format=fmt, base_iri=ns.BASE))
-    except SyntaxError as e:
-        message = str(e.msg if hasattr(e, "msg") else e)
-        raise InputError(Problem(message, path, e.lineno, e.offset)) from None
-    except (OSError, ValueError) as e:
-        raise InputError(Problem(str(e), path)) from None
+    except (SyntaxError, OSError, ValueError) as e:
+        raise _input_error(e, path) from None
 
 
-def _data_files(project: Project) -> list[Path]:
-    """Curated RDF under data/, except data/reference/ which the reference mapper reads."""
-    reference = project.data_dir / "reference"
-    files = sorted(p for p in project.data_dir.rglob("*") if p.is_file() and reference not in p.parents)
+def _input_error(e: Exception, path: Path) -> InputError:
+    if isinstance(e, SyntaxError):
+        return InputError(Problem(str(e.msg if hasattr(e, "msg") else e), path, e.lineno, e.offset))
+    return InputError(Problem(str(e), path))
+
+
+def _data_files(data_dir: Path) -> list[Path]:
+    """Curated RDF under the data folder, except reference/ which the reference mapper reads."""
+    reference = data_dir / "reference"
+    files = sorted(p for p in data_dir.rglob("*") if p.is_file() and reference not in p.parents)
     rdf = []
     for p in files:
-        if p.suffix in {".trig", ".nq"}:
+        if p.suffix in RDF_SUFFIXES:
             rdf.append(p)
         elif p.suffix in {".ttl", ".nt", ".rdf", ".jsonld"}:
             raise InputError(
@@ -67,38 +85,77 @@ def _ontology_graph_description() -> list[ox.Quad]:
     return w.quads
 
 
-def load_project(project: Project, store: ox.Store | None = None) -> LoadedDataset:
-    """Parse every input of the project into a fresh (or the given) store."""
-    loaded = LoadedDataset(store=store if store is not None else ox.Store())
-    batches: list[tuple[str, list[ox.Quad]]] = []
+def _stream(path: Path, graphs: set[str]) -> Iterator[ox.Quad]:
+    """The quads of one data file, noting each graph it writes; a triple outside any graph is an error."""
+    outside = 0
+    example: ox.Quad | None = None
+    last = None
+    for q in ox.parse(path=str(path), format=RDF_SUFFIXES[path.suffix], base_iri=ns.BASE):
+        g = q.graph_name
+        if g != last:
+            last = g
+            if isinstance(g, ox.DefaultGraph):
+                outside += 1
+                example = example or q
+                continue
+            graphs.add(g.value)
+        elif outside and isinstance(g, ox.DefaultGraph):
+            outside += 1
+            continue
+        yield q
+    if example is not None:
+        raise InputError(
+            Problem(f"{outside} triple(s) outside any named graph, e.g. {example.subject} {example.predicate}", path)
+        )
 
+
+def materialize_union(store: ox.Store, progress: Progress | None = None) -> None:
+    """Copy every named graph into the default graph, one graph per update, so the work stays in Oxigraph.
+
+    A reader of the default graph expects the RDF merge (each triple once); Oxigraph's
+    union-default-graph mode would repeat a triple once per graph that states it.
+    """
+    graphs = sorted(g.value for g in store.named_graphs())
+    with (progress or Progress.silent()).stage("union default graph", len(graphs), "graphs") as stage:
+        for g in graphs:
+            store.update(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}")
+            stage.advance()
+
+
+def load_project(
+    project: Project, store: ox.Store | None = None, data: Path | None = None, progress: Progress | None = None
+) -> LoadedDataset:
+    """Parse every input of the project (data from `data` instead of the project's data/ if given)."""
+    progress = progress or Progress.silent()
+    loaded = LoadedDataset(store=store if store is not None else ox.Store())
+    data_dir = data if data is not None else project.data_dir
+    small: list[tuple[str, list[ox.Quad]]] = []
     for path in project.ontology_files():
         triples = parse_file(path, ox.RdfFormat.TURTLE)
-        batches.append((str(path), [ox.Quad(q.subject, q.predicate, q.object, ONTOLOGY_GRAPH) for q in triples]))
-    batches.append(("(ontology graph description)", _ontology_graph_description()))
-
-    for path in _data_files(project):
-        quads = parse_file(path)
-        in_default = [q for q in quads if isinstance(q.graph_name, ox.DefaultGraph)]
-        if in_default:
-            raise InputError(
-                Problem(
-                    f"{len(in_default)} triple(s) outside any named graph, e.g. "
-                    f"{in_default[0].subject} {in_default[0].predicate}",
-                    path,
-                )
-            )
-        batches.append((str(path), quads))
-
-    reference_dir = project.data_dir / "reference"
+        small.append((str(path), [ox.Quad(q.subject, q.predicate, q.object, ONTOLOGY_GRAPH) for q in triples]))
+    small.append(("(ontology graph description)", _ontology_graph_description()))
+    reference_dir = data_dir / "reference"
     if reference_dir.is_dir():
-        for path, quads in reference_quads(reference_dir):
-            batches.append((str(path), quads))
-
-    for name, quads in batches:
+        small += [(str(path), quads) for path, quads in reference_quads(reference_dir)]
+    for name, quads in small:
         loaded.store.extend(quads)
         loaded.files.append(Path(name))
         for q in quads:
             if isinstance(q.subject, ox.NamedNode):
                 loaded.subject_files[q.subject.value].add(name)
+
+    files = _data_files(data_dir)
+    with progress.stage("load data files", sum(p.stat().st_size for p in files), "bytes") as stage:
+        for path in files:
+            graphs: set[str] = set()
+            try:
+                loaded.store.extend(_stream(path, graphs))
+            except (SyntaxError, OSError, ValueError) as e:
+                raise _input_error(e, path) from None
+            loaded.files.append(path)
+            for g in graphs:
+                loaded.graph_files[g].add(str(path))
+            stage.advance(path.stat().st_size)
+    progress(f"loaded {len(loaded.store):,} quads in {sum(1 for _ in loaded.store.named_graphs()):,} named graphs")
+    materialize_union(loaded.store, progress)
     return loaded

@@ -8,6 +8,10 @@ Layout of an output folder:
 A release is written to a hidden temporary folder, renamed into place when complete, and only
 then does the `current` link move (an atomic rename of a new link). A build that fails or is
 killed at any point leaves the previous release untouched and still current.
+
+With a store path the build also leaves an on-disk Oxigraph store (named graphs plus their
+union as default graph, bulk loaded), which a server opens without parsing anything; it is
+built beside its place and renamed into it, and carries the version of its release.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Callable
+import gc
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,9 +29,10 @@ import pyoxigraph as ox
 
 from . import __version__
 from . import namespaces as ns
-from .dumps import CONTEXT_FILE, DUMPS, named_quads, write_context, write_dump
+from .dumps import CONTEXT_FILE, DUMPS, count_named_quads, graph_names, graph_quads, write_context, write_dump
 from .errors import InputError, Problem
-from .loader import ONTOLOGY_GRAPH, load_project
+from .loader import ONTOLOGY_GRAPH, load_project, materialize_union
+from .progress import Progress
 from .project import Project
 from .validation import ValidationResult, validate
 from .void import VOID_PREFIXES, FileInfo, describe, statistics
@@ -36,8 +41,7 @@ RELEASES = "releases"
 CURRENT = "current"
 MANIFEST = "release.json"
 KEEP_RELEASES = 3
-
-Progress = Callable[[str], None]
+STORE_MARKER = "intmk-release.json"
 
 
 class ValidationFailed(Exception):
@@ -63,12 +67,18 @@ class Release:
         return self.path / name
 
 
-def content_version(store: ox.Store) -> str:
-    """A short hash of the sorted N-Quads and the builder's version: same input, same release."""
-    lines = sorted(ox.serialize(named_quads(store), format=ox.RdfFormat.N_QUADS).splitlines())
+def content_version(store: ox.Store, progress: Progress | None = None) -> str:
+    """A short hash of the named graphs and the builder's version: same input, same release.
+
+    Graph by graph in name order, each graph's quads in canonical order, so only one graph is
+    ever held in memory and the order in which the store was filled does not matter.
+    """
     h = hashlib.sha256(f"intmk-kg {__version__}\n".encode())
-    for line in lines:
-        h.update(line + b"\n")
+    with (progress or Progress.silent()).stage("content version", count_named_quads(store), "quads") as stage:
+        for g in graph_names(store):
+            quads = graph_quads(store, g)
+            h.update(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
+            stage.advance(len(quads))
     return h.hexdigest()[:12]
 
 
@@ -99,8 +109,7 @@ def _fsync_tree(folder: Path) -> None:
 def write_release_files(store: ox.Store, folder: Path, version: str, project: Project, progress: Progress) -> dict:
     dumps: list[FileInfo] = []
     for fmt in DUMPS:
-        progress(f"dump {fmt.filename}")
-        write_dump(store, fmt, folder / fmt.filename)
+        write_dump(store, fmt, folder / fmt.filename, progress)
         dumps.append(_file_info(folder, fmt.filename, fmt.media_type, fmt.content_encoding, fmt.title, fmt.dataset))
 
     progress("ontology, shapes and JSON-LD context")
@@ -180,17 +189,22 @@ def _prune(releases: Path, keep: str) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def build(project: Project, out: Path | None = None, progress: Progress = lambda _: None) -> Release:
-    """Load, validate and publish. Raises InputError or ValidationFailed before writing anything."""
+def build(
+    project: Project, out: Path | None = None, progress: Progress | None = None, data: Path | None = None,
+    store: Path | None = None, shacl: str = "auto",
+) -> Release:
+    """Load, validate and publish. Raises InputError or ValidationFailed before writing anything.
+
+    `data` replaces the project's data folder (e.g. a synthetic one); `store` also leaves an
+    on-disk store of the release there; `shacl` picks the engine (see validation.ENGINES).
+    """
+    progress = progress or Progress.silent()
     out = (out or project.dist_dir).resolve()
-    progress("load ontology, data and reference tables")
-    loaded = load_project(project)
-    progress(f"loaded {len(loaded.store)} quads in {len(list(loaded.store.named_graphs()))} named graphs")
-    progress("validate (SHACL and integrity checks)")
-    result = validate(loaded, project.shapes_files())
+    loaded = load_project(project, data=data, progress=progress)
+    result = validate(loaded, project.shapes_files(), engine=shacl, progress=progress)
     if not result.conforms:
         raise ValidationFailed(result)
-    version = content_version(loaded.store)
+    version = content_version(loaded.store, progress)
     releases = out / RELEASES
     try:
         releases.mkdir(parents=True, exist_ok=True)
@@ -218,7 +232,65 @@ def build(project: Project, out: Path | None = None, progress: Progress = lambda
     _point_current(out, version)
     _prune(releases, version)
     progress(f"release {version} is current")
+    if store is not None:
+        write_store(loaded.store, store, version, progress)
     return open_release(out)
+
+
+def write_store(store: ox.Store, path: Path, version: str, progress: Progress | None = None) -> None:
+    """Bulk load a copy of `store` into an on-disk store at `path`, replacing an older one of ours."""
+    progress = progress or Progress.silent()
+    path = Path(path).resolve()
+    if _store_version(path) == version:
+        progress(f"store {path} holds release {version} already")
+        return
+    if path.exists() and (not path.is_dir() or any(path.iterdir())) and _store_version(path) is None:
+        raise InputError(Problem("exists and is not an intmk-kg store; refusing to replace it", path))
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    old = path.with_name(f".{path.name}.old-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        with progress.stage(f"on-disk store {path}", len(store), "quads") as stage:
+            disk = ox.Store(str(tmp))
+            disk.bulk_extend(_counted(store, stage))
+            disk.flush()
+            del disk
+            gc.collect()  # closes the store before its folder moves
+        (tmp / STORE_MARKER).write_text(json.dumps({"version": version}) + "\n", encoding="utf-8")
+        if path.exists():
+            os.rename(path, old)
+        os.rename(tmp, path)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _counted(quads, stage, every: int = 100_000):
+    n = 0
+    for q in quads:
+        yield q
+        n += 1
+        if n == every:
+            stage.advance(n)
+            n = 0
+    stage.advance(n)
+
+
+def _store_version(path: Path) -> str | None:
+    try:
+        return json.loads((path / STORE_MARKER).read_text(encoding="utf-8"))["version"]
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def open_store(path: Path, release: Release) -> ox.Store:
+    """The on-disk store `build --store` left for `release`, opened read-only (nothing is parsed)."""
+    version = _store_version(Path(path))
+    if version != release.version:
+        found = f"release {version}" if version else "no intmk-kg store"
+        raise FileNotFoundError(f"{path} holds {found}, not release {release.version}: run `intmk-kg build --store {path}`")
+    return ox.Store.read_only(str(path))
 
 
 def open_release(out: Path) -> Release:
@@ -255,13 +327,9 @@ def damage(folder: Path) -> list[Problem]:
 
 
 def load_store(release: Release, store: ox.Store | None = None) -> ox.Store:
-    """The release's named graphs in a store, plus their union (each triple once) as default graph.
-
-    Oxigraph's union-default-graph mode repeats a triple once per graph that states it; a
-    reader of the default graph expects the RDF merge, so the union is materialised instead.
-    """
+    """The release's named graphs in a store, plus their union (each triple once) as default graph."""
     store = store if store is not None else ox.Store()
     with gzip.open(release.file("intmk-kg.nq.gz"), "rb") as f:
         store.load(f, format=ox.RdfFormat.N_QUADS)
-    store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in {q.triple for q in store})
+    materialize_union(store)
     return store

@@ -1,0 +1,221 @@
+"""SHACL at scale: pyshacl-turbo on batches of source graphs in parallel processes, SPARQL constraints on the store.
+
+One pass over the whole union needs all of it in the validator's memory, and pySHACL about an
+hour for 10M triples. But a focus node's core constraints read only the node's own triples, the
+rdf:type of the values they point to and the ontology (for rdfs:subClassOf). So the named graphs
+are cut into batches, and each batch is validated with the complete description (from every
+graph) of each subject its graphs mention, the types of those triples' values and the ontology,
+with the focus nodes restricted to those subjects and the batch's graph names. SPARQL-based
+constraints read across focus nodes, so they run as SPARQL on the whole store instead.
+tests/test_scale_paths.py checks that this reports what pySHACL reports on the whole union.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import re
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+import rdflib
+from rdflib.namespace import SH
+
+from . import namespaces as ns
+from .errors import InputError, Problem
+from .progress import Progress
+
+BATCH_QUADS = 200_000
+NT = ox.RdfFormat.N_TRIPLES
+Row = tuple[str, str | None, str, str, str | None, str | None]  # focus, path, message, severity, shape, component
+PATH_EXPRESSION = "(path expression)"
+
+GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+SUBJECTS = "SELECT DISTINCT ?s WHERE {{ VALUES ?g {{ {graphs} }} GRAPH ?g {{ ?s ?x ?y }} }}"
+DESCRIPTIONS = "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {{ {subjects} }} ?s ?p ?o }}"
+VALUE_TYPES = (
+    "CONSTRUCT {{ ?o a ?t }} WHERE {{ {{ SELECT DISTINCT ?o WHERE {{ {{ {subjects} }} ?s ?p ?o "
+    "FILTER (!isLiteral(?o)) }} }} ?o a ?t }}"
+)
+
+
+@dataclass(frozen=True)
+class SparqlConstraint:
+    shape: str
+    targets: list[str]
+    select: str
+    prologue: str
+    message: str | None
+    severity: str
+
+
+def core_shapes(shapes: rdflib.Graph) -> rdflib.Graph:
+    """The shapes without their sh:sparql constraints (those run on the store)."""
+    core = rdflib.Graph()
+    skip = set(shapes.objects(None, SH.sparql))
+    for s, p, o in shapes:
+        if p != SH.sparql and s not in skip:
+            core.add((s, p, o))
+    for prefix, namespace in shapes.namespaces():
+        core.bind(prefix, namespace)
+    return core
+
+
+def sparql_constraints(shapes: rdflib.Graph) -> list[SparqlConstraint]:
+    found = []
+    for shape, constraint in shapes.subject_objects(SH.sparql):
+        targets = [str(c) for c in shapes.objects(shape, SH.targetClass)]
+        others = {SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf} & set(shapes.predicates(shape))
+        if others or not targets or (None, SH.property, shape) in shapes:
+            raise InputError(Problem(f"the fast SHACL engine runs sh:sparql only on node shapes with sh:targetClass "
+                                     f"({shape}); validate with --shacl pyshacl"))
+        prologue = ""
+        for declared in shapes.objects(constraint, SH.prefixes):
+            for decl in shapes.objects(declared, SH.declare):
+                prologue += f"PREFIX {shapes.value(decl, SH.prefix)}: <{shapes.value(decl, SH.namespace)}>\n"
+        message = shapes.value(constraint, SH.message)
+        severity = shapes.value(constraint, SH.severity) or SH.Violation
+        found.append(SparqlConstraint(str(shape), targets, str(shapes.value(constraint, SH.select)), prologue,
+                                      None if message is None else str(message), str(severity)))
+    return sorted(found, key=lambda c: c.shape)
+
+
+def check_sparql(store: ox.Store, c: SparqlConstraint) -> list[Row]:
+    """One result per solution, with $this bound to each target instance as SHACL-SPARQL prescribes."""
+    rows = []
+    for target in c.targets:
+        solutions = store.query(
+            c.prologue + f"PREFIX rdf: <{ns.PREFIXES['rdf']}>\nPREFIX rdfs: <{ns.PREFIXES['rdfs']}>\n"
+            f"SELECT * WHERE {{ ?this rdf:type/rdfs:subClassOf* <{target}> . {{ {c.select} }} }}"
+        )
+        names = [v.value for v in solutions.variables]
+        for solution in solutions:
+            bound = {n: solution[n] for n in names if solution[n] is not None}
+            message = c.message or f"SPARQL constraint of {c.shape}"
+            for name, term in bound.items():
+                message = re.sub(r"\{[?$]" + re.escape(name) + r"\}", lambda _, v=term.value: v, message)
+            path = bound.get("path")
+            rows.append((bound["this"].value, None if path is None else path.value, message,
+                         c.severity.rsplit("#", 1)[-1], c.shape, str(SH.SPARQLConstraintComponent)))
+    return rows
+
+
+# --- batches of named graphs ------------------------------------------------------------------------
+
+
+def batches(store: ox.Store, batch_quads: int) -> list[list[str]]:
+    """Named graphs in name order, cut into runs of about `batch_quads` quads."""
+    out: list[list[str]] = [[]]
+    size = 0
+    for row in store.query(GRAPH_SIZES):
+        if out[-1] and size >= batch_quads:
+            out.append([])
+            size = 0
+        out[-1].append(row["g"].value)
+        size += int(row["n"].value)
+    return [b for b in out if b]
+
+
+def extract(store: ox.Store, graphs: list[str]) -> tuple[bytes, bytes, list[str]]:
+    """What a batch needs: its subjects' descriptions, their values' types (N-Triples) and its graph names."""
+    subjects = SUBJECTS.format(graphs=" ".join(f"<{g}>" for g in graphs))
+    described = store.query(DESCRIPTIONS.format(subjects=subjects)).serialize(format=NT)
+    types = store.query(VALUE_TYPES.format(subjects=subjects)).serialize(format=NT)
+    return described, types, graphs
+
+
+# --- the worker side (runs in each process) ------------------------------------------------------------
+
+_WORKER: dict = {}
+
+
+def _init_worker(shapes: rdflib.Graph | str, ontology_nt: bytes) -> None:
+    """Shapes as a graph (in this process) or as N-Triples (sent to a new process)."""
+    _WORKER["shapes"] = shapes if isinstance(shapes, rdflib.Graph) else rdflib.Graph().parse(data=shapes, format="nt")
+    _WORKER["ontology"] = ontology_nt
+
+
+def validate_batch(batch: tuple[bytes, bytes, list[str]]) -> list[Row]:
+    """Validate one batch; returns its result rows."""
+    import pyshacl_turbo
+
+    described, types, graphs = batch
+    data = ox.Store()
+    data.load(described, NT)
+    focus = []
+    for row in data.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o }"):
+        if not isinstance(row["s"], ox.NamedNode):
+            raise InputError(Problem(f"the fast SHACL engine cannot focus on blank node {row['s']}; "
+                                     "validate with --shacl pyshacl"))
+        focus.append(row["s"].value)
+    focus += graphs
+    data.load(types, NT)
+    data.load(_WORKER["ontology"], NT)
+    rdf_type, named_graph = ox.NamedNode(ns.PREFIXES["rdf"] + "type"), ox.NamedNode(ns.ONT + "NamedGraph")
+    data.extend(ox.Quad(ox.NamedNode(g), rdf_type, named_graph) for g in graphs)
+    _, report, _ = pyshacl_turbo.validate(data, shacl_graph=_WORKER["shapes"], inference="none",
+                                          advanced=True, allow_warnings=True, focus_nodes=sorted(set(focus)))
+    return report_rows(report)
+
+
+def report_rows(report: rdflib.Graph) -> list[Row]:
+    """(focus, path, message, severity, shape, component) of each result; a blank-node shape has no name to give."""
+    rows = []
+    for result in report.subjects(rdflib.RDF.type, SH.ValidationResult):
+        path = report.value(result, SH.resultPath)
+        shape = report.value(result, SH.sourceShape)
+        component = report.value(result, SH.sourceConstraintComponent)
+        rows.append((
+            str(report.value(result, SH.focusNode)),
+            str(path) if isinstance(path, rdflib.URIRef) else (None if path is None else PATH_EXPRESSION),
+            str(report.value(result, SH.resultMessage) or ""),
+            str(report.value(result, SH.resultSeverity) or SH.Violation).rsplit("#", 1)[-1],
+            str(shape) if isinstance(shape, rdflib.URIRef) else None,
+            None if component is None else str(component),
+        ))
+    return rows
+
+
+# --- the driver --------------------------------------------------------------------------------------
+
+
+def validate_store(
+    store: ox.Store, shapes: rdflib.Graph, progress: Progress, batch_quads: int = BATCH_QUADS, workers: int | None = None
+) -> list[Row]:
+    """All result rows, each once (a subject described in several batches is validated in each)."""
+    constraints = sparql_constraints(shapes)
+    ontology = store.dump(format=NT, from_graph=ox.NamedNode(ns.graph("ontology")))
+    parts = batches(store, batch_quads)
+    workers = min(workers or os.cpu_count() or 1, len(parts))
+    rows: set[Row] = set()
+    with progress.stage("SHACL (pyshacl-turbo, batches of source graphs)", len(parts), "batches") as stage:
+        for batch_rows in _run(store, parts, core_shapes(shapes), ontology, workers):
+            rows.update(batch_rows)
+            stage.advance()
+    with progress.stage("SHACL-SPARQL constraints on the store", len(constraints), "constraints") as stage:
+        for c in constraints:
+            rows.update(check_sparql(store, c))
+            stage.advance()
+    return sorted(rows, key=lambda r: tuple(x or "" for x in r))
+
+
+def _run(store: ox.Store, parts: list[list[str]], shapes: rdflib.Graph, ontology: bytes, workers: int
+         ) -> Iterator[list[Row]]:
+    if workers <= 1:
+        _init_worker(shapes, ontology)
+        for graphs in parts:
+            yield validate_batch(extract(store, graphs))
+        return
+    context = multiprocessing.get_context("spawn")  # never fork a process holding a large store
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
+                             initargs=(shapes.serialize(format="nt"), ontology)) as pool:
+        pending: deque[Future] = deque()
+        for graphs in parts:
+            pending.append(pool.submit(validate_batch, extract(store, graphs)))
+            if len(pending) >= 2 * workers:  # bounded: extraction never runs far ahead of validation
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
