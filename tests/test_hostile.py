@@ -22,7 +22,6 @@ from urllib.parse import quote, urlencode, urljoin, urlsplit
 
 import pytest
 
-BASE = "https://w3id.org/intmk/"
 SCRIPT = "<script>alert(1)</script>"
 SMALL = "ASK { ?s ?p ?o }"
 

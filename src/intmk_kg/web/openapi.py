@@ -280,7 +280,7 @@ def description(version: str) -> dict:
         "/dataset/{rest}": {"get": {
             "summary": "IRIs of the dataset's parts: 303 to /void",
             "parameters": [_param("rest", "path", "A distribution or linkset.", {"type": "string"})],
-            "responses": SEE_OTHER,
+            "responses": _responses(SEE_OTHER, "404"),  # a name no path can hold (a line break)
         }},
         "/dumps/": _typed_document("The downloadable files of the release",
                                    "Name, media type, size, SHA-256, title and kind of each file.",
