@@ -153,17 +153,25 @@ def _setting_options(command):
               help="Output folder of `intmk-kg build` to serve (default: dist/ in the project; built if missing).")
 @click.option("--data", "data", multiple=True, type=click.Path(exists=True, path_type=Path),
               help="Serve these RDF files or folders instead of the IntMK release (repeat for several).")
+@click.option("--store", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="Query the release's on-disk store left by `intmk-kg build --store` (opened read-only, nothing parsed).")
+@click.option("--backend", metavar="URL", default=None,
+              help="Query a remote SPARQL endpoint holding the release (see `intmk-kg publish`) instead of a local store.")
 @_setting_options
-def serve(home: Path | None, release_dir: Path | None, data: tuple[Path, ...], **settings) -> None:
+def serve(home: Path | None, release_dir: Path | None, data: tuple[Path, ...], store: Path | None,
+          backend: str | None, **settings) -> None:
     """Serve the graph: linked-data pages and the SPARQL endpoint, under gunicorn."""
     from .release import ValidationFailed
     from .server import run
 
-    if data and release_dir:
-        raise click.UsageError("--data and --release-dir exclude each other: serve either RDF files or a release.")
+    if data and (release_dir or store or backend):
+        raise click.UsageError("--data and --release-dir, --store or --backend exclude each other: serve either RDF files or a release.")
+    if store and backend:
+        raise click.UsageError("--store and --backend exclude each other: the release is queried in one place.")
     config = {name.upper(): value for name, value in settings.items()}
     config.update(HOME=str(home) if home else None, RELEASE_DIR=str(release_dir) if release_dir else None,
-                  DATA_PATHS=[str(p) for p in data] or None)
+                  DATA_PATHS=[str(p) for p in data] or None, STORE_PATH=str(store) if store else None,
+                  BACKEND_URL=backend)
     try:
         run(config)
     except InputError as e:
@@ -172,6 +180,30 @@ def serve(home: Path | None, release_dir: Path | None, data: tuple[Path, ...], *
         click.echo(e.result.text(), err=True)
         click.echo("error: the data does not conform; there is no release to serve", err=True)
         sys.exit(1)
+
+
+@main.command()
+@HOME_OPTION
+@click.option("--release-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder of `intmk-kg build` whose current release to send (default: dist/ in the project).")
+@click.option("--to", "url", required=True, metavar="URL",
+              help="SPARQL 1.1 Graph Store Protocol endpoint, e.g. http://127.0.0.1:7878/store (Oxigraph server).")
+@click.option("--user", default=None, help="User name for the store; the password is read from $INTMK_KG_STORE_PASSWORD.")
+@click.option("--quiet", is_flag=True, help="No progress lines.")
+def publish(home: Path | None, release_dir: Path | None, url: str, user: str | None, quiet: bool) -> None:
+    """Upload the release to a remote store: one PUT per named graph, the union as default graph, the shapes."""
+    from .publish import publish as send
+    from .release import open_release
+
+    try:
+        release = open_release(release_dir or Project.at(home).dist_dir)
+        done = send(release, url, user, _progress(quiet))
+    except FileNotFoundError as e:
+        raise click.ClickException(str(e)) from None
+    except InputError as e:
+        _fail_input(e)
+    click.echo(f"release {release.version}: {done.triples} triples in {done.graphs} named graphs and the default graph "
+               f"-> {url} ({done.requests} requests)")
 
 
 from .linking.cli import export  # noqa: E402 (the group lives beside the linking code it drives)

@@ -15,6 +15,8 @@ import re
 from flask import Flask, Response, current_app, g, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from .service import QueryTimeout
+
 CACHE_SECONDS = 3600
 ERROR_CACHE_SECONDS = 60
 GZIP_MIN_BYTES = 1024
@@ -50,6 +52,7 @@ ERROR_FORMATS = [
 def register(app: Flask) -> None:
     app.after_request(_policy)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(QueryTimeout, _unavailable)
     app.register_error_handler(Exception, _unexpected)
     app.context_processor(lambda: {"release_version": current_app.extensions["intmk"].version})
 
@@ -141,6 +144,11 @@ def _http_error(error: HTTPException) -> Response:
     if error.code == 405 and getattr(error, "valid_methods", None):
         response.headers["Allow"] = ", ".join(error.valid_methods)
     return response
+
+
+def _unavailable(error: QueryTimeout) -> Response:
+    """A lookup the query service could not answer (a remote store down or too slow): try again later."""
+    return error_response(503, "Service Unavailable", str(error))
 
 
 def _unexpected(error: Exception) -> Response:

@@ -1,4 +1,8 @@
-"""What the app serves: the release (or ad-hoc RDF files) and the query service over it."""
+"""What the app serves: the release (or ad-hoc RDF files) and the query service over it.
+
+The release's graph is loaded into memory, or opened on disk (`--store`, left by `build --store`),
+or held by a remote SPARQL store (`--backend`, filled by `intmk-kg publish`).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..errors import InputError, Problem
 from ..project import Project
 from ..release import Release, build, load_store, open_release
+from .cache import CachedService
+from .diskstore import ProcessStore
 from .embedded import EmbeddedService
 from .executor import IsolatedService
 from .service import QueryService
@@ -29,12 +36,26 @@ def open_state(config) -> ServerState:
         from .adhoc import load_paths
 
         store, version = load_paths([Path(p) for p in config["DATA_PATHS"]])
-        return ServerState(None, IsolatedService.from_config(EmbeddedService(store, version), config))
+        return ServerState(None, _cached(IsolatedService.from_config(EmbeddedService(store, version), config), config))
     project = Project.at(config.get("HOME"))
     out = Path(config["RELEASE_DIR"]) if config.get("RELEASE_DIR") else project.dist_dir
+    elsewhere = config.get("STORE_PATH") or config.get("BACKEND_URL")
     try:
         release = open_release(out)
-    except FileNotFoundError:
+    except FileNotFoundError as e:
+        if elsewhere:  # a store belongs to one release: building another here would not match it
+            raise InputError(Problem(f"{e}, with the same sources as the store", out)) from None
         release = build(project, out)
-    store = load_store(release, ox.Store())
-    return ServerState(release, IsolatedService.from_config(EmbeddedService(store, release.version), config))
+    if config.get("BACKEND_URL"):
+        from .remote import open_remote
+
+        service = open_remote(config["BACKEND_URL"], release, config)
+    else:
+        store = ProcessStore(config["STORE_PATH"], release) if config.get("STORE_PATH") else load_store(release, ox.Store())
+        service = IsolatedService.from_config(EmbeddedService(store, release.version), config)
+    return ServerState(release, _cached(service, config))
+
+
+def _cached(service: QueryService, config) -> QueryService:
+    megabytes = int(config.get("CACHE_MB") or 0)
+    return CachedService(service, megabytes * 1024 * 1024) if megabytes > 0 else service
