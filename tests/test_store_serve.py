@@ -1,0 +1,127 @@
+"""`intmk-kg serve --store PATH`: the on-disk store of `build --store`, opened read-only by each
+process, answers as the in-memory server does on the same (small, synthetic) release.
+
+Expected facts come from the synthetic generator's rules (src/intmk_kg/synth.py): conference 1
+of series 1 is held in Berlin (`place:synth-be`), and every register graph describes its series
+as "Synthetische Ministerkonferenz N".
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import urllib.parse
+from pathlib import Path
+
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+
+from intmk_kg.release import build
+from intmk_kg.synth import generate, ontology_topics
+
+BIN = Path(sys.executable).parent
+ID = "https://w3id.org/intmk/id/"
+CONFERENCE = ID + "conference/synth-s00001-0001"
+
+QUERIES = [
+    f"SELECT ?place ?land WHERE {{ <{CONFERENCE}> intmk:location ?place ; intmk:heldInState ?land }}",
+    "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+    "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g",
+    "SELECT ?outcome (COUNT(?r) AS ?n) WHERE { ?r intmk:adoptedAt ?c ; intmk:votingOutcome ?outcome } GROUP BY ?outcome",
+    "SELECT ?c ?land WHERE { ?c intmk:chairmanship/intmk:chairState ?land } ORDER BY ?c LIMIT 20",
+    f"ASK {{ <{CONFERENCE}> a intmk:Conference }}",
+    f"SELECT ?x WHERE {{ ?x intmk:partOfSeries/^intmk:partOfSeries <{CONFERENCE}> }} ORDER BY ?x LIMIT 5",
+]
+PAGES = ["doc/conference/synth-s00001-0001", "doc/conference/synth-s00001-0001.ttl", "doc/place/synth-be",
+         "doc/state/synth-be.nq", "graph/?format=json", "wikidata/?format=json"]
+
+
+@pytest.fixture(scope="module")
+def synthetic_release(tmp_path_factory, project) -> tuple[Path, Path]:
+    data = tmp_path_factory.mktemp("synth") / "data"
+    generate(data, 20_000, 5, ontology_topics(project.ontology_files()))
+    out = tmp_path_factory.mktemp("dist")
+    build(project, out, data=data, store=out / "store")
+    return out, out / "store"
+
+
+@pytest.fixture(scope="module")
+def servers(start_server, synthetic_release):
+    out, store = synthetic_release
+    on_disk = start_server("--release-dir", str(out), "--store", str(store), release=False)
+    in_memory = start_server("--release-dir", str(out), release=False)
+    return on_disk, in_memory
+
+
+def _rows(body: bytes) -> list:
+    document = json.loads(body)
+    if "boolean" in document:
+        return [document["boolean"]]
+    return sorted(json.dumps(b, sort_keys=True) for b in document["results"]["bindings"])
+
+
+def _files(folder: Path) -> dict[str, tuple[int, int]]:
+    return {str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns) for p in folder.rglob("*") if p.is_file()}
+
+
+def test_the_store_answers_from_the_sources(servers):
+    on_disk, _ = servers
+    rows = json.loads(on_disk.request(params={"query": QUERIES[0]}).body)["results"]["bindings"]
+    assert [(r["place"]["value"], r["land"]["value"]) for r in rows] == [(ID + "place/synth-be", ID + "state/synth-be")]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_same_answers_as_in_memory(servers, query):
+    on_disk, in_memory = servers
+    here, there = in_memory.request(params={"query": query}), on_disk.request(params={"query": query})
+    assert (here.status, there.status) == (200, 200), there.text
+    assert _rows(there.body) == _rows(here.body)
+
+
+def test_same_graphs_as_in_memory(servers):
+    on_disk, in_memory = servers
+    query = f"DESCRIBE <{CONFERENCE}>"
+    here, there = in_memory.request(params={"query": query}), on_disk.request(params={"query": query})
+    ours, theirs = rdflib.Graph().parse(data=here.body, format="turtle"), rdflib.Graph().parse(data=there.body, format="turtle")
+    assert len(ours) > 20 and isomorphic(ours, theirs)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_same_pages_as_in_memory(servers, path):
+    on_disk, in_memory = servers
+    here, there = in_memory.request(path=path), on_disk.request(path=path)
+    assert (here.status, there.status) == (200, 200), there.text
+    assert there.headers.get("ETag") == here.headers.get("ETag")
+    assert there.body.replace(on_disk.url.encode(), b"/") == here.body.replace(in_memory.url.encode(), b"/")
+
+
+def test_same_reconciliation_as_in_memory(servers):
+    on_disk, in_memory = servers
+    batch = {"q0": {"query": "Synthetische Ministerkonferenz 1", "type": "ConferenceSeries"},
+             "q1": {"query": "1. Synthetische Ministerkonferenz 1"}}
+    body = urllib.parse.urlencode({"queries": json.dumps(batch)}).encode()
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    here = in_memory.request("POST", "reconcile", body=body, headers=headers)
+    there = on_disk.request("POST", "reconcile", body=body, headers=headers)
+    assert there.status == 200 and json.loads(there.body) == json.loads(here.body)
+    assert json.loads(there.body)["q0"]["result"][0]["id"] == "organisation/synth-s00001"
+
+
+def test_serving_leaves_the_store_as_it_was(servers, synthetic_release):
+    on_disk, _ = servers
+    _, store = synthetic_release
+    before = _files(store)
+    for query in QUERIES:
+        assert on_disk.request(params={"query": query}).status == 200
+    assert on_disk.request(path=PAGES[0]).status == 200
+    assert _files(store) == before
+
+
+def test_a_store_of_another_release_is_refused(synthetic_release, release_dir):
+    _, store = synthetic_release
+    done = subprocess.run([str(BIN / "intmk-kg"), "serve", "--port", "1", "--release-dir", str(release_dir),
+                           "--store", str(store)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert "run `intmk-kg build --store" in done.stderr
