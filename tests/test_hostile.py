@@ -21,6 +21,7 @@ from pathlib import Path
 from urllib.parse import quote, urlencode, urljoin, urlsplit
 
 import pytest
+from browser import launch_chromium
 
 SCRIPT = "<script>alert(1)</script>"
 SMALL = "ASK { ?s ?p ?o }"
@@ -280,15 +281,11 @@ def test_markup_in_the_data_is_escaped_on_every_page(evil_server):
 
 def test_the_escaped_pages_run_nothing_in_a_browser(evil_server):
     """Chromium opens the data pages from the server itself, with its headers; no injected script runs."""
-    import shutil
 
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=shutil.which("chromium"),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+        browser = launch_chromium(p)
         try:
             page = browser.new_page()
             for path in ["doc/person/evil?lang=en", "graph/evil", "reconcile/preview?id=person/evil", "graph/", "",

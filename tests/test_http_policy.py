@@ -9,6 +9,7 @@ import json
 import pytest
 
 from intmk_kg.web import create_app
+from browser import launch_chromium
 
 
 def test_cors_on_pages_data_and_errors(client):
@@ -130,7 +131,6 @@ def test_pages_keep_to_the_content_security_policy_in_a_browser(release_dir):
     A probe page with an inline script shows that the policy is enforced in this set-up; YASGUI
     on /sparql, pyLODE on /ontology and our own pages must then load without any violation.
     """
-    import shutil
     from urllib.parse import urlsplit
 
     from playwright.sync_api import sync_playwright
@@ -150,10 +150,7 @@ def test_pages_keep_to_the_content_security_policy_in_a_browser(release_dir):
         route.fulfill(status=response.status_code, headers=dict(response.headers), body=response.data)
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=shutil.which("chromium"),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+        browser = launch_chromium(p)
         try:
             page = browser.new_page()
             messages: list[str] = []

@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 import jsonschema
 import pytest
+from browser import launch_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = ROOT / "tests" / "schemas" / "reconciliation"
@@ -434,7 +435,6 @@ def test_a_page_of_another_origin_uses_the_service_in_chromium(server):
     Controls: a cross-origin response without CORS headers is blocked, and an ordinary page of ours
     (framed only by its own origin) is refused in the other origin's frame, so the browser enforces both.
     """
-    import shutil
     from urllib.parse import urlsplit
 
     from playwright.sync_api import sync_playwright
@@ -443,10 +443,7 @@ def test_a_page_of_another_origin_uses_the_service_in_chromium(server):
     site, site_base = static_site({"/": ("text/html", CLIENT_PAGE.format(base=server, control=control_base))})
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(
-                executable_path=shutil.which("chromium"),
-                args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-            )
+            browser = launch_chromium(p)
             try:
                 page = browser.new_page()
                 page.goto(site_base + "/")

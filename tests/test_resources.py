@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 
 import pytest
 import rdflib
@@ -17,6 +16,7 @@ from rdflib import OWL, RDF, RDFS, Literal, URIRef
 
 from intmk_kg.web import create_app
 from intmk_kg.web.state import ServerState
+from browser import launch_chromium
 
 ID = "https://w3id.org/intmk/id/"
 ONT = rdflib.Namespace("https://w3id.org/intmk/ontology#")
@@ -258,10 +258,7 @@ def test_escaped_page_runs_no_injected_script_in_a_browser(evil_client):
 
     page_html = evil_client.get("/doc/person/evil?lang=en").get_data(as_text=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=shutil.which("chromium"),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+        browser = launch_chromium(p)
         try:
             page = browser.new_page()
             page.set_content(page_html)
