@@ -13,6 +13,7 @@ Syntax errors are left to the real parser, which reports their position.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from urllib.parse import urljoin
@@ -74,13 +75,24 @@ class QueryForbidden(Exception):
     """The request asks for something a read-only endpoint does not do (HTTP 403)."""
 
 
-def tokens(text: str) -> list[Token]:
-    """The query's tokens without whitespace and comments."""
-    out = []
-    for m in _TOKEN.finditer(text):
-        if m.lastgroup not in ("ws", "comment"):
-            out.append(Token(m.lastgroup, m.group()))
-    return out
+MEMO_TEXTS = 256  # recent query texts whose tokens are kept: a repeated query is not scanned again
+MEMO_MAX_CHARS = 4096  # longer texts are scanned each time, so the memo stays small (about 30 MB at most)
+
+
+def tokens(text: str) -> tuple[Token, ...]:
+    """The query's tokens without whitespace and comments.
+
+    Scanning costs about 2 µs per character, more than a cached answer costs to send, so the
+    tokens of short recent texts are remembered (the guard and the response cache both ask).
+    """
+    return _remembered(text) if len(text) <= MEMO_MAX_CHARS else _scan(text)
+
+
+def _scan(text: str) -> tuple[Token, ...]:
+    return tuple(Token(m.lastgroup, m.group()) for m in _TOKEN.finditer(text) if m.lastgroup not in ("ws", "comment"))
+
+
+_remembered = functools.lru_cache(maxsize=MEMO_TEXTS)(_scan)
 
 
 def _unescape_iri(text: str) -> str:
@@ -118,7 +130,7 @@ def inspect(text: str, base: str, prefixes: dict[str, str]) -> QueryShape:
     return QueryShape(form, *_dataset(toks, base, dict(prefixes)))
 
 
-def _dataset(toks: list[Token], base: str, prefixes: dict[str, str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _dataset(toks: tuple[Token, ...], base: str, prefixes: dict[str, str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The IRIs of the FROM and FROM NAMED clauses, resolved as the parser resolves them."""
     defaults: list[str] = []
     named: list[str] = []
