@@ -118,12 +118,12 @@ def test_store_of_another_release_is_refused(built, tmp_path):
         open_store(copy, release)
 
 
-def test_a_folder_that_is_not_a_store_is_never_replaced(tmp_path):
+def test_a_folder_that_is_not_a_store_is_never_replaced(built, tmp_path):
     folder = tmp_path / "mine"
     folder.mkdir()
     (folder / "notes.txt").write_text("keep me")
     with pytest.raises(InputError, match="not an intmk-kg store"):
-        write_store(ox.Store(), folder, "abc")
+        write_store(built[0], folder)
     assert (folder / "notes.txt").read_text() == "keep me"
 
 

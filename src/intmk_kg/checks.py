@@ -16,7 +16,8 @@ from .loader import LoadedDataset
 PREFIX = ns.sparql_prologue(["rdf", "rdfs", "owl", "prov", "intmk"])
 
 # Each check first narrows the data to its few distinct candidates inside Oxigraph (predicates
-# and classes, object IRIs, graph names), so string functions run on those, not on every triple.
+# and classes, object IRIs, graph names: `GRAPH ?g { }` lists them without reading any quad),
+# so string functions and lookups run on those, not on every triple.
 UNDECLARED_TERMS = PREFIX + f"""
 SELECT DISTINCT ?term ?s WHERE {{
   {{ SELECT DISTINCT ?term WHERE {{ {{ ?x ?term ?y }} UNION {{ ?x rdf:type ?term }} }} }}
@@ -37,7 +38,7 @@ SELECT DISTINCT ?o ?s ?p WHERE {{
 
 GRAPH_WITHOUT_PROVENANCE = PREFIX + """
 SELECT ?g WHERE {
-  { SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } }
+  GRAPH ?g { }
   FILTER NOT EXISTS { GRAPH ?g { ?g prov:wasDerivedFrom ?source } }
 } ORDER BY ?g
 """

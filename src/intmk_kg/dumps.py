@@ -3,9 +3,10 @@
 Dataset formats (N-Quads, TriG, JSON-LD) keep the named graphs, and so the provenance of every
 fact; graph formats (Turtle, N-Triples, RDF/XML) hold the union of all graphs, each triple once,
 which the build keeps as the store's default graph. Nothing is collected in Python first: the
-named graphs are written one graph at a time in a canonical order (graphs by name, each graph's
-quads sorted), the union is dumped by Oxigraph itself, so memory stays flat at any size.
-Gzip output is written with mtime 0 so that equal content gives equal bytes.
+named graphs are written one graph at a time, graphs by name, and the union is dumped by
+Oxigraph itself, so memory stays flat at any size. N-Quads is canonical (each graph's lines
+sorted, the form the content version hashes); the other syntaxes follow the store's order,
+which is the same for the same input files. Gzip output is written with mtime 0.
 
 JSON-LD: up to JSONLD_COMPACT_MAX quads rdflib writes compact JSON-LD (our prefixes as inline
 context); rdflib holds the whole dataset in memory to do so. Above that, Oxigraph's streaming
@@ -78,18 +79,27 @@ def graph_names(store: ox.Store) -> list[ox.NamedNode]:
     return sorted(store.named_graphs(), key=lambda n: n.value)
 
 
-def graph_quads(store: ox.Store, graph: ox.NamedNode) -> list[ox.Quad]:
-    """One named graph's quads in a canonical order (the store's own order depends on how it was filled)."""
-    return sorted(store.quads_for_pattern(None, None, None, graph), key=str)
+def graph_nquads(store: ox.Store, graph: ox.NamedNode) -> tuple[bytes, int]:
+    """One named graph as N-Quads with its lines sorted, and its number of quads.
+
+    The store's own order depends on how it was filled; sorted lines do not. Oxigraph writes the
+    triples (one per line, newlines in literals escaped), Python only appends the graph name.
+    """
+    suffix = f" <{graph.value}> .".encode()
+    lines = [line[:-2] + suffix for line in store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph).splitlines()]
+    lines.sort()
+    return b"".join(line + b"\n" for line in lines), len(lines)
 
 
-def named_quads(store: ox.Store, progress=None) -> Iterator[ox.Quad]:
+def named_quads(store: ox.Store, stage=None) -> Iterator[ox.Quad]:
     """All quads of the named graphs (the store's default graph holds only a derived union), graph by graph."""
     for g in graph_names(store):
-        quads = graph_quads(store, g)
-        yield from quads
-        if progress is not None:
-            progress.advance(len(quads))
+        n = 0
+        for q in store.quads_for_pattern(None, None, None, g):
+            n += 1
+            yield q
+        if stage is not None:
+            stage.advance(n)
 
 
 def count_named_quads(store: ox.Store) -> int:
@@ -126,9 +136,9 @@ def write_dump(store: ox.Store, fmt: DumpFormat, path: Path, progress: Progress 
             ox.serialize(named_quads(store, stage), out, OX_FORMATS[fmt.name], prefixes=prefixes)
         else:
             for g in graph_names(store):
-                quads = graph_quads(store, g)
-                ox.serialize(quads, out, OX_FORMATS[fmt.name])
-                stage.advance(len(quads))
+                data, n = graph_nquads(store, g)
+                out.write(data)
+                stage.advance(n)
 
 
 def _write_compact_jsonld(store: ox.Store, out: BinaryIO) -> None:

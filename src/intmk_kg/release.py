@@ -16,12 +16,13 @@ built beside its place and renamed into it, and carries the version of its relea
 
 from __future__ import annotations
 
+import gc
 import gzip
 import hashlib
+import io
 import json
 import os
 import shutil
-import gc
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +30,7 @@ import pyoxigraph as ox
 
 from . import __version__
 from . import namespaces as ns
-from .dumps import CONTEXT_FILE, DUMPS, count_named_quads, graph_names, graph_quads, write_context, write_dump
+from .dumps import CONTEXT_FILE, DUMPS, count_named_quads, graph_names, graph_nquads, write_context, write_dump
 from .errors import InputError, Problem
 from .loader import ONTOLOGY_GRAPH, load_project, materialize_union
 from .progress import Progress
@@ -70,15 +71,16 @@ class Release:
 def content_version(store: ox.Store, progress: Progress | None = None) -> str:
     """A short hash of the named graphs and the builder's version: same input, same release.
 
-    Graph by graph in name order, each graph's quads in canonical order, so only one graph is
-    ever held in memory and the order in which the store was filled does not matter.
+    Graph by graph in name order, each graph as sorted N-Quads lines (the bytes of the N-Quads
+    dump), so only one graph is ever held in memory and the order in which the store was filled
+    does not matter.
     """
     h = hashlib.sha256(f"intmk-kg {__version__}\n".encode())
     with (progress or Progress.silent()).stage("content version", count_named_quads(store), "quads") as stage:
         for g in graph_names(store):
-            quads = graph_quads(store, g)
-            h.update(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
-            stage.advance(len(quads))
+            data, n = graph_nquads(store, g)
+            h.update(data)
+            stage.advance(n)
     return h.hexdigest()[:12]
 
 
@@ -127,7 +129,8 @@ def write_release_files(store: ox.Store, folder: Path, version: str, project: Pr
     ]
 
     progress("VoID and DCAT description")
-    void = [q.triple for q in describe(store, version, dumps)]
+    stats = statistics(store)
+    void = [q.triple for q in describe(store, version, dumps, stats=stats)]
     ox.serialize(void, str(folder / "void.ttl"), ox.RdfFormat.TURTLE, prefixes=VOID_PREFIXES)
     extras.append(_file_info(folder, "void.ttl", "text/turtle", None, "VoID and DCAT description", False))
 
@@ -140,7 +143,7 @@ def write_release_files(store: ox.Store, folder: Path, version: str, project: Pr
         "version": version,
         "builder": f"intmk-kg {__version__}",
         "license": "https://creativecommons.org/publicdomain/zero/1.0/",
-        "statistics": statistics(store),
+        "statistics": stats,
         "files": [
             {**f.__dict__, "kind": "dump" if f in dumps else "export" if f in exports else "metadata"}
             for f in dumps + extras + exports
@@ -232,31 +235,42 @@ def build(
     _point_current(out, version)
     _prune(releases, version)
     progress(f"release {version} is current")
+    release = open_release(out)
     if store is not None:
-        write_store(loaded.store, store, version, progress)
-    return open_release(out)
+        del loaded, result  # the on-disk store is loaded from the dumps: free the memory first
+        write_store(release, store, progress)
+    return release
 
 
-def write_store(store: ox.Store, path: Path, version: str, progress: Progress | None = None) -> None:
-    """Bulk load a copy of `store` into an on-disk store at `path`, replacing an older one of ours."""
+def write_store(release: Release, path: Path, progress: Progress | None = None) -> None:
+    """Bulk load the release into an on-disk store at `path` (replacing an older one of ours).
+
+    Oxigraph's bulk loader reads the release's own N-Quads dump (the named graphs) and N-Triples
+    dump (their union, as default graph) straight from the gzip files, so no quad passes through
+    Python and the store holds exactly what was published.
+    """
     progress = progress or Progress.silent()
     path = Path(path).resolve()
-    if _store_version(path) == version:
-        progress(f"store {path} holds release {version} already")
+    if _store_version(path) == release.version:
+        progress(f"store {path} holds release {release.version} already")
         return
     if path.exists() and (not path.is_dir() or any(path.iterdir())) and _store_version(path) is None:
         raise InputError(Problem("exists and is not an intmk-kg store; refusing to replace it", path))
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     old = path.with_name(f".{path.name}.old-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
+    parts = [(release.file("intmk-kg.nq.gz"), ox.RdfFormat.N_QUADS), (release.file("intmk-kg.nt.gz"), ox.RdfFormat.N_TRIPLES)]
     try:
-        with progress.stage(f"on-disk store {path}", len(store), "quads") as stage:
+        progress(f"on-disk store at {path}")
+        with progress.stage("on-disk store", sum(f.stat().st_size for f, _ in parts), "bytes") as stage:
             disk = ox.Store(str(tmp))
-            disk.bulk_extend(_counted(store, stage))
+            for file, fmt in parts:
+                with file.open("rb") as raw, gzip.GzipFile(fileobj=_Counted(raw, stage), mode="rb") as f:
+                    disk.bulk_load(f, fmt)
             disk.flush()
             del disk
             gc.collect()  # closes the store before its folder moves
-        (tmp / STORE_MARKER).write_text(json.dumps({"version": version}) + "\n", encoding="utf-8")
+        (tmp / STORE_MARKER).write_text(json.dumps({"version": release.version}) + "\n", encoding="utf-8")
         if path.exists():
             os.rename(path, old)
         os.rename(tmp, path)
@@ -266,15 +280,19 @@ def write_store(store: ox.Store, path: Path, version: str, progress: Progress | 
         raise
 
 
-def _counted(quads, stage, every: int = 100_000):
-    n = 0
-    for q in quads:
-        yield q
-        n += 1
-        if n == every:
-            stage.advance(n)
-            n = 0
-    stage.advance(n)
+class _Counted(io.RawIOBase):
+    """A file whose reads advance a progress stage (by compressed bytes, which the total counts)."""
+
+    def __init__(self, raw, stage):
+        self.raw, self.stage = raw, stage
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        n = self.raw.readinto(buffer)
+        self.stage.advance(n or 0)
+        return n
 
 
 def _store_version(path: Path) -> str | None:

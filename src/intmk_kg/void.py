@@ -63,11 +63,13 @@ def statistics(store: ox.Store) -> dict[str, int]:
     }
 
 
-def describe(store: ox.Store, version: str, files: list[FileInfo], base: str = ns.BASE) -> list[ox.Quad]:
-    """The VoID + DCAT description as triples (in the default graph)."""
+def describe(
+    store: ox.Store, version: str, files: list[FileInfo], base: str = ns.BASE, stats: dict[str, int] | None = None
+) -> list[ox.Quad]:
+    """The VoID + DCAT description as triples (in the default graph); `stats` saves counting twice."""
     w = GraphWriter(DATASET)  # the graph name is dropped by the caller; Turtle has no graphs
     d = DATASET
-    stats = statistics(store)
+    stats = stats or statistics(store)
     w.add(d, "rdf:type", "void:Dataset")
     w.add(d, "rdf:type", "dcat:Dataset")
     w.labels(d, "IntMK-Wissensgraph", "IntMK knowledge graph", "dcterms:title")
