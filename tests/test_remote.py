@@ -25,8 +25,9 @@ import rdflib
 from rdflib.compare import isomorphic
 from SPARQLWrapper import JSON, SPARQLWrapper
 
+from intmk_kg import publish as publishing
 from intmk_kg.publish import SHAPES_GRAPH
-from intmk_kg.web.remote import RemoteService
+from intmk_kg.web.remote import RemoteService, release_graph_sizes
 from intmk_kg.web.service import QueryAborted, QueryError, QueryTimeout
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -126,6 +127,22 @@ def test_publish_twice_gives_the_same_store(oxigraph, release_dir, release):
     before = oxigraph.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
     assert publish(release_dir, oxigraph.store_url).returncode == 0  # PUT replaces each graph
     assert oxigraph.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }") == before
+
+
+def test_a_graph_larger_than_a_batch_goes_in_several_requests(tmp_path, release, monkeypatch):
+    monkeypatch.setattr(publishing, "BATCH", 50)  # the press release's graph has 460 triples: ten requests
+    store = Oxigraph(tmp_path / "oxigraph.log")
+    try:
+        done = publishing.publish(release, store.store_url)
+        sizes = {r["g"]: int(r["n"]) for r in store.select(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
+        union = int(store.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"])
+    finally:
+        store.stop()
+    expected = release_graph_sizes(release)
+    assert sizes.pop(SHAPES_GRAPH) > 0 and sizes == expected
+    assert union == release.manifest["statistics"]["triples"]
+    assert done.requests > len(expected) + 2 + 9
 
 
 def test_publish_to_nowhere_says_so(release_dir):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -66,7 +67,7 @@ class GraphStore:
             with self._opener.open(request, timeout=TIMEOUT) as response:
                 response.read()
         except urllib.error.HTTPError as e:
-            detail = e.read().decode("utf-8", "replace").strip()[:500]
+            detail = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", e.read().decode("utf-8", "replace"))).strip()[:500]
             raise InputError(Problem(f"{request.method} of graph {graph or '(default)'} answered "
                                      f"{e.code} {e.reason}: {detail}", self.url)) from None
         except OSError as e:
