@@ -218,10 +218,12 @@ def wrk(url: str, accept: str, connections: int, duration: int, timeout: float) 
     out = subprocess.run(["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{duration}s",
                           f"--timeout={int(timeout)}s", "--latency", "-H", f"Accept: {accept}", url],
                          capture_output=True, text=True, check=True).stdout
-    percent = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.M))
+    percent = dict(re.findall(r"^\s*(50|99)(?:\.0+)?%\s+(\S+)\s*$", out, re.M))
     errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     done = int(re.search(r"(\d+) requests in", out).group(1))
+    if done and len(percent) < 2:
+        raise RuntimeError(f"cannot read wrk's latency distribution:\n{out}")
     return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), "requests": done,
             "p50": to_ms(percent["50"]) if done else None, "p99": to_ms(percent["99"]) if done else None,
             "errors": errors + (int(non2xx.group(1)) if non2xx else 0)}

@@ -9,6 +9,7 @@ as "Synthetische Ministerkonferenz N".
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import urllib.parse
@@ -18,7 +19,7 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from intmk_kg.release import build
+from intmk_kg.release import STORE_MARKER, build
 from intmk_kg.synth import generate, ontology_topics
 
 BIN = Path(sys.executable).parent
@@ -125,3 +126,27 @@ def test_a_store_of_another_release_is_refused(synthetic_release, release_dir):
                            "--store", str(store)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
     assert "run `intmk-kg build --store" in done.stderr
+
+
+def test_workers_stop_cleanly(start_server, synthetic_release):
+    """No process may crash on RocksDB threads it inherited: the master never opens the store."""
+    out, store = synthetic_release
+    server = start_server("--release-dir", str(out), "--store", str(store), "--workers", "2", release=False)
+    for path in ("sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D", PAGES[0], PAGES[2]):
+        assert server.request(path=path).status == 200
+    server.process.terminate()
+    assert server.process.wait(60) == 0
+    log = server.output()
+    assert "Worker exiting" in log
+    assert "was sent" not in log and "terminate called" not in log, log
+
+
+def test_a_broken_store_is_refused_at_start(synthetic_release, tmp_path):
+    out, store = synthetic_release
+    broken = tmp_path / "store"
+    broken.mkdir()
+    shutil.copy(store / STORE_MARKER, broken / STORE_MARKER)  # the right release, but no database
+    done = subprocess.run([str(BIN / "intmk-kg"), "serve", "--port", "1", "--release-dir", str(out),
+                           "--store", str(broken)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert f"error: {broken}: cannot open the store" in done.stderr
