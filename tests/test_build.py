@@ -108,7 +108,7 @@ def test_rebuild_of_same_content_keeps_version_and_moves_current_atomically(proj
     assert link.is_symlink() and open_release(tmp_path).version == first.version
     again = build(project, tmp_path)
     assert again.version == first.version
-    assert [p.name for p in (tmp_path / "releases").iterdir()] == [first.version]
+    assert sorted(p.name for p in (tmp_path / "releases").iterdir()) == [f".{first.version}.checked.json", first.version]
     assert not list(tmp_path.glob(".current.tmp-*"))
 
 

@@ -11,10 +11,14 @@ import importlib.util
 import os
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from intmk_kg import release as release_module
+from intmk_kg.cli import main
 from intmk_kg.errors import InputError
 from intmk_kg.release import damage, open_release
 
@@ -65,6 +69,51 @@ def test_damage_names_each_problem(release, tmp_path):
                      f"{folder / 'shapes.ttl'}: does not match its size and SHA-256 in release.json"]
     with pytest.raises(InputError, match="the release is damaged"):
         open_release(folder)
+
+
+def _counting_hashes(monkeypatch) -> list[str]:
+    hashed = []
+    real = release_module.sha256_of
+    monkeypatch.setattr(release_module, "sha256_of", lambda path: hashed.append(path.name) or real(path))
+    return hashed
+
+
+def test_a_clean_check_is_recorded_so_the_next_start_hashes_nothing(release, tmp_path, monkeypatch):
+    """Start-up cost at 10M: the dumps are hashed once; later checks compare sizes and change times."""
+    folder = tmp_path / "r"
+    shutil.copytree(release.path, folder)
+    hashed = _counting_hashes(monkeypatch)
+    assert damage(folder) == []
+    assert len(hashed) == len(release.files), "files changed seconds ago are always hashed"
+    monkeypatch.setattr(release_module, "RACY_NS", 0)  # as if the copy were older than the racy window
+    hashed.clear()
+    assert damage(folder) == [] and len(hashed) == len(release.files)
+    hashed.clear()
+    assert damage(folder) == [] and hashed == []
+    time.sleep(0.05)  # past the clock tick of the check, so that the write gets another ctime
+    data = bytearray((folder / "intmk-kg.ttl").read_bytes())
+    data[-2] ^= 1  # same size, other content
+    (folder / "intmk-kg.ttl").write_bytes(bytes(data))
+    assert [str(p) for p in damage(folder)] == [
+        f"{folder / 'intmk-kg.ttl'}: does not match its size and SHA-256 in release.json"]
+    assert hashed == ["intmk-kg.ttl"]
+
+
+def test_verify_hashes_every_file_whatever_was_recorded(release, tmp_path, monkeypatch):
+    folder = tmp_path / "r"
+    shutil.copytree(release.path, folder)
+    monkeypatch.setattr(release_module, "RACY_NS", 0)
+    assert damage(folder) == []
+    hashed = _counting_hashes(monkeypatch)
+    result = CliRunner().invoke(main, ["verify", "--release-dir", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert f"release {release.version}: every file matches" in result.output
+    assert sorted(hashed) == sorted(f["name"] for f in release.files)
+    time.sleep(0.05)
+    (folder / "void.ttl").write_bytes((folder / "void.ttl").read_bytes()[:-1] + b"#")
+    result = CliRunner().invoke(main, ["verify", "--release-dir", str(folder)])
+    assert result.exit_code == 1
+    assert f"{folder / 'void.ttl'}: does not match its size and SHA-256" in result.output
 
 
 def test_a_damaged_release_is_written_again_by_the_next_build(project, tmp_path):

@@ -118,6 +118,20 @@ def test_store_of_another_release_is_refused(built, tmp_path):
         open_store(copy, release)
 
 
+def test_a_store_of_ours_is_replaced_by_the_next_release(built, tmp_path, project):
+    release, _ = built
+    generate(tmp_path / "data", 2000, 4, ontology_topics(project.ontology_files()))
+    other = build(project, tmp_path / "dist", data=tmp_path / "data")
+    path = tmp_path / "store"
+    write_store(release, path)
+    write_store(other, path)
+    assert not list(tmp_path.glob(".store.*")), "no temporary or old folder is left behind"
+    disk = open_store(path, other)
+    assert len(disk) == 2 * other.manifest["statistics"]["quads"]
+    with pytest.raises(FileNotFoundError):
+        open_store(path, release)
+
+
 def test_a_folder_that_is_not_a_store_is_never_replaced(built, tmp_path):
     folder = tmp_path / "mine"
     folder.mkdir()

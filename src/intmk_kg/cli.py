@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -204,6 +205,28 @@ def publish(home: Path | None, release_dir: Path | None, url: str, user: str | N
         _fail_input(e)
     click.echo(f"release {release.version}: {done.triples} triples in {done.graphs} named graphs and the default graph "
                f"-> {url} ({done.requests} requests)")
+
+
+@main.command()
+@HOME_OPTION
+@click.option("--release-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder of `intmk-kg build` whose current release to check (default: dist/ in the project).")
+def verify(home: Path | None, release_dir: Path | None) -> None:
+    """Hash every file of the current release against its manifest (serve checks sizes and change times)."""
+    from .release import CURRENT, MANIFEST, damage
+
+    out = release_dir or Project.at(home).dist_dir
+    folder = (out if (out / MANIFEST).is_file() else out / CURRENT).resolve()
+    if not (folder / MANIFEST).is_file():
+        raise click.ClickException(f"no release in {out}: run `intmk-kg build` first")
+    problems = damage(folder, thorough=True)
+    for problem in problems:
+        click.echo(f"error: {problem}", err=True)
+    if problems:
+        click.echo("error: the release is damaged: run `intmk-kg build` to write it again", err=True)
+        sys.exit(1)
+    version = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["version"]
+    click.echo(f"release {version}: every file matches its SHA-256 ({folder})")
 
 
 from .linking.cli import export  # noqa: E402 (the group lives beside the linking code it drives)

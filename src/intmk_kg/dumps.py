@@ -29,7 +29,7 @@ import pyoxigraph as ox
 import rdflib
 
 from . import namespaces as ns
-from .progress import Progress
+from .progress import Progress, Stage
 
 GZIP_LEVEL = 6  # gzip's own default: within a few percent of level 9's size, much faster
 JSONLD_COMPACT_MAX = 100_000
@@ -91,7 +91,7 @@ def graph_nquads(store: ox.Store, graph: ox.NamedNode) -> tuple[bytes, int]:
     return b"".join(line + b"\n" for line in lines), len(lines)
 
 
-def named_quads(store: ox.Store, stage=None) -> Iterator[ox.Quad]:
+def named_quads(store: ox.Store, stage: Stage | None = None) -> Iterator[ox.Quad]:
     """All quads of the named graphs (the store's default graph holds only a derived union), graph by graph."""
     for g in graph_names(store):
         n = 0

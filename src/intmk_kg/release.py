@@ -23,6 +23,7 @@ import io
 import json
 import os
 import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +44,8 @@ CURRENT = "current"
 MANIFEST = "release.json"
 KEEP_RELEASES = 3
 STORE_MARKER = "intmk-release.json"
+CHECKED_SUFFIX = ".checked.json"  # the record of a clean damage() check, beside each release folder
+RACY_NS = 2_000_000_000  # files changed more recently than this are hashed at every check
 
 
 class ValidationFailed(Exception):
@@ -190,6 +193,7 @@ def _prune(releases: Path, keep: str) -> None:
     )
     for old in olds[KEEP_RELEASES - 1 :]:
         shutil.rmtree(old, ignore_errors=True)
+        _checked_path(old).unlink(missing_ok=True)
 
 
 def build(
@@ -215,7 +219,7 @@ def build(
         raise InputError(Problem(f"cannot create the output folder: {e.strerror}", out)) from None
     _remove_stale_temporaries(releases)
     final = releases / version
-    if damage(final):  # missing, unfinished or damaged: (re)write it
+    if damage(final, thorough=True):  # missing, unfinished or damaged: (re)write it
         tmp = releases / f".{version}.tmp-{os.getpid()}"
         shutil.rmtree(tmp, ignore_errors=True)
         try:
@@ -318,15 +322,23 @@ def open_release(out: Path) -> Release:
     manifest_path = folder / MANIFEST
     if not manifest_path.is_file():
         raise FileNotFoundError(f"no release in {out}: run `intmk-kg build` first")
-    problems = damage(folder)
+    problems = damage(folder.resolve())
     if problems:
         raise InputError(problems + [Problem("the release is damaged: run `intmk-kg build` to write it again", out)])
     return Release(folder.resolve(), json.loads(manifest_path.read_text(encoding="utf-8")))
 
 
-def damage(folder: Path) -> list[Problem]:
+def damage(folder: Path, thorough: bool = False) -> list[Problem]:
     """What is wrong with a release folder: its manifest unreadable, or a file missing or not
-    matching the size and SHA-256 the manifest gives. A damaged release is refused, never served."""
+    matching the size and SHA-256 the manifest gives. A damaged release is refused, never served.
+
+    Hashing gigabytes of dumps at every start would cost seconds, so a clean check is recorded
+    beside the folder (each file's size, inode and change times, as git's index does) and later
+    checks hash only files whose record differs; any write to a file changes its ctime. A file
+    changed within the last seconds is never recorded: a coarse clock could give a write just
+    after the check the same times (git's "racy clean" case). `thorough` hashes everything
+    regardless (build and `intmk-kg verify`).
+    """
     manifest_path = folder / MANIFEST
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
@@ -334,14 +346,52 @@ def damage(folder: Path) -> list[Problem]:
         listed = [(f["name"], int(f["size"]), f["sha256"]) for f in manifest["files"]]
     except (OSError, ValueError, KeyError, TypeError) as e:
         return [Problem(f"no readable release manifest ({type(e).__name__}: {e})", manifest_path)]
+    checked = {} if thorough else _read_checked(folder)
+    settled = time.time_ns() - RACY_NS
+    seen = {MANIFEST: _stat_key(manifest_path)}
+    if checked.get(MANIFEST) != seen[MANIFEST]:
+        checked = {}  # another manifest: its hashes were never compared with these files
     problems = []
     for name, size, sha256 in listed:
         path = folder / name
         if not path.is_file():
             problems.append(Problem("is missing", path))
-        elif path.stat().st_size != size or sha256_of(path) != sha256:
+            continue
+        key = _stat_key(path)
+        if key[0] != size or (checked.get(name) != key and sha256_of(path) != sha256):
             problems.append(Problem(f"does not match its size and SHA-256 in {MANIFEST}", path))
+        seen[name] = key
+    if not problems:
+        _write_checked(folder, {name: key for name, key in seen.items() if key[-1] < settled})
     return problems
+
+
+def _stat_key(path: Path) -> list[int]:
+    s = path.stat()
+    return [s.st_size, s.st_ino, s.st_dev, s.st_mtime_ns, s.st_ctime_ns]
+
+
+def _checked_path(folder: Path) -> Path:
+    return folder.parent / f".{folder.name}{CHECKED_SUFFIX}"
+
+
+def _read_checked(folder: Path) -> dict:
+    try:
+        record = json.loads(_checked_path(folder).read_text(encoding="utf-8"))
+        return record if isinstance(record, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_checked(folder: Path, record: dict) -> None:
+    """Best effort: a read-only parent only means the next start hashes again."""
+    path = _checked_path(folder)
+    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
+    try:
+        tmp.write_text(json.dumps(record) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
 
 
 def load_store(release: Release, store: ox.Store | None = None) -> ox.Store:
