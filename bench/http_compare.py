@@ -20,8 +20,9 @@ connections; heavy (engine-bound) queries also with one connection, whose latenc
 plus the server's own overhead and not time spent queueing. A query a server cannot answer within
 --slow seconds is reported as such and that server is restarted (nothing else can stop it).
 
-intmk-kg runs twice: with --cache-mb 0, so every request reaches the engine, and with its response
-cache, where wrk's repeated identical request is answered from memory after the first.
+intmk-kg runs three times: with --cache-mb 0, so every request reaches the engine; with its response
+cache, where wrk's repeated identical request is answered from memory after the first; and with
+--isolate all --cache-mb 0, where even the light queries take the trip to a query process.
 Memory is the proportional set size (PSS: shared pages divided among the processes sharing them)
 of the server's process tree, the largest seen while it was measured; RSS would count the store
 shared by the workers once per worker.
@@ -271,6 +272,7 @@ def servers(args, store: Path, work: Path) -> list[Server]:
     found = [
         Server("intmk", "intmk-kg serve", serve + ["--cache-mb", "0"]),
         Server("intmk-cache", "intmk-kg serve, cache", serve),
+        Server("intmk-isolated", "intmk-kg serve, all isolated", serve + ["--cache-mb", "0", "--isolate", "all"]),
         Server("oxigraph", "oxigraph serve", [str(BIN / "oxigraph"), "serve-read-only", "--location", str(store),
                                   "--bind", "127.0.0.1:{port}"], path="/query"),
         Server("flask", "Flask ceiling", [sys.executable, str(ROOT / "bench" / "flask_ceiling.py"), "--store", str(store),
@@ -392,6 +394,9 @@ def report(results: dict, plan: list[Query], label: str) -> None:
         cached = results["servers"].get("intmk-kg serve, cache", {}).get("queries", {}).get(q.name, {})
         if cached.get("cN") and mine.get("cN"):
             line.append(f"cache / no cache {cached['cN']['rps'] / mine['cN']['rps']:.1f}x")
+        isolated = results["servers"].get("intmk-kg serve, all isolated", {}).get("queries", {}).get(q.name, {})
+        if isolated.get("cN") and isolated["cN"]["rps"] and mine.get("cN"):
+            line.append(f"default / all isolated {mine['cN']['rps'] / isolated['cN']['rps']:.2f}x")
         print(f"- {q.name}: " + "; ".join(line))
 
 
@@ -425,7 +430,7 @@ def main() -> None:
     parser.add_argument("--no-rdflib", action="store_true", help="leave rdflib-endpoint out (it parses the whole dump)")
     parser.add_argument("--memory-serve", action="store_true", help="also intmk-kg serve with the release loaded in memory")
     parser.add_argument("--only", default=None,
-                        help="comma-separated: intmk, intmk-cache, oxigraph, flask, intmk-memory, rdflib, extras (default: all)")
+                        help="comma-separated: intmk, intmk-cache, intmk-isolated, oxigraph, flask, intmk-memory, rdflib, extras (default: all)")
     parser.add_argument("--work", type=Path, default=None, help="folder for logs and made files (default: a temporary one)")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = parser.parse_args()

@@ -4,16 +4,23 @@ The app (and with it the graph) is created once in the master process before gun
 its workers, so every worker shares the loaded store copy-on-write. Each worker is a threaded
 worker (gthread) that starts its own pool of query processes right after it is forked, while
 it still has a single thread; a SPARQL query waits in one thread while other threads serve
-pages.
+pages. Queries of the bounded subset run in the worker itself (web/lanes.py); one of them that
+overruns its time limit retires the worker, and gunicorn replaces it.
 """
 
 from __future__ import annotations
+
+import os
+import threading
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from .web import create_app
+from .web.executor import web_threads
+from .web.lanes import on_retire
 
+RETIRE_SECONDS = 3  # how long a retiring worker has to finish its other requests
 HEARTBEAT_SLACK = 30  # seconds a worker may stay silent beyond the query timeout before gunicorn replaces it
 
 
@@ -38,7 +45,7 @@ def options(config: dict) -> dict:
         "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
         "workers": max(1, int(config["WORKERS"])),
         "worker_class": "gthread",
-        "threads": max(4, 2 * processes),
+        "threads": web_threads(processes),
         "timeout": int(float(config["TIMEOUT"])) + HEARTBEAT_SLACK,
         "graceful_timeout": 10,
         "preload_app": True,
@@ -56,9 +63,23 @@ def run(config: dict) -> None:
 
 
 def _start_query_processes(server, worker) -> None:
+    on_retire(lambda: _retire(worker))
     pool = getattr(server.app.application.extensions["intmk"].service, "pool", None)
     if pool is not None:
         pool()
+
+
+def _retire(worker) -> None:
+    """A query stuck in this worker's engine: stop accepting, finish the other requests, exit.
+
+    gunicorn's threaded worker leaves its loop within a second of `alive` turning false, then
+    waits for its open requests, the stuck one included; so the process ends itself after
+    RETIRE_SECONDS, and the arbiter starts a fresh worker in its place.
+    """
+    worker.alive = False
+    timer = threading.Timer(RETIRE_SECONDS, os._exit, (0,))
+    timer.daemon = True
+    timer.start()
 
 
 def _announce(server) -> None:

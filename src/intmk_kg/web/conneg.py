@@ -6,9 +6,12 @@ Uses werkzeug's Accept parsing (q-values, wildcards) through `best_match`; an ex
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from flask import Request, abort, make_response
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,16 @@ RDF_OFFERS = [
 HTML_OFFER = Offer("html", "text/html", ("htm",))
 
 
+NO_ACCEPT = ""
+
+
+@functools.lru_cache(maxsize=512)
+def _best(accept: str, media_types: tuple[str, ...]) -> str | None:
+    """werkzeug's choice for an Accept header, remembered: clients send the same few headers."""
+    parsed = parse_accept_header(accept, MIMEAccept)
+    return parsed.best_match(media_types, default=None) if parsed else NO_ACCEPT
+
+
 def negotiate(request: Request, offers: list[Offer], explicit: str | None = None) -> Offer:
     """Pick the offer for this request; the first offer is the default for `*/*` or no Accept.
 
@@ -40,9 +53,9 @@ def negotiate(request: Request, offers: list[Offer], explicit: str | None = None
                 return offer
         known = ", ".join(o.key for o in offers)
         abort(make_response(f"Unknown format {explicit[:40]!r}; use one of: {known}\n", 400, {"Content-Type": "text/plain; charset=utf-8"}))
-    if not request.accept_mimetypes:
+    best = _best(request.headers.get("Accept", ""), tuple(o.media_type for o in offers))
+    if best is NO_ACCEPT:
         return offers[0]
-    best = request.accept_mimetypes.best_match([o.media_type for o in offers], default=None)
     if best is None:
         known = ", ".join(o.media_type for o in offers)
         abort(make_response(f"Not acceptable. This resource is available as: {known}\n", 406, {"Content-Type": "text/plain; charset=utf-8"}))

@@ -6,7 +6,9 @@ request borrows one; past the timeout the process is killed (SIGKILL) and replac
 request is answered 503 while the other processes go on serving. A query process may grow by
 QUERY_MEMORY_MB at most (RLIMIT_AS), and where Linux allows it runs in a network namespace of
 its own with no interface up, so even a query that slipped past the guard could not reach
-another host. Internal lookups (select, construct, ask) stay in-process: they are our own.
+another host. Internal lookups (select, construct, ask) stay in-process: they are our own, and so
+do public queries of the bounded subset of lanes.py (unless ISOLATE is "all"), which need none of
+this and would pay more for the trip than for the query.
 
 A replacement process is forked by a worker that has other threads, some of which may be inside
 the engine (pyoxigraph releases the GIL while it reads the store). A child forked at that moment
@@ -17,20 +19,22 @@ waits until no lookup is inside the store, and lookups wait while a fork happens
 from __future__ import annotations
 
 import ctypes
+import json
 import logging
 import os
 import queue
 import resource
+import select
 import signal
+import struct
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from multiprocessing import Pipe
-from multiprocessing.connection import Connection
 
 from .embedded import EmbeddedService
+from .lanes import InlineLane, inline_safe
 from .service import Dataset, QueryAborted, QueryError, QueryOutcome, QueryTimeout
 
 log = logging.getLogger(__name__)
@@ -42,6 +46,14 @@ _LIBC = ctypes.CDLL(None, use_errno=True)
 PRCTL, UNSHARE = _LIBC.prctl, _LIBC.unshare  # looked up here, so a forked child never calls the dynamic loader
 STARTUP_SECONDS = 10
 RESET_SIGNALS = ("SIGTERM", "SIGINT", "SIGQUIT", "SIGHUP", "SIGUSR1", "SIGUSR2", "SIGWINCH", "SIGABRT", "SIGCHLD")
+
+
+ISOLATE = ("heavy", "all")  # which queries go to a query process; "heavy": all but lanes.inline_safe ones
+
+
+def web_threads(query_processes: int) -> int:
+    """Request threads per web worker (gunicorn's gthread): enough for every query process and pages besides."""
+    return max(4, 2 * max(1, query_processes))
 
 
 @dataclass(frozen=True)
@@ -89,23 +101,28 @@ class Gate:
 
 
 class IsolatedService:
-    """The QueryService of the server: `execute` in a killable process, lookups in-process."""
+    """The QueryService of the server: `execute` in a killable process (or inline), lookups in-process."""
 
-    def __init__(self, inner: EmbeddedService, timeout: float, processes: int, memory_mb: int, max_result_bytes: int):
+    def __init__(self, inner: EmbeddedService, timeout: float, processes: int, memory_mb: int, max_result_bytes: int,
+                 isolate: str = "heavy", cors_origin: str | None = None):
+        if isolate not in ISOLATE:
+            raise ValueError(f"isolate must be one of {', '.join(ISOLATE)}, not {isolate!r}")
         self.inner = inner
         self.timeout = timeout
         self.processes = max(1, processes)
         self.memory_mb = memory_mb
         self.max_result_bytes = max_result_bytes
+        self.isolate = isolate
         self._lock = threading.Lock()
         self._gate = Gate()
         self._pool: QueryPool | None = None
         self._pool_owner = 0
+        self._lane = InlineLane(self._run_inline, cors_origin)
 
     @classmethod
     def from_config(cls, inner: EmbeddedService, config) -> "IsolatedService":
         return cls(inner, float(config["TIMEOUT"]), int(config["QUERY_PROCESSES"]), int(config["QUERY_MEMORY_MB"]),
-                   int(config["MAX_RESULT_BYTES"]))
+                   int(config["MAX_RESULT_BYTES"]), str(config["ISOLATE"]), config.get("CORS_ORIGIN"))
 
     @property
     def version(self) -> str:
@@ -128,7 +145,10 @@ class IsolatedService:
             return self.inner.graph_names()
 
     def execute(self, text: str, result_format: str, dataset: Dataset = Dataset()) -> QueryOutcome:
-        return self.pool().run(Job(text, result_format, dataset), self.timeout)
+        job = Job(text, result_format, dataset)
+        if self.isolate == "heavy" and dataset == Dataset() and inline_safe(text):
+            return self._lane.run(job, self.timeout)
+        return self.pool().run(job, self.timeout)
 
     def pool(self) -> "QueryPool":
         """This process's pool; a forked web worker makes its own on first use (or in `post_fork`)."""
@@ -140,6 +160,14 @@ class IsolatedService:
 
     def _run(self, job: Job) -> QueryOutcome:
         return self.inner.execute(job.text, job.result_format, job.dataset, limit=self.max_result_bytes)
+
+    def _run_inline(self, job: Job) -> QueryOutcome:
+        """In a lane thread of the web worker: the engine's errors read as in a query process."""
+        try:
+            with self._gate.lookup():
+                return self._run(job)
+        except (OSError, RuntimeError, ValueError) as e:
+            raise QueryError(f"The query could not be evaluated: {e}") from None
 
 
 class QueryPool:
@@ -174,32 +202,44 @@ class QueryPool:
 
 
 class QueryProcess:
-    def __init__(self, pid: int, conn: Connection, offline: bool):
+    """One query process and the two pipes to it.
+
+    Messages are length-prefixed frames on raw pipes: a job is one JSON frame, an answer a JSON
+    header and a body frame written at once. multiprocessing's pickled Connection cost about three
+    times as much CPU per query, which light queries felt (docs/performance.md).
+    """
+
+    def __init__(self, pid: int, jobs: int, answers: int, offline: bool):
         self.pid = pid
-        self.conn = conn
+        self.jobs = jobs  # write end, to the process
+        self.answers = answers  # read end, from the process
         self.offline = offline
         self._dead = False
+        self._poll = select.poll()
+        self._poll.register(answers, select.POLLIN)
+        self._reader = FrameReader(answers)
 
     @classmethod
     def fork(cls, run: Runner, memory_mb: int) -> "QueryProcess":
-        parent_end, child_end = Pipe()
+        job_read, job_write = os.pipe()
+        answer_read, answer_write = os.pipe()
         parent_pid = os.getpid()
         pid = os.fork()
         if pid == 0:  # the query process: never returns into the web worker's code
             code = 1
             try:
-                parent_end.close()
-                _serve(child_end, run, memory_mb, parent_pid)
+                os.close(job_write)
+                os.close(answer_read)
+                _serve(job_read, answer_write, run, memory_mb, parent_pid)
                 code = 0
             finally:
                 os._exit(code)
-        child_end.close()
-        proc = cls(pid, parent_end, offline=False)
+        os.close(job_read)
+        os.close(answer_write)
+        proc = cls(pid, job_write, answer_read, offline=False)
         try:
-            if not parent_end.poll(STARTUP_SECONDS):
-                raise EOFError
-            proc.offline = parent_end.recv() == "offline"
-        except EOFError:
+            proc.offline = proc._frame(time.monotonic() + STARTUP_SECONDS, STARTUP_SECONDS) == b"offline"
+        except (EOFError, OSError, QueryTimeout):
             proc.kill()
             raise QueryAborted("A query process could not be started; try again later.") from None
         return proc
@@ -212,8 +252,7 @@ class QueryProcess:
         except ChildProcessError:
             done = self.pid
         if done:
-            self._dead = True
-            self.conn.close()
+            self._close()
         return not self._dead
 
     def kill(self) -> None:
@@ -224,17 +263,25 @@ class QueryProcess:
             os.waitpid(self.pid, 0)
         except (ProcessLookupError, ChildProcessError):
             pass
+        self._close()
+
+    def _close(self) -> None:
         self._dead = True
-        self.conn.close()
+        for fd in (self.jobs, self.answers):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
 
     def run(self, job: Job, deadline: float, timeout: float) -> QueryOutcome:
         try:
-            self.conn.send(job)
-            status, *detail = self._receive(deadline, timeout, self.conn.recv)
+            _write_frames(self.jobs, json.dumps([job.text, job.result_format, job.dataset.default_graphs,
+                                                  job.dataset.named_graphs]).encode())
+            status, *detail = json.loads(self._frame(deadline, timeout))
             if status == "ok":
                 media_type, kind = detail
-                return QueryOutcome(self._receive(deadline, timeout, self.conn.recv_bytes), media_type, kind)
-        except (EOFError, OSError):
+                return QueryOutcome(self._frame(deadline, timeout), media_type, kind)
+        except (EOFError, OSError, ValueError):
             self.kill()
             raise QueryAborted(
                 "The query process stopped before it answered (it may have run out of memory or been killed); "
@@ -244,14 +291,51 @@ class QueryProcess:
             raise QueryError(detail[0])
         raise QueryAborted(detail[0])
 
-    def _receive(self, deadline: float, timeout: float, read):
-        if not self.conn.poll(max(0.0, deadline - time.monotonic())):
-            self.kill()
-            raise QueryTimeout(f"The query ran longer than {timeout:g} s and was stopped; narrow it or add a LIMIT.")
-        return read()
+    def _frame(self, deadline: float, timeout: float) -> bytes:
+        """The next frame from the process; past the deadline the process is killed (QueryTimeout)."""
+        def wait() -> None:
+            left = deadline - time.monotonic()
+            if left <= 0 or not self._poll.poll(left * 1000):
+                self.kill()
+                raise QueryTimeout(f"The query ran longer than {timeout:g} s and was stopped; narrow it or add a LIMIT.")
+
+        return self._reader.frame(wait)
 
 
-def _serve(conn: Connection, run: Runner, memory_mb: int, parent_pid: int) -> None:
+FRAME = struct.Struct("<Q")
+PIPE_CHUNK = 1 << 16  # a pipe's capacity; larger reads cost an mmap each, even when little is waiting
+
+
+def _write_frames(fd: int, *frames: bytes) -> None:
+    data = memoryview(b"".join(part for frame in frames for part in (FRAME.pack(len(frame)), frame)))
+    while data:
+        data = data[os.write(fd, data):]
+
+
+class FrameReader:
+    """Frames from a pipe, read in large chunks: one read usually brings a whole answer."""
+
+    def __init__(self, fd: int):
+        self.fd = fd
+        self.buffer = bytearray()
+
+    def frame(self, wait: Callable[[], None] = lambda: None) -> bytes:
+        size = FRAME.unpack(self._take(FRAME.size, wait))[0]
+        return self._take(size, wait)
+
+    def _take(self, n: int, wait: Callable[[], None]) -> bytes:
+        while len(self.buffer) < n:
+            wait()
+            chunk = os.read(self.fd, min(max(PIPE_CHUNK, n - len(self.buffer)), 1 << 20))
+            if not chunk:
+                raise EOFError
+            self.buffer += chunk
+        data = bytes(self.buffer[:n])
+        del self.buffer[:n]
+        return data
+
+
+def _serve(jobs: int, answers: int, run: Runner, memory_mb: int, parent_pid: int) -> None:
     """The loop of a query process: one job at a time, answered as a header and a body."""
     for name in RESET_SIGNALS:
         signal.signal(getattr(signal, name), signal.SIG_DFL)  # the web worker's handlers are not ours
@@ -260,25 +344,27 @@ def _serve(conn: Connection, run: Runner, memory_mb: int, parent_pid: int) -> No
         return  # the worker is already gone
     _limit_memory(memory_mb)
     offline = UNSHARE(CLONE_NEWUSER | CLONE_NEWNET) == 0 or UNSHARE(CLONE_NEWNET) == 0
-    conn.send("offline" if offline else "online")
+    _write_frames(answers, b"offline" if offline else b"online")
+    reader = FrameReader(jobs)
     while True:
         try:
-            job = conn.recv()
+            text, result_format, defaults, nameds = json.loads(reader.frame())
         except EOFError:
             return
+        job = Job(text, result_format, Dataset(tuple(defaults), tuple(nameds)))
         try:
             outcome = run(job)
         except QueryError as e:
-            conn.send(("error", str(e)))
+            _write_frames(answers, json.dumps(["error", str(e)]).encode())
         except QueryAborted as e:
-            conn.send(("aborted", str(e)))
+            _write_frames(answers, json.dumps(["aborted", str(e)]).encode())
         except MemoryError:
-            conn.send(("aborted", f"The query needed more than the {memory_mb} MiB a query may use; ask for less."))
+            _write_frames(answers, json.dumps(
+                ["aborted", f"The query needed more than the {memory_mb} MiB a query may use; ask for less."]).encode())
         except (OSError, RuntimeError, ValueError) as e:  # evaluation errors raised by the engine
-            conn.send(("error", f"The query could not be evaluated: {e}"))
+            _write_frames(answers, json.dumps(["error", f"The query could not be evaluated: {e}"]).encode())
         else:
-            conn.send(("ok", outcome.media_type, outcome.kind))
-            conn.send_bytes(outcome.body)
+            _write_frames(answers, json.dumps(["ok", outcome.media_type, outcome.kind]).encode(), outcome.body)
 
 
 def _limit_memory(memory_mb: int) -> None:

@@ -109,6 +109,17 @@ def inspect(text: str, base: str, prefixes: dict[str, str]) -> QueryShape:
     Raises QueryForbidden for SPARQL Update and QueryError for SERVICE; a query with no query
     form is left for the parser to reject (QueryShape.form is then "").
     """
+    if len(text) <= MEMO_MAX_CHARS:
+        return _inspect_remembered(text, base, tuple(prefixes.items()))
+    return _inspect(text, base, prefixes)
+
+
+@functools.lru_cache(maxsize=MEMO_TEXTS)
+def _inspect_remembered(text: str, base: str, prefixes: tuple[tuple[str, str], ...]) -> QueryShape:
+    return _inspect(text, base, dict(prefixes))  # a refusal is raised, so it is never remembered
+
+
+def _inspect(text: str, base: str, prefixes: dict[str, str]) -> QueryShape:
     toks = tokens(text)
     words = [t.text.upper() for t in toks if t.kind == "word"]
     update = sorted({u for w in words for u in UPDATE_WORDS if w.startswith(u)})

@@ -49,6 +49,10 @@ ERROR_FORMATS = [
 ]
 
 
+CONDITIONAL = frozenset({"HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE",
+                         "HTTP_RANGE", "HTTP_IF_RANGE"})  # the headers that make_conditional answers
+
+
 def register(app: Flask) -> None:
     app.after_request(_policy)
     app.register_error_handler(HTTPException, _http_error)
@@ -68,7 +72,8 @@ def _policy(response: Response) -> Response:
     _cache(response)
     if response.status_code == 200 and request.method in ("GET", "HEAD") and "ETag" not in response.headers:
         response.set_etag(_etag(response))
-        response.make_conditional(request)
+        if not CONDITIONAL.isdisjoint(request.environ):
+            response.make_conditional(request)
     _compress(response)
     return response
 
@@ -123,8 +128,11 @@ def _compress(response: Response) -> None:
         return
     if response.is_streamed and not response.direct_passthrough:
         return  # a generator of unknown length: leave it streaming
-    if (response.content_length or 0) > GZIP_MAX_BYTES:
+    length = response.content_length
+    if (length or 0) > GZIP_MAX_BYTES:
         return
+    if length is not None and length < GZIP_MIN_BYTES and not response.direct_passthrough:
+        return  # never compressed, so the same bytes for every client: no Vary either
     response.vary.add("Accept-Encoding")
     if request.accept_encodings["gzip"] <= 0 or request.range is not None:
         return
