@@ -59,6 +59,8 @@ PREFIXES = ("PREFIX intmk: <https://w3id.org/intmk/ontology#>\nPREFIX rdfs: <htt
             "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n")
 JSON_RESULTS = "application/sparql-results+json"
 TURTLE = "text/turtle"
+WARM_UP_S = 2  # seconds of load, not counted, before each light query is measured
+WARM_UP_BELOW_S = 0.5
 
 
 @dataclass(frozen=True)
@@ -307,6 +309,8 @@ def measure(server: Server, plan: list[Query], args, log: Path) -> dict:
                 server.stop()
                 server.start(log)
             else:
+                if single < WARM_UP_BELOW_S:  # a fresh server's first seconds (workers still starting, caches cold)
+                    wrk(query_url(server, query), query.accept, args.connections, WARM_UP_S, args.slow)
                 if query.heavy and not server.name.endswith("cache"):
                     entry["c1"] = wrk(query_url(server, query), query.accept, 1, args.duration, args.slow)
                 entry["cN"] = wrk(query_url(server, query), query.accept, args.connections, args.duration, args.slow)
