@@ -389,14 +389,14 @@ def report(results: dict, plan: list[Query], label: str) -> None:
                                  ("rdflib-endpoint", "cN", "throughput / rdflib-endpoint"),
                                  ("Flask ceiling", "cN", "throughput / Flask ceiling")):
             theirs = results["servers"].get(other, {}).get("queries", {}).get(q.name, {})
-            if q.heavy and key == "c1" and mine.get("c1") and theirs.get("c1") and theirs["c1"]["requests"]:
+            if q.heavy and key == "c1" and mine.get("c1") and mine["c1"]["requests"] and theirs.get("c1") and theirs["c1"]["requests"]:
                 line.append(f"{what} {mine['c1']['p50'] / theirs['c1']['p50']:.2f}")
-            elif key == "cN" and mine.get("cN") and theirs.get("cN") and theirs["cN"]["rps"]:
+            elif key == "cN" and mine.get("cN") and theirs.get("cN") and theirs["cN"]["rps"] and mine["cN"]["rps"]:
                 line.append(f"{what} {mine['cN']['rps'] / theirs['cN']['rps']:.2f}")
             elif key == "cN" and mine.get("cN") and other in results["servers"] and not theirs.get("cN"):
                 line.append(f"{what}: it gave no answer within {results['slow']:g} s")
         cached = results["servers"].get("intmk-kg serve, cache", {}).get("queries", {}).get(q.name, {})
-        if cached.get("cN") and mine.get("cN"):
+        if cached.get("cN") and mine.get("cN") and mine["cN"]["rps"]:
             line.append(f"cache / no cache {cached['cN']['rps'] / mine['cN']['rps']:.1f}x")
         isolated = results["servers"].get("intmk-kg serve, all isolated", {}).get("queries", {}).get(q.name, {})
         if isolated.get("cN") and isolated["cN"]["rps"] and mine.get("cN"):
@@ -437,6 +437,8 @@ def main() -> None:
                         help="comma-separated: intmk, intmk-cache, intmk-isolated, oxigraph, flask, intmk-memory, rdflib, extras (default: all)")
     parser.add_argument("--work", type=Path, default=None, help="folder for logs and made files (default: a temporary one)")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    parser.add_argument("--busiest", default=None, help="the entity to DESCRIBE and to show (default: the one with "
+                        "the most triples, found by a GROUP BY over the store: minutes at 10M)")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="intmk-http-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -445,7 +447,7 @@ def main() -> None:
             parser.error("--store is required with another --release-dir (build it with `intmk-kg build --store`)")
         args.release_dir, args.store = make_store(work)
     store = args.store
-    busy = busiest(store)
+    busy = args.busiest or busiest(store)
     plan = queries(busy)
     results = {"label": args.label, "machine": machine(), "connections": args.connections, "duration": args.duration,
                "slow": args.slow, "busiest": busy, "queries": [asdict(q) for q in plan], "servers": {}}
@@ -460,9 +462,9 @@ def main() -> None:
             server.stop()
     if not chosen or "extras" in chosen:
         results["intmk-kg extras"] = extras(args, store, busy, work / "servers.log")
-    report(results, plan, args.label)
-    if args.json:
+    if args.json:  # before the report, so that no figure is lost to a fault in printing it
         args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
+    report(results, plan, args.label)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,6 @@ import http.client
 import json
 import re
 import socket
-import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -22,42 +21,10 @@ from urllib.parse import quote, urlencode, urljoin, urlsplit
 
 import pytest
 from browser import launch_chromium
+from support import Listener, children
 
 SCRIPT = "<script>alert(1)</script>"
 SMALL = "ASK { ?s ?p ?o }"
-
-
-class Listener:
-    """Records every connection; with `redirect_to`, answers each with 302 to that URL."""
-
-    def __init__(self, redirect_to: str | None = None):
-        self.redirect_to = redirect_to
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.port = self.sock.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}/"
-        self.hits: list[bytes] = []
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self):
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            with conn:
-                conn.settimeout(2)
-                try:
-                    self.hits.append(conn.recv(1000))
-                    if self.redirect_to:
-                        conn.sendall(f"HTTP/1.1 302 Found\r\nLocation: {self.redirect_to}\r\nContent-Length: 0\r\n"
-                                     "Connection: close\r\n\r\n".encode())
-                except OSError:
-                    self.hits.append(b"")
-
-    def close(self):
-        self.sock.close()
 
 
 @pytest.fixture()
@@ -324,15 +291,12 @@ def test_every_html_page_has_the_security_headers(live_server):
 def _workers(server) -> set[int]:
     """PIDs of the gunicorn workers (children of the master)."""
     found = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == server.process.pid and "intmk-kg" in \
-                    (entry / "cmdline").read_bytes().decode(errors="replace"):
-                found.add(int(entry.name))
+    for pid in children(server.process.pid):
+        try:
+            if "intmk-kg" in (Path("/proc") / str(pid) / "cmdline").read_bytes().decode(errors="replace"):
+                found.add(pid)
+        except OSError:
+            continue
     return found
 
 

@@ -16,7 +16,8 @@ from intmk_kg.web.embedded import EmbeddedService
 from intmk_kg.web.executor import IsolatedService
 from intmk_kg.web.lanes import MAX_PATTERNS, inline_safe
 from intmk_kg.web.service import QueryError
-from test_serve import SMALL, _children, _in_background
+from support import children
+from test_serve import SMALL, _in_background
 
 def _cycle(length: int) -> str:
     """A ring of patterns the graph has no match for: the engine walks every path of that length."""
@@ -127,7 +128,7 @@ RING = _cycle(31)  # about 1 s at 13 patterns on the project's graph, doubling e
 def test_an_overrunning_inline_query_gets_503_and_its_worker_is_replaced(start_server):
     assert inline_safe(RING)
     server = start_server("--timeout", "3", "--workers", "2")
-    workers = set(_children(server.process.pid))
+    workers = set(children(server.process.pid))
     assert len(workers) == 2
     started = time.monotonic()
     thread, outcome = _in_background(server, RING)
@@ -145,7 +146,7 @@ def test_an_overrunning_inline_query_gets_503_and_its_worker_is_replaced(start_s
     assert elapsed < 3 + 10
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        now = set(_children(server.process.pid))
+        now = set(children(server.process.pid))
         if len(now) == 2 and now != workers:
             break
         time.sleep(0.2)
@@ -158,8 +159,8 @@ def test_an_overrunning_inline_query_gets_503_and_its_worker_is_replaced(start_s
 
 def test_with_isolate_all_the_same_query_ends_in_its_process_and_the_worker_stays(start_server):
     server = start_server("--timeout", "3", "--workers", "1", "--isolate", "all")
-    workers = set(_children(server.process.pid))
+    workers = set(children(server.process.pid))
     reply = server.request("POST", body=RING.encode(), headers={"Content-Type": "application/sparql-query"})
     assert reply.status == 503 and "ran longer than 3 s" in reply.text
-    assert set(_children(server.process.pid)) == workers
+    assert set(children(server.process.pid)) == workers
     assert "retiring web worker" not in server.output()

@@ -15,6 +15,10 @@ import jsonschema
 import pytest
 from browser import launch_chromium
 
+from intmk_kg.linking import index as index_module
+from intmk_kg.linking.index import Entity, LinkIndex
+from intmk_kg.linking.scoring import form
+
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = ROOT / "tests" / "schemas" / "reconciliation"
 ID = "https://w3id.org/intmk/id/"
@@ -460,3 +464,22 @@ def test_a_page_of_another_origin_uses_the_service_in_chromium(server):
         for httpd in (control, site):
             httpd.shutdown()
             httpd.server_close()
+
+
+def _index_of(names: dict[str, str]) -> LinkIndex:
+    return LinkIndex({eid: Entity(eid, names={name: True}) for eid, name in names.items()}, {})
+
+
+def test_near_counts_every_trigram_in_a_small_index():
+    index = _index_of({f"conference/{i}": f"Konferenz {i}" for i in range(5)} | {"place/goe": "Göttingen"})
+    found = [e.id for e in index.near(form("Konferenz in Göttingen"))]
+    assert set(found) == {f"conference/{i}" for i in range(5)} | {"place/goe"}
+
+
+def test_near_leaves_out_trigrams_too_common_to_select(monkeypatch):
+    """In a graph of millions of names the common trigrams would make every lookup walk the index."""
+    monkeypatch.setattr(index_module, "COMMON_TRIGRAM", 3)
+    index = _index_of({f"conference/{i}": f"Konferenz {i}" for i in range(5)} | {"place/goe": "Göttingen Konferenz"})
+    assert [e.id for e in index.near(form("Konferenz in Göttingen"))] == ["place/goe"]
+    only_common = [e.id for e in index.near(form("onferen"))]  # no rare trigram: the rarest still selects
+    assert set(only_common) == {f"conference/{i}" for i in range(5)} | {"place/goe"}

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from intmk_kg.web.settings import SETTINGS
+from support import children
 
 INTMK_KG = str(Path(sys.executable).with_name("intmk-kg"))
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"  # ~2,500 triples ^ 4
@@ -91,19 +92,6 @@ def test_data_and_release_dir_exclude_each_other(tmp_path, release_dir):
 # --- query processes -------------------------------------------------------------------------------
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
 def _state(pid: int) -> str:
     try:
         return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -115,8 +103,8 @@ def _busy_query_process(server, deadline_s: float = 60) -> int:
     """The query process (a child of a gunicorn worker) that is running a query now."""
     deadline = time.monotonic() + deadline_s
     while time.monotonic() < deadline:
-        for worker in _children(server.process.pid):
-            for proc in _children(worker):
+        for worker in children(server.process.pid):
+            for proc in children(worker):
                 if _state(proc) == "R":
                     return proc
         time.sleep(0.05)

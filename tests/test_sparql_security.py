@@ -12,8 +12,6 @@ from __future__ import annotations
 import ctypes
 import json
 import os
-import socket
-import threading
 
 import pyoxigraph as ox
 import pytest
@@ -22,31 +20,9 @@ from intmk_kg.web.embedded import EmbeddedService
 from intmk_kg.web.executor import IsolatedService
 from intmk_kg.web.guard import QueryForbidden, inspect
 from intmk_kg.web.service import QueryError
+from support import Listener
 
 BASE = "https://w3id.org/intmk/"
-
-
-class Listener:
-    def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/"
-        self.hits: list[bytes] = []
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self):
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            with conn:
-                conn.settimeout(1)
-                try:
-                    self.hits.append(conn.recv(200))
-                except OSError:
-                    self.hits.append(b"")
 
 
 @pytest.fixture()

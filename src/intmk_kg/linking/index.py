@@ -9,9 +9,10 @@ app's query service alike (embedded or remote).
 
 from __future__ import annotations
 
+import heapq
 import threading
 import weakref
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -22,6 +23,7 @@ from .scoring import Form, form
 
 Select = Callable[[str], list[dict]]
 LANGS = ("de", "en")
+COMMON_TRIGRAM = 2000  # names sharing a trigram past which it no longer selects candidates (see near)
 
 PREFIXES = ns.sparql_prologue(["rdf", "rdfs", "owl", "skos", "intmk"])
 IN_ID = f'STRSTARTS(STR(?e), "{ns.ID}")'
@@ -149,14 +151,21 @@ class LinkIndex:
         return self.entities[ids[0]] if len(ids) == 1 else None
 
     def near(self, query: Form, pool: int = 200) -> list[Entity]:
-        """Entities with a name sharing character trigrams with the query, most shared first."""
-        counts: dict[str, int] = defaultdict(int)
-        for k in query.keys:
-            for t in _trigrams(k):
-                for eid in self.trigrams.get(t, ()):
-                    counts[eid] += 1
-        best = sorted(counts, key=lambda eid: (-counts[eid], eid))[:pool]
-        return [self.entities[eid] for eid in best]
+        """Entities with a name sharing character trigrams with the query, most shared first.
+
+        A trigram found in more than COMMON_TRIGRAM names ("der", "ion") is left out of the count
+        (unless the query has no other): in a graph of millions of names it would make every query
+        walk a large part of the index, while the rarer trigrams already select the candidates.
+        Below that size, as in the project's own graph, every trigram counts.
+        """
+        grams = {t for k in query.keys for t in _trigrams(k)}
+        postings = sorted((self.trigrams[t] for t in grams if t in self.trigrams), key=len)
+        rare = [p for p in postings if len(p) <= COMMON_TRIGRAM] or postings[:1]
+        counts: Counter[str] = Counter()
+        for p in rare:
+            counts.update(p)
+        best = heapq.nsmallest(pool, counts.items(), key=lambda item: (-item[1], item[0]))
+        return [self.entities[eid] for eid, _ in best]
 
     def type_of(self, identifier: str) -> TypeInfo | None:
         ident = identifier.strip()
