@@ -1,4 +1,4 @@
-"""Which public queries may run inside the web worker, and the threads that run them there.
+"""Which public queries may run inside the web worker, and the watchdog that ends them there.
 
 A query process isolates a query completely, but each query pays for it: two pipe messages and
 two context switches, as much CPU as Flask's whole request under load (docs/performance.md).
