@@ -352,7 +352,7 @@ def measure(server: Server, plan: list[Query], args, log: Path) -> dict:
 
 
 def extras(args, store: Path, busy: str, log: Path) -> dict:
-    """intmk-kg only: the busiest entity's page, reconciliation (index build, then warm) and dump downloads."""
+    """intmk-kg only: the busiest entity's page, reconciliation and suggest (first request, then warm) and dump downloads."""
     server = Server("extras", "intmk-kg serve", [str(BIN / "intmk-kg"), "serve", "--port", "{port}", "--release-dir",
                                        str(args.release_dir), "--store", str(store), "--workers", str(args.workers)])
     print("\n## intmk-kg serve: pages, reconciliation, dumps", flush=True)
@@ -362,9 +362,11 @@ def extras(args, store: Path, busy: str, log: Path) -> dict:
     label_query = PREFIXES + f"SELECT ?l WHERE {{ <{busy}> rdfs:label ?l FILTER(LANG(?l) = 'de') }}"
     label = json.loads(ask(server, label_query, JSON_RESULTS, 60))["results"]["bindings"][0]["l"]["value"]
     reconcile = "reconcile?" + urllib.parse.urlencode({"queries": json.dumps({"q0": {"query": label}})})
+    suggest = "reconcile/suggest/entity?" + urllib.parse.urlencode({"prefix": label[:7]})
     with Sampler(server):
         for name, path, accept in (("entity page (HTML)", busy.replace("https://w3id.org/intmk/id/", "doc/"), "text/html"),
-                                   ("reconciliation", reconcile, "application/json")):
+                                   ("reconciliation", reconcile, "application/json"),
+                                   ("suggest", suggest, "application/json")):
             began = time.monotonic()
             with urllib.request.urlopen(base + path, timeout=3600) as r:
                 r.read()

@@ -31,7 +31,7 @@ def test_json_listing_has_every_manifest_file(client, release):
     assert data["version"] == release.version
     listed = {f["name"]: f for f in data["files"]}
     assert set(DUMPS) <= set(listed)
-    assert set(listed) == {f["name"] for f in release.files}
+    assert set(listed) == {f["name"] for f in release.files if f["kind"] != "index"}
     for name in DUMPS:
         assert set(listed[name]) >= {"name", "media_type", "encoding", "size", "sha256", "title", "kind", "url"}
         assert listed[name]["url"].endswith(f"/dumps/{name}")
@@ -41,10 +41,18 @@ def test_json_listing_has_every_manifest_file(client, release):
 
 def test_html_listing_by_accept(client, release):
     page = client.get("/dumps/", headers={"Accept": "text/html"}).get_data(as_text=True)
-    for f in release.files:
+    for f in release.downloads:
         assert f'href="/dumps/{f["name"]}"' in page
         assert f["sha256"] in page
     assert client.get("/dumps/", headers={"Accept": "application/json"}).mimetype == "application/json"
+
+
+def test_the_servers_own_index_is_no_download(client, release):
+    """The name index is in the manifest (so damage is noticed) but is the server's, not a dump."""
+    index = [f["name"] for f in release.files if f["kind"] == "index"]
+    assert index == ["linking-index.sqlite"]
+    assert client.get("/dumps/linking-index.sqlite").status_code == 404
+    assert "linking-index" not in client.get("/dumps/", headers={"Accept": "text/html"}).get_data(as_text=True)
 
 
 @pytest.mark.parametrize("name", sorted(DUMPS))

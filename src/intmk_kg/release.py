@@ -67,6 +67,11 @@ class Release:
     def files(self) -> list[dict]:
         return self.manifest["files"]
 
+    @property
+    def downloads(self) -> list[dict]:
+        """The files /dumps/ offers: all but the server's own index."""
+        return [f for f in self.files if f.get("kind") != "index"]
+
     def file(self, name: str) -> Path:
         return self.path / name
 
@@ -137,10 +142,12 @@ def write_release_files(store: ox.Store, folder: Path, version: str, project: Pr
     ox.serialize(void, str(folder / "void.ttl"), ox.RdfFormat.TURTLE, prefixes=VOID_PREFIXES)
     extras.append(_file_info(folder, "void.ttl", "text/turtle", None, "VoID and DCAT description", False))
 
-    progress("linking exports (QuickStatements, Mix'n'match)")
+    progress("linking exports (QuickStatements, Mix'n'match) and name index")
     from .linking.exports import write_exports
+    from .linking.stored import INDEX_FILE
 
     exports = [_file_info(folder, name, media, None, title, False) for name, media, title in write_exports(store, folder)]
+    index = [_file_info(folder, INDEX_FILE, "application/vnd.sqlite3", None, "Name index of reconciliation (SQLite)", False)]
 
     manifest = {
         "version": version,
@@ -148,12 +155,12 @@ def write_release_files(store: ox.Store, folder: Path, version: str, project: Pr
         "license": "https://creativecommons.org/publicdomain/zero/1.0/",
         "statistics": stats,
         "files": [
-            {**f.__dict__, "kind": "dump" if f in dumps else "export" if f in exports else "metadata"}
-            for f in dumps + extras + exports
+            {**f.__dict__, "kind": "dump" if f in dumps else "export" if f in exports else "index" if f in index else "metadata"}
+            for f in dumps + extras + exports + index
         ],
     }
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    sums = "".join(f"{f.sha256}  {f.name}\n" for f in dumps + extras + exports)
+    sums = "".join(f"{f.sha256}  {f.name}\n" for f in dumps + extras + exports + index)
     (folder / "SHA256SUMS").write_text(sums, encoding="ascii")
     return manifest
 

@@ -1,4 +1,5 @@
-"""The linking exports a release carries (and /dumps/ serves): QuickStatements and Mix'n'match."""
+"""What a release carries for linking: QuickStatements and Mix'n'match (served under /dumps/), and
+the name index file that the server's reconciliation reads (not a download)."""
 
 from __future__ import annotations
 
@@ -7,20 +8,23 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .index import build_index, store_select
+from .index import Names, collect, store_select
 from .mixnmatch import catalogue
 from .quickstatements import quickstatements
+from .stored import INDEX_FILE, write_index
 
 QUICKSTATEMENTS = "intmk-kg.quickstatements.tsv"
 MIXNMATCH = "intmk-kg.mixnmatch.csv"
 
 
 def write_exports(store: ox.Store, folder: Path, retrieved: str | None = None) -> list[tuple[str, str, str]]:
-    """Write both files; returns (file name, media type, title) of each. `retrieved` defaults to today (UTC)."""
+    """Write both exports; returns (file name, media type, title) of each. `retrieved` defaults to today (UTC)."""
     select = store_select(store)
     day = retrieved or dt.datetime.now(dt.timezone.utc).date().isoformat()
     (folder / QUICKSTATEMENTS).write_text(quickstatements(select, day), encoding="utf-8")
-    (folder / MIXNMATCH).write_text(catalogue(build_index(select)), encoding="utf-8")
+    entities, types = collect(select)
+    (folder / MIXNMATCH).write_text(catalogue(Names(entities, types)), encoding="utf-8")
+    write_index(entities, types, folder / INDEX_FILE)
     return [
         (QUICKSTATEMENTS, "text/tab-separated-values", "QuickStatements (v1) creating Wikidata items for IntMK conferences"),
         (MIXNMATCH, "text/csv", "Mix'n'match catalogue of IntMK entities"),

@@ -4,7 +4,8 @@ It holds what reconciliation, the QID lookup and the exports need: each entity's
 relative to `id/`), names in German and English with their aliases, types with their broader
 types, Wikidata links and the values of the few properties a query may constrain. The index reads
 through a `select(text) -> rows` function, so it works on a store at build time and on the web
-app's query service alike (embedded or remote).
+app's query service alike (embedded or remote). The build stores it in the release (stored.py),
+which is what the server reads; this in-memory form serves where there is no such file.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ import heapq
 import threading
 import weakref
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import pyoxigraph as ox
 
@@ -124,48 +126,14 @@ class Entity:
 
 
 @dataclass
-class LinkIndex:
-    entities: dict[str, Entity]
+class Names:
+    """Entities and types by id, and the descriptions that tell namesakes apart.
+
+    `entities` is any mapping: a dict in memory, or the rows of a stored index (see stored.py).
+    """
+
+    entities: Mapping[str, Entity]
     types: dict[str, TypeInfo]
-    trigrams: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-
-    def __post_init__(self) -> None:
-        self.by_qid: dict[str, list[str]] = defaultdict(list)
-        for e in self.entities.values():
-            for q in e.qids:
-                self.by_qid[q].append(e.id)
-            e.forms = {name: form(name) for name in e.names}
-            for f in e.forms.values():
-                for k in f.keys:
-                    for t in _trigrams(k):
-                        self.trigrams[t].add(e.id)
-
-    def lookup(self, identifier: str) -> Entity | None:
-        """An entity by its id, full IRI or QID (the QID only when it names exactly one entity)."""
-        ident = identifier.strip()
-        if ident.startswith(ns.ID):
-            ident = ident[len(ns.ID):]
-        if ident in self.entities:
-            return self.entities[ident]
-        ids = self.by_qid.get(ident.upper(), [])
-        return self.entities[ids[0]] if len(ids) == 1 else None
-
-    def near(self, query: Form, pool: int = 200) -> list[Entity]:
-        """Entities with a name sharing character trigrams with the query, most shared first.
-
-        A trigram found in more than COMMON_TRIGRAM names ("der", "ion") is left out of the count
-        (unless the query has no other): in a graph of millions of names it would make every query
-        walk a large part of the index, while the rarer trigrams already select the candidates.
-        Below that size, as in the project's own graph, every trigram counts.
-        """
-        grams = {t for k in query.keys for t in _trigrams(k)}
-        postings = sorted((self.trigrams[t] for t in grams if t in self.trigrams), key=len)
-        rare = [p for p in postings if len(p) <= COMMON_TRIGRAM] or postings[:1]
-        counts: Counter[str] = Counter()
-        for p in rare:
-            counts.update(p)
-        best = heapq.nsmallest(pool, counts.items(), key=lambda item: (-item[1], item[0]))
-        return [self.entities[eid] for eid, _ in best]
 
     def type_of(self, identifier: str) -> TypeInfo | None:
         ident = identifier.strip()
@@ -181,10 +149,88 @@ class LinkIndex:
         context = ("year", "place") if e.values.get("year") or e.values.get("place") else ("state",)
         for pid in context:
             for v in e.values.get(pid, []):
-                text = self.entities[v.entity].name(lang) if v.entity in self.entities else v.literal
+                other = self.entities.get(v.entity) if v.entity else None
+                text = other.name(lang) if other is not None else v.literal
                 if text and text not in parts:
                     parts.append(text)
         return ", ".join(parts)
+
+    @staticmethod
+    def _ident(identifier: str) -> str:
+        ident = identifier.strip()
+        return ident[len(ns.ID):] if ident.startswith(ns.ID) else ident
+
+
+@dataclass
+class LinkIndex(Names):
+    """The whole index in memory, searched by character trigrams."""
+
+    trigrams: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    def __post_init__(self) -> None:
+        self.by_qid: dict[str, list[str]] = defaultdict(list)
+        for e in self.entities.values():
+            for q in e.qids:
+                self.by_qid[q].append(e.id)
+            e.forms = {name: form(name) for name in e.names}
+            for t in entity_trigrams(e):
+                self.trigrams[t].add(e.id)
+
+    def lookup(self, identifier: str) -> Entity | None:
+        """An entity by its id, full IRI or QID (the QID only when it names exactly one entity)."""
+        ident = self._ident(identifier)
+        if ident in self.entities:
+            return self.entities[ident]
+        ids = self.by_qid.get(ident.upper(), [])
+        return self.entities[ids[0]] if len(ids) == 1 else None
+
+    def near(self, query: Form, pool: int = 200) -> list[Entity]:
+        """Entities with a name sharing character trigrams with the query, most shared first.
+
+        A trigram found in more than COMMON_TRIGRAM names ("der", "ion") is left out of the count
+        (unless the query has no other): in a graph of millions of names it would make every query
+        walk a large part of the index, while the rarer trigrams already select the candidates.
+        Below that size, as in the project's own graph, every trigram counts.
+        """
+        postings = {t: self.trigrams[t] for t in query_trigrams(query) if t in self.trigrams}
+        return [self.entities[eid] for eid in most_shared(postings, pool)]
+
+    def prefixed(self, prefix: Form) -> Iterable[Entity]:
+        """Suggest candidates: in memory every entity is one (the ranking decides)."""
+        return self.entities.values()
+
+
+class Searchable(Protocol):
+    """What reconciliation, suggest and the QID lookup need: LinkIndex, or a StoredIndex (stored.py)."""
+
+    entities: Mapping[str, Entity]
+    types: dict[str, TypeInfo]
+    by_qid: dict[str, list[str]]
+
+    def lookup(self, identifier: str) -> Entity | None: ...
+    def near(self, query: Form, pool: int = 200) -> list[Entity]: ...
+    def prefixed(self, prefix: Form) -> Iterable[Entity]: ...
+    def type_of(self, identifier: str) -> TypeInfo | None: ...
+    def description(self, e: Entity, lang: str = "de") -> str: ...
+
+
+def query_trigrams(query: Form) -> set[str]:
+    return {t for k in query.keys for t in _trigrams(k)}
+
+
+def entity_trigrams(e: Entity) -> set[str]:
+    return {t for f in e.forms.values() for k in f.keys for t in _trigrams(k)}
+
+
+def most_shared(postings: Mapping[str, Collection], pool: int) -> list:
+    """The ids found in most postings (trigram -> ids), leaving out common trigrams; ties by id."""
+    ranked = sorted(postings.items(), key=lambda item: (len(item[1]), item[0]))
+    rare = [p for _, p in ranked if len(p) <= COMMON_TRIGRAM] or [p for _, p in ranked[:1]]
+    counts: Counter = Counter()
+    for p in rare:
+        counts.update(p)
+    best = heapq.nsmallest(pool, counts.items(), key=lambda item: (-item[1], item[0]))
+    return [eid for eid, _ in best]
 
 
 def _trigrams(key: str) -> set[str]:
@@ -197,6 +243,11 @@ def _local(iri: str, base: str) -> str | None:
 
 
 def build_index(select: Select) -> LinkIndex:
+    return LinkIndex(*collect(select))
+
+
+def collect(select: Select) -> tuple[dict[str, Entity], dict[str, TypeInfo]]:
+    """Entities (names, types, Wikidata links, property values) and types, from a few bulk queries."""
     entities: dict[str, Entity] = {}
     rows = select(PREFIXES + f"SELECT DISTINCT ?e ?c WHERE {{ GRAPH ?g {{ ?e rdf:type ?c }} FILTER ({IN_ID}) }}")
     for row in rows:
@@ -252,7 +303,7 @@ def build_index(select: Select) -> LinkIndex:
                     _alias(entities, e.id, n[3:])
         if "Conference" in e.types:
             _series_aliases(entities, e)
-    return LinkIndex(entities, types)
+    return entities, types
 
 
 def _alias(entities: dict[str, Entity], eid: str | None, name: str) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from .index import PROPERTY_BY_ID, Entity, LinkIndex, TypeInfo, Value
+from .index import PROPERTY_BY_ID, Entity, Searchable, TypeInfo, Value
 from .scoring import ALIAS, EXACT, Form, form, keys, score, similarity
 
 DEFAULT_LIMIT = 10
@@ -56,7 +56,7 @@ class Candidate:
         return self.name_score >= ALIAS
 
 
-def parse_query(index: LinkIndex, raw: object, key: str = "", lang: str = "de") -> Query:
+def parse_query(index: Searchable, raw: object, key: str = "", lang: str = "de") -> Query:
     where = f"query {key!r}: " if key else ""
     if not isinstance(raw, dict):
         raise BadQuery(f"{where}a query must be a JSON object with 'query' and/or 'properties'")
@@ -95,7 +95,7 @@ def _limit(value: object, where: str) -> int:
     return min(int(value), MAX_LIMIT)
 
 
-def _types(index: LinkIndex, value: object, where: str) -> list[TypeInfo]:
+def _types(index: Searchable, value: object, where: str) -> list[TypeInfo]:
     if value is None:
         return []
     items = [value] if isinstance(value, str) else value
@@ -137,7 +137,7 @@ def _value_text(v: object) -> str:
     return str(v)
 
 
-def meets(index: LinkIndex, entity: Entity, c: Constraint) -> bool:
+def meets(index: Searchable, entity: Entity, c: Constraint) -> bool:
     """Does one of the entity's values for the property equal one of the given values?"""
     have = entity.values.get(c.pid, [])
     for wanted in c.values:
@@ -153,16 +153,21 @@ def meets(index: LinkIndex, entity: Entity, c: Constraint) -> bool:
     return False
 
 
-def _value_equals(index: LinkIndex, v: Value, text: str) -> bool:
+def _value_equals(index: Searchable, v: Value, text: str) -> bool:
     if v.literal is not None:
         return bool(keys(v.literal) & keys(text))
     target = index.entities.get(v.entity or "")
     if target is None:
         return False
-    if index.lookup(text) is target:
+    if _same(index.lookup(text), target):
         return True
     wanted = keys(text)
     return any(f.keys & wanted for f in target.forms.values())
+
+
+def _same(a: Entity | None, b: Entity) -> bool:
+    """The same entity (a stored index decodes an entity anew, so identity would not do)."""
+    return a is not None and a.id == b.id
 
 
 def _type_ok(entity: Entity, q: Query) -> bool:
@@ -172,16 +177,16 @@ def _type_ok(entity: Entity, q: Query) -> bool:
     return all(hits) if q.type_strict == "all" else any(hits)
 
 
-def name_score(index: LinkIndex, entity: Entity, q: Query) -> float:
-    if index.lookup(q.text) is entity:
+def name_score(index: Searchable, entity: Entity, q: Query) -> float:
+    if _same(index.lookup(q.text), entity):
         return EXACT
     return max((score(q.form, entity.forms[n], main) for n, main in entity.names.items()), default=0.0)
 
 
-def reconcile(index: LinkIndex, q: Query) -> list[Candidate]:
+def reconcile(index: Searchable, q: Query) -> list[Candidate]:
     pool = index.near(q.form) if q.form else list(index.entities.values())
     direct = index.lookup(q.text) if q.text else None
-    if direct is not None and direct not in pool:
+    if direct is not None and all(e.id != direct.id for e in pool):
         pool.append(direct)
     candidates = []
     for e in pool:
@@ -226,9 +231,8 @@ def features(c: Candidate) -> list[tuple[str, str, float | bool]]:
 # --- suggest (prefix search) --------------------------------------------------------------------
 
 
-def _prefix_rank(prefix: str, names: list[Form]) -> int:
+def _prefix_rank(p: Form, names: list[Form]) -> int:
     """2: a name starts with the prefix; 1: a word of a name does (or, for several words, is close); 0: neither."""
-    p = form(prefix)
     if not p.compact:
         return 1  # an empty prefix lists everything
     best = 0
@@ -240,23 +244,27 @@ def _prefix_rank(prefix: str, names: list[Form]) -> int:
     return best
 
 
-def suggest_entities(index: LinkIndex, prefix: str, types: list[TypeInfo], cursor: int, limit: int) -> list[Entity]:
+def suggest_entities(index: Searchable, prefix: str, types: list[TypeInfo], cursor: int, limit: int) -> list[Entity]:
     direct = index.lookup(prefix)
+    p = form(prefix)
+    pool = list(index.prefixed(p))
+    if direct is not None and all(e.id != direct.id for e in pool):
+        pool.append(direct)
     ranked = []
-    for e in index.entities.values():
+    for e in pool:
         if types and not any(t.id in e.all_types for t in types):
             continue
-        rank = 3 if e is direct else _prefix_rank(prefix, list(e.forms.values()))
+        rank = 3 if _same(direct, e) else _prefix_rank(p, list(e.forms.values()))
         if rank:
             ranked.append((-rank, e.name().casefold(), e.id, e))
     ranked.sort(key=lambda r: r[:3])
     return [r[3] for r in ranked[cursor : cursor + limit]]
 
 
-def suggest_types(index: LinkIndex, prefix: str, cursor: int, limit: int) -> list[TypeInfo]:
+def suggest_types(index: Searchable, prefix: str, cursor: int, limit: int) -> list[TypeInfo]:
     ranked = []
     for t in index.types.values():
-        rank = 3 if prefix.strip() == t.id else _prefix_rank(prefix, [form(x) for x in (t.id, *t.labels.values())])
+        rank = 3 if prefix.strip() == t.id else _prefix_rank(form(prefix), [form(x) for x in (t.id, *t.labels.values())])
         if rank:
             ranked.append((-rank, t.id, t))
     ranked.sort(key=lambda r: r[:2])
@@ -266,7 +274,7 @@ def suggest_types(index: LinkIndex, prefix: str, cursor: int, limit: int) -> lis
 def suggest_properties(prefix: str, cursor: int, limit: int):
     ranked = []
     for p in PROPERTY_BY_ID.values():
-        rank = 3 if prefix.strip() == p.id else _prefix_rank(prefix, [form(x) for x in (p.id, p.de, p.en)])
+        rank = 3 if prefix.strip() == p.id else _prefix_rank(form(prefix), [form(x) for x in (p.id, p.de, p.en)])
         if rank:
             ranked.append((-rank, p.id, p))
     ranked.sort(key=lambda r: r[:2])

@@ -13,13 +13,13 @@ from __future__ import annotations
 import csv
 import io
 
-from .index import LinkIndex
+from .index import Names
 
 KINDS = ("conference", "state", "place", "person", "organisation", "party", "law", "resolution", "topic", "meeting")
 COLUMNS = ["id", "name", "description", "url", "type"]
 
 
-def catalogue(index: LinkIndex, lang: str = "de") -> str:
+def catalogue(index: Names, lang: str = "de") -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)

@@ -29,7 +29,7 @@ def _release():
 def listing():
     offer = negotiate(request, [HTML_OFFER, JSON], request.args.get("format"))
     release = _release()
-    files = [{**f, "url": request.host_url + "dumps/" + f["name"]} for f in release.files]
+    files = [{**f, "url": request.host_url + "dumps/" + f["name"]} for f in release.downloads]
     if offer is JSON:
         response = current_app.json.response({
             "version": release.version, "license": release.manifest["license"], "files": files,
@@ -43,7 +43,7 @@ def listing():
 @bp.get("/dumps/<path:name>")
 def download(name: str):
     release = _release()
-    entry = next((f for f in release.files if f["name"] == name), None)
+    entry = next((f for f in release.downloads if f["name"] == name), None)
     if entry is None:
         abort(404, description=f"{name[:100]!r} is not a file of this release; /dumps/ lists them.")
     path = release.file(entry["name"])

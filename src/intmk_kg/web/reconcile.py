@@ -17,7 +17,7 @@ from urllib.parse import quote
 from flask import Blueprint, Response, current_app, redirect, render_template, request
 
 from .. import namespaces as ns
-from ..linking.index import LinkIndex, index_for
+from ..linking.index import Searchable
 from ..linking.matching import BadQuery, Candidate, features, parse_query, reconcile
 from ..linking.matching import suggest_entities, suggest_properties, suggest_types
 
@@ -32,8 +32,8 @@ PREVIEW_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors *;
 CALLBACK = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]{0,63}(?:\.[A-Za-z_$][A-Za-z0-9_$]{0,63}){0,3}", re.ASCII)
 
 
-def _index() -> LinkIndex:
-    return index_for(current_app.extensions["intmk"].service)
+def _index() -> Searchable:
+    return current_app.extensions["intmk"].names
 
 
 def _lang() -> str:
@@ -75,12 +75,12 @@ def bad_query(error: BadQuery) -> Response:
 # --- 0.2 ----------------------------------------------------------------------------------------
 
 
-def _type_json(index: LinkIndex, tid: str, lang: str) -> dict:
+def _type_json(index: Searchable, tid: str, lang: str) -> dict:
     t = index.types[tid]
     return {"id": t.id, "name": t.name(lang)}
 
 
-def manifest(index: LinkIndex, lang: str) -> dict:
+def manifest(index: Searchable, lang: str) -> dict:
     base = request.url_root + "reconcile"
     suggest = {kind: {"service_url": base, "service_path": f"/suggest/{kind}"} for kind in ("entity", "type", "property")}
     return {
@@ -98,7 +98,7 @@ def manifest(index: LinkIndex, lang: str) -> dict:
     }
 
 
-def candidate_json(index: LinkIndex, c: Candidate, lang: str, named_features: bool = False) -> dict:
+def candidate_json(index: Searchable, c: Candidate, lang: str, named_features: bool = False) -> dict:
     e = c.entity
     return {
         "id": e.id,

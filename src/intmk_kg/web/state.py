@@ -7,11 +7,14 @@ or held by a remote SPARQL store (`--backend`, filled by `intmk-kg publish`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from ..errors import InputError, Problem
+from ..linking.index import Searchable, index_for
+from ..linking.stored import INDEX_FILE, StoredIndex
 from ..project import Project
 from ..release import Release, build, load_store, open_release
 from .cache import CachedService
@@ -25,10 +28,21 @@ from .service import QueryService
 class ServerState:
     release: Release | None  # None when serving --data files
     service: QueryService
+    remote: bool = False  # the graph is held by a remote store (--backend)
 
     @property
     def version(self) -> str:
         return self.service.version
+
+    @cached_property
+    def names(self) -> Searchable:
+        """The name index of reconciliation and the QID lookup: the release's index file, opened
+        in no time; built from the query service only for a remote store (whose graph is the one
+        to search) or a release written before the file existed."""
+        path = self.release.file(INDEX_FILE) if self.release is not None else None
+        if path is not None and not self.remote and path.is_file():
+            return StoredIndex(path)
+        return index_for(self.service)
 
 
 def open_state(config) -> ServerState:
@@ -49,7 +63,7 @@ def open_state(config) -> ServerState:
     if config.get("BACKEND_URL"):
         from .remote import open_remote
 
-        service = open_remote(config["BACKEND_URL"], release, config)
+        return ServerState(release, _cached(open_remote(config["BACKEND_URL"], release, config), config), remote=True)
     else:
         store = ProcessStore(config["STORE_PATH"], release) if config.get("STORE_PATH") else load_store(release, ox.Store())
         service = IsolatedService.from_config(EmbeddedService(store, release.version), config)

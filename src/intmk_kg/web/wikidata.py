@@ -14,7 +14,6 @@ from urllib.parse import quote
 from flask import Blueprint, Response, current_app, redirect, request
 
 from .. import namespaces as ns
-from ..linking.index import index_for
 from .reconcile import reply
 
 bp = Blueprint("wikidata", __name__, url_prefix="/wikidata")
@@ -35,7 +34,7 @@ def _page(entity_id: str) -> str:
 @bp.get("")
 @bp.get("/")
 def mapping() -> Response:
-    index = index_for(current_app.extensions["intmk"].service)
+    index = current_app.extensions["intmk"].names
     links = {qid: [ns.ID + eid for eid in sorted(ids)] for qid, ids in sorted(index.by_qid.items(), key=lambda kv: int(kv[0][1:]))}
     return reply({
         "description": "Wikidata items linked to entities of the IntMK knowledge graph by owl:sameAs",
@@ -50,7 +49,7 @@ def mapping() -> Response:
 def lookup(qid: str) -> Response:
     if not QID.fullmatch(qid):
         return reply({"error": f"{qid[:40]!r} is not a Wikidata item id; item ids look like Q1197"}, 400)
-    index = index_for(current_app.extensions["intmk"].service)
+    index = current_app.extensions["intmk"].names
     ids = sorted(index.by_qid.get(qid, []))
     if not ids:
         return reply({"error": f"no entity of the IntMK knowledge graph is linked to Wikidata item {qid}; "

@@ -1,0 +1,156 @@
+"""The name index file of a release: the same entities and the same answers as the index built in
+memory from the graph, on the project's graph and on synthetic data (where common trigrams are
+left out of the search), and the server reads it instead of building its own.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from intmk_kg.linking import index as index_module
+from intmk_kg.linking import stored as stored_module
+from intmk_kg.linking.index import LinkIndex, build_index, collect, store_select
+from intmk_kg.linking.matching import parse_query, reconcile, suggest_entities
+from intmk_kg.linking.scoring import form
+from intmk_kg.linking.stored import INDEX_FILE, IndexFileError, StoredIndex, write_index
+from intmk_kg.synth import generate, ontology_topics
+
+
+def pair_of(store: ox.Store, folder: Path) -> tuple[LinkIndex, StoredIndex]:
+    entities, types = collect(store_select(store))
+    write_index(entities, types, folder / INDEX_FILE)
+    return build_index(store_select(store)), StoredIndex(folder / INDEX_FILE)
+
+
+@pytest.fixture(scope="module")
+def real(store, tmp_path_factory):
+    return pair_of(store, tmp_path_factory.mktemp("index"))
+
+
+@pytest.fixture(scope="module")
+def synthetic(project, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("synth")
+    generate(folder / "data", 20_000, 5, ontology_topics(project.ontology_files()))
+    store = ox.Store()
+    for path in sorted((folder / "data").glob("*.trig")):
+        store.bulk_load(path=str(path), format=ox.RdfFormat.TRIG)
+    for path in project.ontology_files():
+        store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode("https://w3id.org/intmk/graph/ontology"))
+    return pair_of(store, folder)
+
+
+def entity_fields(e) -> tuple:
+    return (e.id, e.labels, e.names, e.types, e.all_types, e.qids, dict(e.values), e.forms)
+
+
+def test_every_entity_reads_back_as_built(real):
+    memory, stored = real
+    assert len(stored.entities) == len(memory.entities) > 100
+    assert list(stored.entities) == sorted(memory.entities)
+    for eid, e in memory.entities.items():
+        assert entity_fields(stored.entities[eid]) == entity_fields(e)
+    assert {t: (v.labels, v.broader) for t, v in stored.types.items()} == {t: (v.labels, v.broader) for t, v in memory.types.items()}
+    assert dict(stored.by_qid) == {q: sorted(ids) for q, ids in memory.by_qid.items()}
+    assert "state/DE-NI" in stored.entities and "state/XX" not in stored.entities
+    with pytest.raises(KeyError):
+        stored.entities["state/XX"]
+
+
+def queries_from(index: LinkIndex, every: int) -> list[str]:
+    """Names as typed, misspelt, cut short and lower-cased: exact, alias and fuzzy matches."""
+    texts = []
+    for i, e in enumerate(sorted(index.entities.values(), key=lambda e: e.id)):
+        if i % every:
+            continue
+        name = e.name()
+        texts += [name, name[:-2] + name[-1:], name[: max(3, len(name) // 2)], name.lower()]
+    return texts
+
+
+def answers(index, texts: list[str], types=None) -> list:
+    out = []
+    for text in texts:
+        query = parse_query(index, {"query": text, **({"type": types} if types else {})})
+        out.append([(c.entity.id, c.score, c.match) for c in reconcile(index, query)])
+    return out
+
+
+def test_reconciliation_answers_alike(real):
+    memory, stored = real
+    texts = queries_from(memory, 3) + ["NRW", "Goettingen", "IntMK 2025", "Q1197", "state/DE-BY", "x"]
+    expected = answers(memory, texts)
+    assert sum(bool(a) for a in expected) > len(texts) * 0.8  # the queries find something
+    assert answers(stored, texts) == expected
+    assert answers(stored, ["Philippi"], "Person") == answers(memory, ["Philippi"], "Person")
+
+
+def test_suggest_answers_alike(real):
+    memory, stored = real
+    prefixes = ["Nieders", "Phil", "Integrationsministerkonferenz", "goett", "conference/20", "Bay", "Chancen-Auf", "ber li"]
+    for prefix in prefixes:
+        for types in ([], [memory.type_of("Person")]):
+            expect = [e.id for e in suggest_entities(memory, prefix, types, 0, 20)]
+            assert [e.id for e in suggest_entities(stored, prefix, types, 0, 20)] == expect, prefix
+    assert [e.id for e in suggest_entities(stored, "Nieders", [], 0, 5)]  # found at all
+
+
+def test_synthetic_answers_alike_with_common_trigrams_left_out(synthetic, monkeypatch):
+    memory, stored = synthetic
+    assert len(memory.entities) > 1000
+    sizes = sorted(len(p) for p in memory.trigrams.values())
+    monkeypatch.setattr(index_module, "COMMON_TRIGRAM", sizes[len(sizes) // 2])  # half the trigrams are common
+    texts = queries_from(memory, max(1, len(memory.entities) // 60))
+    assert answers(stored, texts) == answers(memory, texts)
+    for text in texts[:40]:
+        q = parse_query(memory, {"query": text}).form
+        assert [e.id for e in stored.near(q)] == [e.id for e in memory.near(q)]
+    for text in texts[:40:4]:
+        for prefix in (text[:4], " ".join(text.split()[:2])):
+            expect = [e.id for e in suggest_entities(memory, prefix, [], 0, 10)]
+            assert [e.id for e in suggest_entities(stored, prefix, [], 0, 10)] == expect, prefix
+
+
+def test_suggest_reads_a_bounded_number_of_entities(synthetic, monkeypatch):
+    """A short prefix in a large graph ranks PREFIX_SCAN entities, each of which has a word starting with it."""
+    _, stored = synthetic
+    monkeypatch.setattr(stored_module, "PREFIX_SCAN", 25)
+    pool = stored.prefixed(form("Konf"))
+    assert len(pool) == 25
+    assert all(any(w.startswith("konf") for f in e.forms.values() for w in (*f.keys, *f.tokens)) for e in pool)
+    assert len(stored.prefixed(form(""))) == 25
+
+
+def test_a_file_that_is_no_index_is_refused_with_its_path(tmp_path):
+    bad = tmp_path / INDEX_FILE
+    bad.write_bytes(b"not a database" * 100)
+    with pytest.raises(IndexFileError, match=INDEX_FILE):
+        StoredIndex(bad)
+
+
+def test_the_server_reads_the_release_index(app, release):
+    names = app.extensions["intmk"].names
+    assert isinstance(names, StoredIndex)
+    assert names.path == release.file(INDEX_FILE)
+
+
+def test_a_release_without_the_file_gets_an_index_built(release_dir, tmp_path, project):
+    """A release written before the index file existed is still served, its index built from the graph."""
+    from intmk_kg.web import create_app
+
+    copy = tmp_path / "dist"
+    shutil.copytree(release_dir, copy, symlinks=True)
+    folder = (copy / "current").resolve()
+    manifest = json.loads((folder / "release.json").read_text(encoding="utf-8"))
+    manifest["files"] = [f for f in manifest["files"] if f["name"] != INDEX_FILE]
+    (folder / "release.json").write_text(json.dumps(manifest), encoding="utf-8")
+    (folder / INDEX_FILE).unlink()
+    app = create_app({"TESTING": True, "RELEASE_DIR": str(copy), "HOME": str(project.home)})
+    assert isinstance(app.extensions["intmk"].names, LinkIndex)
+    queries = json.dumps({"q0": {"query": "Niedersachsen"}})
+    found = app.test_client().post("/reconcile", data={"queries": queries}).get_json()["q0"]["result"]
+    assert found[0]["id"] == "state/DE-NI"
