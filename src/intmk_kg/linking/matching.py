@@ -177,8 +177,9 @@ def _type_ok(entity: Entity, q: Query) -> bool:
     return all(hits) if q.type_strict == "all" else any(hits)
 
 
-def name_score(index: Searchable, entity: Entity, q: Query) -> float:
-    if _same(index.lookup(q.text), entity):
+def name_score(entity: Entity, q: Query, direct: Entity | None) -> float:
+    """`direct` is the entity the query names by id, IRI or QID (looked up once per query)."""
+    if _same(direct, entity):
         return EXACT
     return max((score(q.form, entity.forms[n], main) for n, main in entity.names.items()), default=0.0)
 
@@ -195,7 +196,7 @@ def reconcile(index: Searchable, q: Query) -> list[Candidate]:
             continue
         met = sum(meets(index, e, c) for c in q.constraints) / len(q.constraints) if q.constraints else 1.0
         if q.text:
-            ns_ = name_score(index, e, q)
+            ns_ = name_score(e, q, direct)
             if ns_ == 0:
                 continue
             total = ns_ * (0.6 + 0.4 * met)

@@ -40,6 +40,12 @@ def _best(accept: str, media_types: tuple[str, ...]) -> str | None:
     return parsed.best_match(media_types, default=None) if parsed else NO_ACCEPT
 
 
+@functools.lru_cache(maxsize=512)
+def names_html(accept: str) -> bool:
+    """Does an Accept header name text/html (at any quality)? Browsers do; SPARQL clients do not."""
+    return any(m == "text/html" for m, _ in parse_accept_header(accept, MIMEAccept))
+
+
 def negotiate(request: Request, offers: list[Offer], explicit: str | None = None) -> Offer:
     """Pick the offer for this request; the first offer is the default for `*/*` or no Accept.
 
@@ -53,7 +59,7 @@ def negotiate(request: Request, offers: list[Offer], explicit: str | None = None
                 return offer
         known = ", ".join(o.key for o in offers)
         abort(make_response(f"Unknown format {explicit[:40]!r}; use one of: {known}\n", 400, {"Content-Type": "text/plain; charset=utf-8"}))
-    best = _best(request.headers.get("Accept", ""), tuple(o.media_type for o in offers))
+    best = _best(request.environ.get("HTTP_ACCEPT", ""), tuple(o.media_type for o in offers))
     if best is NO_ACCEPT:
         return offers[0]
     if best is None:

@@ -11,10 +11,12 @@ import gzip
 import hashlib
 import json
 import re
+from functools import lru_cache
 
 from flask import Flask, Response, current_app, g, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from .guard import MEMO_MAX_CHARS, MEMO_TEXTS
 from .service import QueryTimeout
 
 CACHE_SECONDS = 3600
@@ -63,54 +65,71 @@ def register(app: Flask) -> None:
 
 def tag(*parts: str) -> None:
     """Add something the page depends on besides the release (a query file's text) to its ETag."""
-    g.etag_extra = g.get("etag_extra", "") + hashlib.sha256("\n".join(parts).encode()).hexdigest()[:10]
+    text = "\n".join(parts)
+    g.etag_extra = g.get("etag_extra", "") + (_remembered_digest(text) if len(text) <= MEMO_MAX_CHARS else _digest(text))
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:10]
+
+
+_remembered_digest = lru_cache(maxsize=MEMO_TEXTS)(_digest)
 
 
 def _policy(response: Response) -> Response:
-    _cors(response)
-    _security(response)
-    _cache(response)
-    if response.status_code == 200 and request.method in ("GET", "HEAD") and "ETag" not in response.headers:
-        response.set_etag(_etag(response))
+    # Header names present, read once: a missing name costs werkzeug an exception per lookup.
+    present = {name.lower() for name in response.headers.keys()}
+    method = request.method
+    _cors(response, method)
+    _security(response, present)
+    _cache(response, method, present)
+    if response.status_code == 200 and method in ("GET", "HEAD") and "etag" not in present:
+        response.set_etag(_etag(response, present))
         if not CONDITIONAL.isdisjoint(request.environ):
             response.make_conditional(request)
     _compress(response)
     return response
 
 
-def _etag(response: Response) -> str:
-    variant = re.sub(r"[^A-Za-z0-9.+]+", "-", response.mimetype or "none")
-    parts = [current_app.extensions["intmk"].version, variant]
-    if response.headers.get("Content-Language"):
+def _etag(response: Response, present: set[str]) -> str:
+    parts = [current_app.extensions["intmk"].version, _variant(response.mimetype)]
+    if "content-language" in present:
         parts.append(response.headers["Content-Language"])
-    if g.get("etag_extra"):
-        parts.append(g.etag_extra)
+    extra = g.get("etag_extra")
+    if extra:
+        parts.append(extra)
     return "-".join(parts)
 
 
-def _cors(response: Response) -> None:
+@lru_cache(maxsize=256)
+def _variant(mimetype: str | None) -> str:
+    return re.sub(r"[^A-Za-z0-9.+]+", "-", mimetype or "none")
+
+
+def _cors(response: Response, method: str) -> None:
     origin = current_app.config.get("CORS_ORIGIN")
     if not origin:
         return
     response.headers["Access-Control-Allow-Origin"] = origin
     response.headers["Access-Control-Expose-Headers"] = CORS_EXPOSE_HEADERS
-    if request.method == "OPTIONS":
+    if method == "OPTIONS":
         response.headers["Access-Control-Allow-Methods"] = ", ".join(sorted(response.allow)) or "GET, HEAD, OPTIONS"
         response.headers["Access-Control-Allow-Headers"] = CORS_ALLOW_HEADERS
         response.headers["Access-Control-Max-Age"] = "86400"
 
 
-def _security(response: Response) -> None:
+def _security(response: Response, present: set[str]) -> None:
     response.headers["X-Content-Type-Options"] = "nosniff"
     if response.mimetype == "text/html":
-        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        if "Content-Security-Policy" not in response.headers:  # a route with its own policy decides its framing too
+        if "referrer-policy" not in present:
+            response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+        if "content-security-policy" not in present:  # a route with its own policy decides its framing too
             response.headers["Content-Security-Policy"] = CSP
             response.headers["X-Frame-Options"] = "SAMEORIGIN"
 
 
-def _cache(response: Response) -> None:
-    if "Cache-Control" in response.headers or request.method not in ("GET", "HEAD"):
+def _cache(response: Response, method: str, present: set[str]) -> None:
+    if "cache-control" in present or method not in ("GET", "HEAD"):
         return
     if response.status_code >= 500:
         response.headers["Cache-Control"] = "no-store"

@@ -19,7 +19,7 @@ from werkzeug.datastructures import MultiDict
 from .. import namespaces as ns
 from ..project import Project
 from . import http
-from .conneg import HTML_OFFER, RDF_OFFERS, Offer, negotiate
+from .conneg import HTML_OFFER, RDF_OFFERS, Offer, names_html, negotiate
 from .embedded import GRAPH_FORMATS
 from .guard import QueryForbidden, inspect
 from .service import Dataset, QueryError, QueryTimeout
@@ -50,7 +50,7 @@ RESULT_FORMATS = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_C
 @bp.route("/sparql", methods=["GET", "POST"])
 def endpoint():
     # errors as plain text for SPARQL clients and curl, as a page for browsers that ask for one
-    g.error_media = "text/html" if any(m == "text/html" for m, _ in request.accept_mimetypes) else "text/plain"
+    g.error_media = "text/html" if names_html(request.environ.get("HTTP_ACCEPT", "")) else "text/plain"
     params, text = _read_request()
     if text is None:
         return _describe_service(params)
@@ -89,16 +89,17 @@ def endpoint():
 
 def _read_request() -> tuple[MultiDict, str | None]:
     """The protocol parameters and the query text (None when there is none), or an HTTP error."""
-    if request.mimetype == "application/sparql-update":
+    mimetype = request.mimetype if request.environ.get("CONTENT_TYPE") else ""
+    if mimetype == "application/sparql-update":
         abort(403, description=READ_ONLY)
     if request.method == "GET":
         params = request.args
-    elif request.mimetype == FORM:
+    elif mimetype == FORM:
         _limit_body()
         params = MultiDict([*request.args.items(multi=True), *request.form.items(multi=True)])
         if "query" not in params and "update" not in params:
             abort(400, description="The form has no query parameter.")
-    elif request.mimetype == SPARQL_QUERY:
+    elif mimetype == SPARQL_QUERY:
         _limit_body()
         if "query" in request.args:
             abort(400, description=f"With a {SPARQL_QUERY} body the query is the body; do not also send a query parameter.")
