@@ -21,7 +21,6 @@ import random
 import resource
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -36,6 +35,9 @@ from pathlib import Path
 from intmk_kg.release import damage
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+from support import children, free_port  # noqa: E402  (the test suite's helpers, so both agree)
+
 INTMK_KG = str(Path(sys.executable).with_name("intmk-kg"))
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 SMALL = "ASK { ?s ?p ?o }"
@@ -88,12 +90,6 @@ def current_version(out: Path) -> str:
     return json.loads((folder / "release.json").read_text(encoding="utf-8"))["version"]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @dataclass
 class Server:
     url: str
@@ -139,19 +135,6 @@ def ask(server, query: str, timeout: float = 60) -> tuple[int | str, object]:
         return e.code, e.read().decode("utf-8", "replace")
     except (http.client.HTTPException, ConnectionError, OSError) as e:
         return "dropped", repr(e)
-
-
-def children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
-    return found
 
 
 def state(pid: int) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import email.message
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from support import free_port
 
 from intmk_kg.project import Project
 from intmk_kg.release import build, load_store
@@ -125,12 +125,6 @@ class Reply:
         return self.body.decode("utf-8")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def start_server(release_dir, tmp_path_factory):
     """Start `intmk-kg serve --port P --release-dir R [options]` and wait until it answers.
@@ -141,7 +135,7 @@ def start_server(release_dir, tmp_path_factory):
     started: list[LiveServer] = []
 
     def start(*options: str, release: bool = True) -> LiveServer:
-        port = _free_port()
+        port = free_port()
         log = tmp_path_factory.mktemp("serve") / "serve.log"
         command = [str(Path(sys.executable).with_name("intmk-kg")), "serve", "--port", str(port), *options]
         if release:

@@ -1,4 +1,5 @@
-"""Helpers several test modules share: a recording TCP listener and a process's children."""
+"""Helpers the test modules (and the fault scenarios of bench/) share: a recording TCP listener, a free
+port on loopback and a process's children."""
 
 from __future__ import annotations
 
@@ -42,6 +43,13 @@ class Listener:
 
     def close(self):
         self.sock.close()
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def children(pid: int) -> list[int]:

@@ -21,18 +21,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from support import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"  # Debian's nginx, installed by .ci/run
 QUERY = "ASK { <https://w3id.org/intmk/id/conference/20> intmk:location <https://w3id.org/intmk/id/place/goettingen> }"
 PATHS = ["doc/state/DE-NI", "doc/conference/20.ttl", "sparql?query=" + urllib.request.quote(QUERY),
          "queries/chair-of-21st.csv", "dumps/intmk-kg.ttl", "graph/ms-ni-2025-068.nq", "?format=json"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
@@ -75,7 +70,7 @@ def replicas(start_server):
 @pytest.fixture(scope="module")
 def proxy(replicas, tmp_path_factory):
     folder = tmp_path_factory.mktemp("nginx")
-    port = _free_port()
+    port = free_port()
     config = nginx_config(folder, port, [int(r.url.rsplit(":", 1)[1].strip("/")) for r in replicas])
     settings = f"daemon off; pid {folder / 'nginx.pid'}; error_log {folder / 'error.log'};"
     if os.geteuid() == 0:

@@ -201,7 +201,7 @@ class StoredIndex(Names):
                                    (w, w + LAST, COUNT_CAP)).fetchone()[0] for w in words}
             driver, *others = sorted(words, key=lambda w: (sizes[w], w))
             has = "EXISTS (SELECT 1 FROM term AS u WHERE u.n = t.n AND u.term >= ? AND u.term < ?)"
-            sql = (f"SELECT DISTINCT t.n FROM term AS t WHERE t.term >= ? AND t.term < ? AND "
+            sql = ("SELECT DISTINCT t.n FROM term AS t WHERE t.term >= ? AND t.term < ? AND "
                    + " AND ".join([has] * len(others)) + " LIMIT ?")
             args = [driver, driver + LAST, *(x for w in others for x in (w, w + LAST)), PREFIX_SCAN]
             numbers.update((n, None) for (n,) in db.execute(sql, args))
