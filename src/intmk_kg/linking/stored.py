@@ -31,7 +31,7 @@ from .scoring import Form, form
 INDEX_FILE = "linking-index.sqlite"
 FORMAT = "intmk-kg linking index 1"
 PREFIX_SCAN = 1000  # entities a suggest prefix reads and ranks (in Python, up to 50 µs an entity)
-CACHED_ENTITIES = 65536
+CACHED_ENTITIES = 16384  # decoded entities kept per worker (a few KB each)
 COUNT_CAP = 20000  # a word's matches counted up to this, to choose the rarest typed word
 LAST = "\U0010ffff"  # sorts after every character, so [word, word + LAST) is every term starting with word
 

@@ -64,9 +64,8 @@ def open_state(config) -> ServerState:
         from .remote import open_remote
 
         return ServerState(release, _cached(open_remote(config["BACKEND_URL"], release, config), config), remote=True)
-    else:
-        store = ProcessStore(config["STORE_PATH"], release) if config.get("STORE_PATH") else load_store(release, ox.Store())
-        service = IsolatedService.from_config(EmbeddedService(store, release.version), config)
+    store = ProcessStore(config["STORE_PATH"], release) if config.get("STORE_PATH") else load_store(release, ox.Store())
+    service = IsolatedService.from_config(EmbeddedService(store, release.version), config)
     return ServerState(release, _cached(service, config))
 
 
