@@ -33,7 +33,7 @@ def main() -> None:
     args = parser.parse_args()
     app = create_app({"RELEASE_DIR": str(args.dist)} if args.dist else None)
     client = app.test_client()
-    client.get("/reconcile")  # builds the name index
+    client.get("/reconcile")  # opens the name index (or builds it, for a release without the file)
     rng = random.Random(1)
     long_query = " ".join(rng.choice(WORDS) for _ in range(40))[:200]
     worst = {f"q{i}": {"query": long_query, "limit": 100} for i in range(50)}

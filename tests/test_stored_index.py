@@ -154,3 +154,20 @@ def test_a_release_without_the_file_gets_an_index_built(release_dir, tmp_path, p
     queries = json.dumps({"q0": {"query": "Niedersachsen"}})
     found = app.test_client().post("/reconcile", data={"queries": queries}).get_json()["q0"]["result"]
     assert found[0]["id"] == "state/DE-NI"
+
+
+def test_the_build_reports_the_linking_stages_with_counts(store, tmp_path):
+    """The name index takes minutes at 10M: its stages show in the build's progress like the others."""
+    import io
+
+    from intmk_kg.linking.exports import write_exports
+    from intmk_kg.progress import Progress
+
+    out = io.StringIO()
+    write_exports(store, tmp_path, "2026-01-01", Progress(out, tty=False))
+    entities = len(StoredIndex(tmp_path / INDEX_FILE).entities)
+    lines = [line.split("] ", 1)[1] for line in out.getvalue().splitlines()]
+    done = [line for line in lines if " in " in line]
+    assert any(line.startswith(f"name index: {entities:,} entities in ") for line in done), lines
+    assert any(line.startswith("names, types and values of the entities: ") and "queries in" in line for line in done), lines
+    assert [line for line in lines if line.endswith(" ...")][:2] == ["QuickStatements ...", "names, types and values of the entities ..."]

@@ -142,11 +142,11 @@ def write_release_files(store: ox.Store, folder: Path, version: str, project: Pr
     ox.serialize(void, str(folder / "void.ttl"), ox.RdfFormat.TURTLE, prefixes=VOID_PREFIXES)
     extras.append(_file_info(folder, "void.ttl", "text/turtle", None, "VoID and DCAT description", False))
 
-    progress("linking exports (QuickStatements, Mix'n'match) and name index")
     from .linking.exports import write_exports
     from .linking.stored import INDEX_FILE
 
-    exports = [_file_info(folder, name, media, None, title, False) for name, media, title in write_exports(store, folder)]
+    exports = [_file_info(folder, name, media, None, title, False)
+               for name, media, title in write_exports(store, folder, progress=progress)]
     index = [_file_info(folder, INDEX_FILE, "application/vnd.sqlite3", None, "Name index of reconciliation (SQLite)", False)]
 
     manifest = {

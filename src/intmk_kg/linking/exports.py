@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..progress import Progress
 from .index import Names, collect, store_select
 from .mixnmatch import catalogue
 from .quickstatements import quickstatements
@@ -17,14 +18,25 @@ QUICKSTATEMENTS = "intmk-kg.quickstatements.tsv"
 MIXNMATCH = "intmk-kg.mixnmatch.csv"
 
 
-def write_exports(store: ox.Store, folder: Path, retrieved: str | None = None) -> list[tuple[str, str, str]]:
-    """Write both exports; returns (file name, media type, title) of each. `retrieved` defaults to today (UTC)."""
+def write_exports(store: ox.Store, folder: Path, retrieved: str | None = None, progress: Progress | None = None
+                  ) -> list[tuple[str, str, str]]:
+    """Write both exports and the index; returns (file name, media type, title) of each export.
+    `retrieved` defaults to today (UTC)."""
+    progress = progress or Progress.silent()
     select = store_select(store)
     day = retrieved or dt.datetime.now(dt.timezone.utc).date().isoformat()
-    (folder / QUICKSTATEMENTS).write_text(quickstatements(select, day), encoding="utf-8")
-    entities, types = collect(select)
-    (folder / MIXNMATCH).write_text(catalogue(Names(entities, types)), encoding="utf-8")
-    write_index(entities, types, folder / INDEX_FILE)
+    with progress.stage("QuickStatements"):
+        (folder / QUICKSTATEMENTS).write_text(quickstatements(select, day), encoding="utf-8")
+    with progress.stage("names, types and values of the entities", unit="queries") as stage:
+        def counted(text: str) -> list[dict]:
+            rows = select(text)
+            stage.advance()
+            return rows
+
+        entities, types = collect(counted)
+    with progress.stage("Mix'n'match catalogue"):
+        (folder / MIXNMATCH).write_text(catalogue(Names(entities, types)), encoding="utf-8")
+    write_index(entities, types, folder / INDEX_FILE, progress)
     return [
         (QUICKSTATEMENTS, "text/tab-separated-values", "QuickStatements (v1) creating Wikidata items for IntMK conferences"),
         (MIXNMATCH, "text/csv", "Mix'n'match catalogue of IntMK entities"),

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from . import index as _index
 from .index import Entity, Names, TypeInfo, Value, _closure, entity_trigrams, most_shared, query_trigrams
+from ..progress import Progress, Stage
 from .scoring import Form, form
 
 INDEX_FILE = "linking-index.sqlite"
@@ -49,43 +50,52 @@ class IndexFileError(Exception):
     """The file is not a linking index this version can read."""
 
 
-def write_index(entities: Mapping[str, Entity], types: dict[str, TypeInfo], path: Path) -> int:
+def write_index(entities: Mapping[str, Entity], types: dict[str, TypeInfo], path: Path,
+                progress: Progress | None = None) -> int:
     """Write the index to `path` (which must not exist: the caller renames a finished file into
     place); returns the number of entities."""
     if array("I").itemsize != 4:
         raise RuntimeError("this platform has no 32-bit unsigned array type")
+    progress = progress or Progress.silent()
     db = sqlite3.connect(path)
     try:
-        db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-262144;" + SCHEMA)
-        postings: dict[str, array] = defaultdict(lambda: array("I"))
-        terms: list[tuple[str, int]] = []
-        with db:
-            db.execute("INSERT INTO meta VALUES ('format', ?)", (FORMAT,))
-            db.execute("INSERT INTO meta VALUES ('types', ?)", (json.dumps(_types_json(types), ensure_ascii=False),))
-            rows = []
-            for n, eid in enumerate(sorted(entities), start=1):
-                e = entities[eid]
-                e.forms = e.forms or {name: form(name) for name in e.names}
-                rows.append((n, eid, json.dumps(_entity_json(e), ensure_ascii=False, separators=(",", ":"))))
-                for t in entity_trigrams(e):
-                    postings[t].append(n)
-                terms.extend((term, n) for term in {w for f in e.forms.values() for w in (*f.keys, *f.tokens)})
-                if len(rows) >= 10000:
-                    db.executemany("INSERT INTO entity VALUES (?, ?, ?)", rows)
-                    rows.clear()
-                db.executemany("INSERT INTO qid VALUES (?, ?)", [(q, n) for q in e.qids])
-            db.executemany("INSERT INTO entity VALUES (?, ?, ?)", rows)
-            db.executemany("INSERT INTO gram VALUES (?, ?, ?)",
-                           ((t, len(ids), ids.tobytes()) for t, ids in sorted(postings.items())))
-            postings.clear()
-            terms.sort()
-            db.executemany("INSERT INTO term VALUES (?, ?)", terms)
-            terms.clear()
+        with progress.stage("name index", len(entities), "entities") as stage:
+            _write(db, entities, types, stage)
+        with progress.stage("name index: search tables"):
             db.execute(ENTITY_TERMS)
-        db.execute("ANALYZE")
+            db.execute("ANALYZE")
         return len(entities)
     finally:
         db.close()
+
+
+def _write(db: sqlite3.Connection, entities: Mapping[str, Entity], types: dict[str, TypeInfo], stage: Stage) -> None:
+    """The rows, in one transaction: entities in id order, then the postings and terms gathered on the way."""
+    db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-262144;" + SCHEMA)
+    postings: dict[str, array] = defaultdict(lambda: array("I"))
+    terms: list[tuple[str, int]] = []
+    rows: list[tuple[int, str, str]] = []
+    with db:
+        db.execute("INSERT INTO meta VALUES ('format', ?)", (FORMAT,))
+        db.execute("INSERT INTO meta VALUES ('types', ?)", (json.dumps(_types_json(types), ensure_ascii=False),))
+        for n, eid in enumerate(sorted(entities), start=1):
+            e = entities[eid]
+            e.forms = e.forms or {name: form(name) for name in e.names}
+            rows.append((n, eid, json.dumps(_entity_json(e), ensure_ascii=False, separators=(",", ":"))))
+            for t in entity_trigrams(e):
+                postings[t].append(n)
+            terms.extend((term, n) for term in {w for f in e.forms.values() for w in (*f.keys, *f.tokens)})
+            db.executemany("INSERT INTO qid VALUES (?, ?)", [(q, n) for q in e.qids])
+            if len(rows) >= 10000:
+                db.executemany("INSERT INTO entity VALUES (?, ?, ?)", rows)
+                rows.clear()
+            stage.advance()
+        db.executemany("INSERT INTO entity VALUES (?, ?, ?)", rows)
+        db.executemany("INSERT INTO gram VALUES (?, ?, ?)",
+                       ((t, len(ids), ids.tobytes()) for t, ids in sorted(postings.items())))
+        postings.clear()
+        terms.sort()
+        db.executemany("INSERT INTO term VALUES (?, ?)", terms)
 
 
 def _types_json(types: dict[str, TypeInfo]) -> list:
