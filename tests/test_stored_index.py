@@ -171,3 +171,19 @@ def test_the_build_reports_the_linking_stages_with_counts(store, tmp_path):
     assert any(line.startswith(f"name index: {entities:,} entities in ") for line in done), lines
     assert any(line.startswith("names, types and values of the entities: ") and "queries in" in line for line in done), lines
     assert [line for line in lines if line.endswith(" ...")][:2] == ["QuickStatements ...", "names, types and values of the entities ..."]
+
+
+def test_a_nameless_query_is_refused_where_it_would_scan_a_large_graph(real, monkeypatch):
+    """Properties alone compare every entity: fine for the project's graph, refused past NAMELESS_MOST."""
+    from intmk_kg.linking import matching
+    from intmk_kg.linking.matching import BadQuery
+
+    nameless = {"type": "Conference", "properties": [{"pid": "year", "v": 2025}]}
+    for index in real:
+        assert [c.entity.id for c in reconcile(index, parse_query(index, nameless))][:1] == ["conference/20"]
+    monkeypatch.setattr(matching, "NAMELESS_MOST", 100)
+    for index in real:
+        with pytest.raises(BadQuery, match=f"this graph has {len(index.entities):,}; give 'query'"):
+            parse_query(index, nameless, "q3")
+        named = reconcile(index, parse_query(index, {"query": "IntMK 2025", **nameless}))  # with a name: as before
+        assert named[0].entity.id == "conference/20"

@@ -19,6 +19,7 @@ DEFAULT_LIMIT = 10
 MAX_LIMIT = 100
 TYPE_STRICT = ("any", "all", "should")
 QUERY_FIELDS = {"query", "type", "limit", "properties", "type_strict", "lang"}
+NAMELESS_MOST = 100_000  # entities a query with properties only may be compared with (names select candidates)
 
 
 class BadQuery(ValueError):
@@ -79,6 +80,9 @@ def parse_query(index: Searchable, raw: object, key: str = "", lang: str = "de")
     q.constraints = _constraints(raw.get("properties", []), where)
     if q.text is None and not q.constraints:
         raise BadQuery(f"{where}give 'query' (a name) or 'properties' (at least one)")
+    if q.text is None and len(index.entities) > NAMELESS_MOST:
+        raise BadQuery(f"{where}without a name a query is compared with every entity, and this graph has "
+                       f"{len(index.entities):,}; give 'query' (a name) with the properties")
     return q
 
 

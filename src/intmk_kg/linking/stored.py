@@ -1,7 +1,7 @@
 """The name index as a file of the release: written once by the build, opened by every worker.
 
-Built from the graph in memory, the index of a 10M-triple release took minutes and several
-hundred megabytes in each worker. As an SQLite file it is written once, opened read-only in no
+Built from the graph in memory, the index took 826 s in each worker at 10M triples, and 0.8 GB of
+each worker's memory at 1M. As an SQLite file it is written once, opened read-only in no
 time, and its pages are shared by all workers through the operating system's cache; a request
 reads the few rows it needs. Entities are numbered in the order of their ids, so that ties in
 `near` fall as they do in memory, and both indexes answer alike.
@@ -127,6 +127,7 @@ class StoredIndex(Names):
         for qid, eid in self._db().execute("SELECT qid.qid, entity.id FROM qid JOIN entity USING (n) ORDER BY qid.qid, entity.id"):
             self.by_qid[qid].append(eid)
         self._decoded = lru_cache(maxsize=CACHED_ENTITIES)(self._decode)
+        self.count = self._db().execute("SELECT count(*) FROM entity").fetchone()[0]
 
     def _db(self) -> sqlite3.Connection:
         """This thread's connection; a forked worker opens its own."""
@@ -239,7 +240,7 @@ class _Entities(Mapping[str, Entity]):
         return (eid for (eid,) in self._index._db().execute("SELECT id FROM entity ORDER BY n"))
 
     def __len__(self) -> int:
-        return self._index._db().execute("SELECT count(*) FROM entity").fetchone()[0]
+        return self._index.count
 
     def values(self):  # type: ignore[override]
         return (self._index._decoded(n, eid, data) for n, eid, data in self._index._db().execute("SELECT n, id, data FROM entity ORDER BY n"))
