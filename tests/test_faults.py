@@ -149,3 +149,22 @@ def test_load_with_a_runaway_query_beside_it(start_server, tmp_path):
     assert set(row["statuses"]) <= {"200", "303"}, row["statuses"]
     assert set(row["runaway"]) == {"503"}, row["runaway"]
     assert faults.ask(server, faults.SMALL) == (200, True)
+
+
+def test_a_build_with_a_store_leaves_every_file_recorded(project, tmp_path, monkeypatch):
+    """The first `serve --store` after a build hashes nothing: the build settles its check record
+    after the on-disk store, when even the files it wrote last are past the racy window."""
+    from intmk_kg.release import build
+
+    monkeypatch.setattr(release_module, "RACY_NS", 300_000_000)  # 0.3 s instead of 2 s
+    real_write_store = release_module.write_store
+
+    def slow_write_store(*args, **kwargs):
+        real_write_store(*args, **kwargs)
+        time.sleep(0.5)  # as the store of a large release takes minutes
+
+    monkeypatch.setattr(release_module, "write_store", slow_write_store)
+    built = build(project, tmp_path / "dist", store=tmp_path / "store")
+    hashed = _counting_hashes(monkeypatch)
+    assert damage(built.path) == []
+    assert hashed == []

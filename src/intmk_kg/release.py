@@ -250,6 +250,9 @@ def build(
     if store is not None:
         del loaded, result  # the on-disk store is loaded from the dumps: free the memory first
         write_store(release, store, progress)
+        # The files written last were too recent to be recorded by open_release's check (the racy
+        # window); minutes later they are not, so the first `serve` does not hash them again.
+        damage(release.path)
     return release
 
 
