@@ -155,11 +155,6 @@ class Names:
                     parts.append(text)
         return ", ".join(parts)
 
-    @staticmethod
-    def _ident(identifier: str) -> str:
-        ident = identifier.strip()
-        return ident[len(ns.ID):] if ident.startswith(ns.ID) else ident
-
 
 @dataclass
 class LinkIndex(Names):
@@ -177,12 +172,7 @@ class LinkIndex(Names):
                 self.trigrams[t].add(e.id)
 
     def lookup(self, identifier: str) -> Entity | None:
-        """An entity by its id, full IRI or QID (the QID only when it names exactly one entity)."""
-        ident = self._ident(identifier)
-        if ident in self.entities:
-            return self.entities[ident]
-        ids = self.by_qid.get(ident.upper(), [])
-        return self.entities[ids[0]] if len(ids) == 1 else None
+        return lookup(self.entities, self.by_qid, identifier)
 
     def near(self, query: Form, pool: int = 200) -> list[Entity]:
         """Entities with a name sharing character trigrams with the query, most shared first.
@@ -192,8 +182,9 @@ class LinkIndex(Names):
         walk a large part of the index, while the rarer trigrams already select the candidates.
         Below that size, as in the project's own graph, every trigram counts.
         """
-        postings = {t: self.trigrams[t] for t in query_trigrams(query) if t in self.trigrams}
-        return [self.entities[eid] for eid in most_shared(postings, pool)]
+        found = {t: self.trigrams[t] for t in query_trigrams(query) if t in self.trigrams}
+        selecting = rare_trigrams({t: len(ids) for t, ids in found.items()})
+        return [self.entities[eid] for eid in most_shared([found[t] for t in selecting], pool)]
 
     def prefixed(self, prefix: Form) -> Iterable[Entity]:
         """Suggest candidates: in memory every entity is one (the ranking decides)."""
@@ -214,6 +205,17 @@ class Searchable(Protocol):
     def description(self, e: Entity, lang: str = "de") -> str: ...
 
 
+def lookup(entities: Mapping[str, Entity], by_qid: Mapping[str, list[str]], identifier: str) -> Entity | None:
+    """An entity by its id, full IRI or QID (the QID only when it names exactly one entity)."""
+    ident = identifier.strip()
+    ident = ident[len(ns.ID):] if ident.startswith(ns.ID) else ident
+    found = entities.get(ident)
+    if found is not None:
+        return found
+    ids = by_qid.get(ident.upper(), [])
+    return entities.get(ids[0]) if len(ids) == 1 else None
+
+
 def query_trigrams(query: Form) -> set[str]:
     return {t for k in query.keys for t in _trigrams(k)}
 
@@ -222,12 +224,17 @@ def entity_trigrams(e: Entity) -> set[str]:
     return {t for f in e.forms.values() for k in f.keys for t in _trigrams(k)}
 
 
-def most_shared(postings: Mapping[str, Collection], pool: int) -> list:
-    """The ids found in most postings (trigram -> ids), leaving out common trigrams; ties by id."""
-    ranked = sorted(postings.items(), key=lambda item: (len(item[1]), item[0]))
-    rare = [p for _, p in ranked if len(p) <= COMMON_TRIGRAM] or [p for _, p in ranked[:1]]
+def rare_trigrams(sizes: Mapping[str, int]) -> list[str]:
+    """The trigrams (of those with these posting sizes) that select candidates: all but the common
+    ones, or the rarest alone when every one is common."""
+    ranked = sorted(sizes, key=lambda t: (sizes[t], t))
+    return [t for t in ranked if sizes[t] <= COMMON_TRIGRAM] or ranked[:1]
+
+
+def most_shared(postings: Iterable[Collection], pool: int) -> list:
+    """The ids found in most of the postings; ties by id."""
     counts: Counter = Counter()
-    for p in rare:
+    for p in postings:
         counts.update(p)
     best = heapq.nsmallest(pool, counts.items(), key=lambda item: (-item[1], item[0]))
     return [eid for eid, _ in best]

@@ -24,8 +24,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 
-from . import index as _index
-from .index import Entity, Names, TypeInfo, Value, _closure, entity_trigrams, most_shared, query_trigrams
+from .index import (Entity, Names, TypeInfo, Value, _closure, entity_trigrams, lookup, most_shared, query_trigrams,
+                    rare_trigrams)
 from ..progress import Progress, Stage
 from .scoring import Form, form
 
@@ -161,13 +161,7 @@ class StoredIndex(Names):
         return found[0] if found else None
 
     def lookup(self, identifier: str) -> Entity | None:
-        """An entity by its id, full IRI or QID (the QID only when it names exactly one entity)."""
-        ident = self._ident(identifier)
-        found = self.get_entity(ident)
-        if found is not None:
-            return found
-        ids = self.by_qid.get(ident.upper(), [])
-        return self.get_entity(ids[0]) if len(ids) == 1 else None
+        return lookup(self.entities, self.by_qid, identifier)
 
     def near(self, query: Form, pool: int = 200) -> list[Entity]:
         """As LinkIndex.near; a common trigram's postings are never read, only their size."""
@@ -176,14 +170,9 @@ class StoredIndex(Names):
             return []
         marks = ",".join("?" * len(grams))
         sizes = dict(self._db().execute(f"SELECT gram, size FROM gram WHERE gram IN ({marks})", grams))
-        ranked = sorted(sizes, key=lambda t: (sizes[t], t))
-        wanted = [t for t in ranked if sizes[t] <= _index.COMMON_TRIGRAM] or ranked[:1]
-        postings: dict[str, array] = {}
-        for gram in wanted:
-            (blob,) = self._db().execute("SELECT ids FROM gram WHERE gram = ?", (gram,)).fetchone()
-            postings[gram] = array("I", blob)
-        numbers = most_shared(postings, pool)
-        return self._by_numbers(numbers)
+        postings = [array("I", self._db().execute("SELECT ids FROM gram WHERE gram = ?", (gram,)).fetchone()[0])
+                    for gram in rare_trigrams(sizes)]
+        return self._by_numbers(most_shared(postings, pool))
 
     def _by_numbers(self, numbers: list[int]) -> list[Entity]:
         if not numbers:
