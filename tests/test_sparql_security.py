@@ -151,6 +151,23 @@ def test_guard_reads_tokens_not_text():
     assert (shape.form, shape.from_graphs, shape.from_named_graphs) == ("ASK", (BASE + "graph/a",), (BASE + "b",))
 
 
+@pytest.mark.parametrize("query", [
+    "PREFIX g: <graph/> BASE <http://x.org/a/> PREFIX h: <g/> SELECT ?s FROM g:one FROM h:two FROM <rel> WHERE { ?s ?p ?o }",
+    "BASE <http://x.org/a/b> PREFIX g: <../c/> SELECT ?s FROM g:d WHERE { ?s ?p ?o }",
+    "PREFIX g: <http://y.org/> PREFIX g: <http://z.org/> SELECT ?s FROM g:e WHERE { ?s ?p ?o }",
+    "PREFIX g: <http://y.org/> BASE <http://x.org/> SELECT ?s FROM g:f FROM <g> WHERE { ?s ?p ?o }",
+])
+def test_from_graphs_are_the_graphs_the_engine_reads(query):
+    """The guard resolves FROM as the parser does: each graph it names holds a triple naming that
+    graph, and the engine, given the query, finds exactly those (none if a name were wrong)."""
+    shape = inspect(query, BASE, {})
+    store = ox.Store()
+    for name in shape.from_graphs:
+        store.add(ox.Quad(ox.NamedNode(name), ox.NamedNode(BASE + "p"), ox.Literal("x"), ox.NamedNode(name)))
+    found = {row["s"].value for row in store.query(query, base_iri=BASE)}
+    assert shape.from_graphs and found == set(shape.from_graphs)
+
+
 def _can_leave_the_network() -> bool:
     pid = os.fork()
     if pid == 0:

@@ -77,10 +77,11 @@ _remembered_digest = lru_cache(maxsize=MEMO_TEXTS)(_digest)
 
 
 def _policy(response: Response) -> Response:
-    # Header names present, read once: a missing name costs werkzeug an exception per lookup.
+    # Header names present, read once: a missing name costs werkzeug an exception per lookup, and
+    # a header known to be absent is appended (`add`) instead of set (which searches and replaces).
     present = {name.lower() for name in response.headers.keys()}
     method = request.method
-    _cors(response, method)
+    _cors(response, method, present)
     _security(response, present)
     _cache(response, method, present)
     if response.status_code == 200 and method in ("GET", "HEAD") and "etag" not in present:
@@ -106,37 +107,44 @@ def _variant(mimetype: str | None) -> str:
     return re.sub(r"[^A-Za-z0-9.+]+", "-", mimetype or "none")
 
 
-def _cors(response: Response, method: str) -> None:
+def _put(response: Response, present: set[str], name: str, value: str) -> None:
+    if name.lower() in present:
+        response.headers[name] = value
+    else:
+        response.headers.add(name, value)
+
+
+def _cors(response: Response, method: str, present: set[str]) -> None:
     origin = current_app.config.get("CORS_ORIGIN")
     if not origin:
         return
-    response.headers["Access-Control-Allow-Origin"] = origin
-    response.headers["Access-Control-Expose-Headers"] = CORS_EXPOSE_HEADERS
+    _put(response, present, "Access-Control-Allow-Origin", origin)
+    _put(response, present, "Access-Control-Expose-Headers", CORS_EXPOSE_HEADERS)
     if method == "OPTIONS":
-        response.headers["Access-Control-Allow-Methods"] = ", ".join(sorted(response.allow)) or "GET, HEAD, OPTIONS"
-        response.headers["Access-Control-Allow-Headers"] = CORS_ALLOW_HEADERS
-        response.headers["Access-Control-Max-Age"] = "86400"
+        _put(response, present, "Access-Control-Allow-Methods", ", ".join(sorted(response.allow)) or "GET, HEAD, OPTIONS")
+        _put(response, present, "Access-Control-Allow-Headers", CORS_ALLOW_HEADERS)
+        _put(response, present, "Access-Control-Max-Age", "86400")
 
 
 def _security(response: Response, present: set[str]) -> None:
-    response.headers["X-Content-Type-Options"] = "nosniff"
+    _put(response, present, "X-Content-Type-Options", "nosniff")
     if response.mimetype == "text/html":
         if "referrer-policy" not in present:
-            response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+            response.headers.add("Referrer-Policy", "strict-origin-when-cross-origin")
         if "content-security-policy" not in present:  # a route with its own policy decides its framing too
-            response.headers["Content-Security-Policy"] = CSP
-            response.headers["X-Frame-Options"] = "SAMEORIGIN"
+            response.headers.add("Content-Security-Policy", CSP)
+            _put(response, present, "X-Frame-Options", "SAMEORIGIN")
 
 
 def _cache(response: Response, method: str, present: set[str]) -> None:
     if "cache-control" in present or method not in ("GET", "HEAD"):
         return
     if response.status_code >= 500:
-        response.headers["Cache-Control"] = "no-store"
+        response.headers.add("Cache-Control", "no-store")
     elif response.status_code >= 400:
-        response.headers["Cache-Control"] = f"public, max-age={ERROR_CACHE_SECONDS}"
+        response.headers.add("Cache-Control", f"public, max-age={ERROR_CACHE_SECONDS}")
     else:
-        response.headers["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"
+        response.headers.add("Cache-Control", f"public, max-age={CACHE_SECONDS}")
 
 
 def _compress(response: Response) -> None:
