@@ -115,7 +115,12 @@ def main() -> None:
     parser.add_argument("--no-rdflib", action="store_true")
     parser.add_argument("--work", type=Path, default=None)
     parser.add_argument("--busiest", default=None, help="the entity to look up (default: the one with the most triples)")
+    parser.add_argument("--from-json", type=Path, default=None, help="print the tables of an earlier run's figures")
     args = parser.parse_args()
+    if args.from_json:
+        saved = json.loads(args.from_json.read_text(encoding="utf-8"))
+        report(args.kind, {tuple(key.split(" | ", 1)): rounds for key, rounds in saved.items()})
+        return
     args.work = args.work or Path(tempfile.mkdtemp(prefix="intmk-interleaved-"))
     args.work.mkdir(parents=True, exist_ok=True)
     plan = plan_for(args.kind, args.busiest or busiest(args.store))
@@ -142,43 +147,50 @@ def main() -> None:
         for server in servers:
             server.stop()
     (args.work / f"{args.kind}.json").write_text(json.dumps({f"{q} | {s}": v for (q, s), v in figures.items()}, indent=1))
-    report(args, plan, [s.name for s in servers], figures)
+    report(args.kind, figures)
     print(f"\nevery round's figures: {args.work / f'{args.kind}.json'}")
 
 
 def median(rounds: list[dict], key: str) -> float | None:
     values = [r[key] for r in rounds if r.get(key) is not None]
-    return statistics.median(values) if len(values) == len(rounds) else None
+    return statistics.median(values) if values and len(values) == len(rounds) else None
 
 
-def report(args, plan: list[Query], names: list[str], figures: dict) -> None:
-    light = args.kind == "light"
-    unit = "requests/s" if light else "seconds per answer"
-    print(f"\nmedians of {args.rounds} rounds, {unit}" + (f" ({args.duration} s, {args.connections} connections each)"
-                                                          if light else " (one request at a time)"))
-    others = ("Flask ceiling", "rdflib-endpoint", "intmk-kg serve, all isolated") if light else names[1:]
-    print("\n| query | " + " | ".join(names) + " | " + " | ".join(f"/ {o}" for o in others) + " |")
-    print("|---|" + "---|" * (len(names) + len(others)))
-    for query in plan:
-        value = {name: median(figures[(query.name, name)], "value") for name in names if (query.name, name) in figures}
-        mine = value.get("intmk-kg serve")
-
-        def ratio(other: str) -> str:
-            theirs = value.get(other)
-            return "" if mine is None or theirs is None else f"{mine / theirs:.2f}"
-        cells = [("" if value.get(n) is None else f"{value[n]:.0f}" if light else f"{value[n]:.3f}") for n in names]
-        print(f"| {query.name} | " + " | ".join(cells) + " | " + " | ".join(ratio(o) for o in others) + " |")
+def report(kind: str, figures: dict[tuple[str, str], list[dict]]) -> None:
+    light = kind == "light"
+    queries = list(dict.fromkeys(q for q, _ in figures))
+    names = list(dict.fromkeys(s for _, s in figures))
+    rounds = len(next(iter(figures.values())))
+    print(f"\nmedians of {rounds} rounds, " + ("requests/s" if light else "seconds per answer, one request at a time"))
     if light:
-        print("\nCPU of the server's process tree per request (µs), medians:\n")
-        print("| query | " + " | ".join(names) + " | ours / Flask ceiling |")
+        pairs = [("intmk-kg serve", o) for o in ("Flask ceiling", "rdflib-endpoint", "intmk-kg serve, all isolated")]
+    else:  # every intmk-kg variant against the Oxigraph server as shipped, and the framework's ceiling
+        pairs = [(n, "oxigraph serve") for n in names if n.startswith("intmk-kg")] + [("intmk-kg serve", "Flask ceiling")]
+    pairs = [(a, b) for a, b in pairs if a in names and b in names]
+    print("\n| query | " + " | ".join(names) + " | " + " | ".join(f"{a} / {b}" for a, b in pairs) + " |")
+    print("|---|" + "---|" * (len(names) + len(pairs)))
+    for query in queries:
+        value = {name: median(figures[(query, name)], "value") for name in names if (query, name) in figures}
+
+        def ratio(a: str, b: str) -> str:
+            mine, theirs = value.get(a), value.get(b)
+            if mine is None or theirs is None:
+                return ""
+            return "∞ (none answered)" if theirs == 0 else f"{mine / theirs:.2f}"
+        cells = ["" if value.get(n) is None else f"{value[n]:.0f}" if light else f"{value[n]:.3f}" for n in names]
+        print(f"| {query} | " + " | ".join(cells) + " | " + " | ".join(ratio(a, b) for a, b in pairs) + " |")
+    if light:
+        print("\nCPU time of each server's process tree per request (µs), medians (for a server that finished no "
+              "request in a round: all its CPU of that round):\n")
+        print("| query | " + " | ".join(names) + " | intmk-kg serve / Flask ceiling |")
         print("|---|" + "---|" * (len(names) + 1))
-        for query in plan:
-            cpu = {name: median(figures[(query.name, name)], "cpu_us") for name in names}
+        for query in queries:
+            cpu = {name: median(figures[(query, name)], "cpu_us") for name in names}
             mine, bare = cpu.get("intmk-kg serve"), cpu.get("Flask ceiling")
-            print(f"| {query.name} | " + " | ".join(f"{cpu[n]:.0f}" for n in names) + " | "
+            print(f"| {query} | " + " | ".join("" if cpu[n] is None else f"{cpu[n]:.0f}" for n in names) + " | "
                   + (f"{mine / bare:.2f}" if mine and bare else "") + " |")
     else:
-        print("\n(ratios of latency: below 1 is faster than the other server)")
+        print("\n(ratios of latency: below 1, intmk-kg serve answered sooner)")
 
 
 if __name__ == "__main__":

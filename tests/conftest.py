@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.message
+import os
 import shutil
 import subprocess
 import sys
@@ -129,19 +130,20 @@ class Reply:
 def start_server(release_dir, tmp_path_factory):
     """Start `intmk-kg serve --port P --release-dir R [options]` and wait until it answers.
 
-    With `release=False` no --release-dir is given (for --data). Every server started is
-    terminated at the end of the session.
+    With `release=False` no --release-dir is given (for --data); `env` adds environment variables.
+    Every server started is terminated at the end of the session.
     """
     started: list[LiveServer] = []
 
-    def start(*options: str, release: bool = True) -> LiveServer:
+    def start(*options: str, release: bool = True, env: dict[str, str] | None = None) -> LiveServer:
         port = free_port()
         log = tmp_path_factory.mktemp("serve") / "serve.log"
         command = [str(Path(sys.executable).with_name("intmk-kg")), "serve", "--port", str(port), *options]
         if release:
             command += ["--release-dir", str(release_dir)]
         with log.open("wb") as out:
-            process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+            process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT,
+                                       env={**os.environ, **env} if env else None)
         server = LiveServer(f"http://127.0.0.1:{port}/", process, log)
         started.append(server)
         deadline = time.monotonic() + 120

@@ -160,3 +160,38 @@ def test_memory_and_result_size_are_bounded(start_server):
     assert everything.status == 503
     assert "larger than 5000 bytes" in everything.text
     assert server.request(params={"query": SMALL}).status == 200
+
+
+JEMALLOC = Path("/usr/lib/x86_64-linux-gnu/libjemalloc.so.2")  # Debian's libjemalloc2, installed by .ci/run
+
+
+def _maps(pid: int) -> str:
+    return (Path("/proc") / str(pid) / "maps").read_text()
+
+
+def test_serve_with_jemalloc_preloaded_forks_kills_and_bounds_as_without(start_server):
+    """docs/deploy.md recommends preloading jemalloc. A worker forks its query processes while its
+    other threads may be allocating, so the allocator must leave a forked child usable (jemalloc's
+    fork handlers do; an allocator without them can hang the child): queries in the worker and in
+    query processes, a runaway query stopped and its process replaced, one killed, one too hungry."""
+    assert JEMALLOC.exists(), f"{JEMALLOC} is missing: install Debian's libjemalloc2 (.ci/run does)"
+    server = start_server("--timeout", "3", "--workers", "1", "--query-processes", "1", "--query-memory-mb", "64",
+                          env={"LD_PRELOAD": str(JEMALLOC)})
+    (worker,) = children(server.process.pid)
+    assert "libjemalloc" in _maps(worker) and all("libjemalloc" in _maps(p) for p in children(worker))
+
+    lane = server.request(params={"query": "SELECT ?p ?o WHERE { ?s ?p ?o } LIMIT 3"})
+    assert lane.status == 200 and len(json.loads(lane.body)["results"]["bindings"]) == 3
+    for _ in range(2):  # twice: the second replacement is forked by a worker that already forked under load
+        runaway = server.request(params={"query": RUNAWAY})
+        assert runaway.status == 503 and "ran longer than 3 s" in runaway.text
+        assert server.request(params={"query": SMALL}).status == 200
+    thread, outcome = _in_background(server, RUNAWAY)
+    os.kill(_busy_query_process(server), signal.SIGKILL)
+    thread.join(60)
+    assert outcome["reply"].status == 503 and "stopped before it answered" in outcome["reply"].text
+    hungry = server.request(params={"query": "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 1"})
+    assert hungry.status == 503 and "stopped before it answered" in hungry.text
+    after = server.request(params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"})
+    assert after.status == 200 and int(json.loads(after.body)["results"]["bindings"][0]["n"]["value"]) > 1000
+    assert all("libjemalloc" in _maps(p) for p in children(worker))
