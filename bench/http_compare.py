@@ -471,6 +471,8 @@ def main() -> None:
     parser.add_argument("--memory-serve", action="store_true", help="also intmk-kg serve with the release loaded in memory")
     parser.add_argument("--only", default=None,
                         help="comma-separated: intmk, intmk-cache, intmk-isolated, oxigraph, flask, intmk-memory, rdflib, extras (default: all)")
+    parser.add_argument("--leave-out", default="", help="comma-separated names of queries not to ask (e.g. those a "
+                        "server is known not to answer within --slow: each costs a restart)")
     parser.add_argument("--work", type=Path, default=None, help="folder for logs and made files (default: a temporary one)")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     parser.add_argument("--busiest", default=None, help="the entity to DESCRIBE and to show (default: the one with "
@@ -484,7 +486,11 @@ def main() -> None:
         args.release_dir, args.store = make_store(work)
     store = args.store
     busy = args.busiest or busiest(store)
-    plan = queries(busy)
+    left_out = {name.strip() for name in args.leave_out.split(",") if name.strip()}
+    unknown = left_out - {q.name for q in queries(busy)}
+    if unknown:
+        parser.error(f"no such query: {', '.join(sorted(unknown))}")
+    plan = [q for q in queries(busy) if q.name not in left_out]
     results = {"label": args.label, "machine": machine(), "connections": args.connections, "duration": args.duration,
                "slow": args.slow, "busiest": busy, "queries": [asdict(q) for q in plan], "servers": {}}
     print(json.dumps(results["machine"]), f"\nbusiest entity: {busy}", flush=True)
