@@ -44,12 +44,17 @@ LIGHT = ("trivial SELECT", "label of one entity", "DESCRIBE one entity")
 TICKS_PER_SECOND = 100
 
 
-def plan_for(kind: str, busy: str) -> list[Query]:
+def plan_for(kind: str, busy: str, left_out: set[str]) -> list[Query]:
     found = {q.name: q for q in queries(busy)}
     if kind == "light":
         found["DESCRIBE one entity"] = Query("DESCRIBE one entity", f"DESCRIBE <{busy}>", False, TURTLE)
-        return [found[name] for name in LIGHT]
-    return [q for q in found.values() if q.heavy]
+        plan = [found[name] for name in LIGHT]
+    else:
+        plan = [q for q in found.values() if q.heavy]
+    unknown = left_out - {q.name for q in plan}
+    if unknown:
+        raise SystemExit(f"no such {kind} query: {', '.join(sorted(unknown))}")
+    return [q for q in plan if q.name not in left_out]
 
 
 def servers_for(args) -> list[Server]:
@@ -115,6 +120,7 @@ def main() -> None:
     parser.add_argument("--no-rdflib", action="store_true")
     parser.add_argument("--work", type=Path, default=None)
     parser.add_argument("--busiest", default=None, help="the entity to look up (default: the one with the most triples)")
+    parser.add_argument("--leave-out", default="", help="comma-separated names of queries not to ask")
     parser.add_argument("--from-json", type=Path, default=None, help="print the tables of an earlier run's figures")
     args = parser.parse_args()
     if args.from_json:
@@ -123,7 +129,8 @@ def main() -> None:
         return
     args.work = args.work or Path(tempfile.mkdtemp(prefix="intmk-interleaved-"))
     args.work.mkdir(parents=True, exist_ok=True)
-    plan = plan_for(args.kind, args.busiest or busiest(args.store))
+    left_out = {name.strip() for name in args.leave_out.split(",") if name.strip()}
+    plan = plan_for(args.kind, args.busiest or busiest(args.store), left_out)
     servers = servers_for(args)
     measure = light_round if args.kind == "light" else heavy_round
     figures: dict[tuple[str, str], list[dict]] = {}

@@ -182,7 +182,7 @@ def test_serve_with_jemalloc_preloaded_forks_kills_and_bounds_as_without(start_s
 
     lane = server.request(params={"query": "SELECT ?p ?o WHERE { ?s ?p ?o } LIMIT 3"})
     assert lane.status == 200 and len(json.loads(lane.body)["results"]["bindings"]) == 3
-    for _ in range(2):  # twice: the second replacement is forked by a worker that already forked under load
+    for _ in range(2):  # twice: a replacement forked by a worker that has already replaced one
         runaway = server.request(params={"query": RUNAWAY})
         assert runaway.status == 503 and "ran longer than 3 s" in runaway.text
         assert server.request(params={"query": SMALL}).status == 200
