@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import shutil
 import statistics
 import sys
@@ -41,7 +42,7 @@ from http_compare import (BIN, ROOT, TURTLE, Query, Server, ask, busiest, cpu_ti
                           query_url, settle, wrk)
 
 LIGHT = ("trivial SELECT", "label of one entity", "DESCRIBE one entity")
-TICKS_PER_SECOND = 100
+TICKS_PER_SECOND = os.sysconf("SC_CLK_TCK")  # the unit of CPU times in /proc/<pid>/stat
 
 
 def plan_for(kind: str, busy: str, left_out: set[str]) -> list[Query]:
@@ -107,8 +108,8 @@ def heavy_round(server: Server, query: Query, args) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("kind", choices=("light", "heavy"))
-    parser.add_argument("--release-dir", type=Path, required=True)
-    parser.add_argument("--store", type=Path, required=True, help="the on-disk store of `intmk-kg build --store`")
+    parser.add_argument("--release-dir", type=Path, help="the release (required unless --from-json)")
+    parser.add_argument("--store", type=Path, help="its on-disk store of `intmk-kg build --store` (required unless --from-json)")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--duration", type=int, default=3, help="light: seconds of load per (query, server)")
     parser.add_argument("--connections", type=int, default=8)
@@ -127,6 +128,8 @@ def main() -> None:
         saved = json.loads(args.from_json.read_text(encoding="utf-8"))
         report(args.kind, {tuple(key.split(" | ", 1)): rounds for key, rounds in saved.items()})
         return
+    if not (args.release_dir and args.store):
+        parser.error("--release-dir and --store are required")
     args.work = args.work or Path(tempfile.mkdtemp(prefix="intmk-interleaved-"))
     args.work.mkdir(parents=True, exist_ok=True)
     left_out = {name.strip() for name in args.leave_out.split(",") if name.strip()}
