@@ -19,6 +19,7 @@ and with wrk. Each (server, query) is measured for --duration seconds with --con
 connections; heavy (engine-bound) queries also with one connection, whose latency is the engine's
 plus the server's own overhead and not time spent queueing. A query a server cannot answer within
 --slow seconds is reported as such and that server is restarted (nothing else can stop it).
+Where a margin is small, bench/interleaved.py measures the servers side by side, round by round.
 
 intmk-kg runs three times: with --cache-mb 0, so every request reaches the engine; with its response
 cache, where wrk's repeated identical request is answered from memory after the first; and with
