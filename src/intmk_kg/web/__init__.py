@@ -34,4 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         if module_path.exists():
             module = importlib.import_module(f".{name}", __name__)
             app.register_blueprint(module.bp)
+    from .direct import DirectSparql
+
+    app.wsgi_app = DirectSparql(app, app.wsgi_app)  # the plain GET /sparql beneath Flask
     return app

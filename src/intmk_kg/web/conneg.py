@@ -34,7 +34,7 @@ NO_ACCEPT = ""
 
 
 @functools.lru_cache(maxsize=512)
-def _best(accept: str, media_types: tuple[str, ...]) -> str | None:
+def best_media(accept: str, media_types: tuple[str, ...]) -> str | None:
     """werkzeug's choice for an Accept header, remembered: clients send the same few headers."""
     parsed = parse_accept_header(accept, MIMEAccept)
     return parsed.best_match(media_types, default=None) if parsed else NO_ACCEPT
@@ -59,7 +59,7 @@ def negotiate(request: Request, offers: list[Offer], explicit: str | None = None
                 return offer
         known = ", ".join(o.key for o in offers)
         abort(make_response(f"Unknown format {explicit[:40]!r}; use one of: {known}\n", 400, {"Content-Type": "text/plain; charset=utf-8"}))
-    best = _best(request.environ.get("HTTP_ACCEPT", ""), tuple(o.media_type for o in offers))
+    best = best_media(request.environ.get("HTTP_ACCEPT", ""), tuple(o.media_type for o in offers))
     if best is NO_ACCEPT:
         return offers[0]
     if best is None:

@@ -65,8 +65,11 @@ def register(app: Flask) -> None:
 
 def tag(*parts: str) -> None:
     """Add something the page depends on besides the release (a query file's text) to its ETag."""
-    text = "\n".join(parts)
-    g.etag_extra = g.get("etag_extra", "") + (_remembered_digest(text) if len(text) <= MEMO_MAX_CHARS else _digest(text))
+    g.etag_extra = g.get("etag_extra", "") + digest_of("\n".join(parts))
+
+
+def digest_of(text: str) -> str:
+    return _remembered_digest(text) if len(text) <= MEMO_MAX_CHARS else _digest(text)
 
 
 def _digest(text: str) -> str:
@@ -93,7 +96,7 @@ def _policy(response: Response) -> Response:
 
 
 def _etag(response: Response, present: set[str]) -> str:
-    parts = [current_app.extensions["intmk"].version, _variant(response.mimetype)]
+    parts = [current_app.extensions["intmk"].version, variant(response.mimetype)]
     if "content-language" in present:
         parts.append(response.headers["Content-Language"])
     extra = g.get("etag_extra")
@@ -103,7 +106,7 @@ def _etag(response: Response, present: set[str]) -> str:
 
 
 @lru_cache(maxsize=256)
-def _variant(mimetype: str | None) -> str:
+def variant(mimetype: str | None) -> str:
     return re.sub(r"[^A-Za-z0-9.+]+", "-", mimetype or "none")
 
 

@@ -30,7 +30,6 @@ import threading
 import time
 from collections.abc import Callable
 
-from flask import has_request_context, request
 
 from .guard import MEMO_MAX_CHARS, MEMO_TEXTS, Token, tokens
 from .service import QueryOutcome, QueryTimeout
@@ -285,8 +284,11 @@ class _Running:
         return f"The query ran longer than {self.timeout:g} s and was stopped; narrow it or add a LIMIT."
 
 
+client = threading.local()  # .socket: the client socket of this thread's request (set by direct.py)
+
+
 def _client_socket():
-    return request.environ.get("gunicorn.socket") if has_request_context() else None
+    return getattr(client, "socket", None)
 
 
 _retire: Callable[[], None] | None = None

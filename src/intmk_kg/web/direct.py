@@ -1,0 +1,129 @@
+"""The plain GET /sparql?query=... answered beneath Flask, the rest handed to it.
+
+Most traffic on a SPARQL endpoint is the same shape: a GET with one `query` parameter, an Accept
+header a client library always sends, no conditional or Range header. For a light query Flask's
+request and response machinery (contexts, URL matching, header objects, hooks) costs as much CPU
+as the engine (docs/performance.md), so this WSGI layer answers that shape itself with the same
+pieces the route uses: the guard, content negotiation, the query service and the response policy
+of http.py, writing the same status, headers and bytes (tests/test_direct.py compares both ways
+request by request). Anything else, and every error, goes to the Flask app: a query this layer
+already ran and that failed is handed over with its exception, so it is answered, not run again.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+from urllib.parse import parse_qsl
+
+from flask import Flask
+from werkzeug.datastructures import Accept
+from werkzeug.http import parse_accept_header
+
+from .. import namespaces as ns
+from . import lanes
+from .conneg import HTML_OFFER, NO_ACCEPT, RDF_OFFERS, Offer, best_media
+from .guard import MEMO_MAX_CHARS, MEMO_TEXTS, inspect
+from .http import (CACHE_SECONDS, COMPRESSIBLE, CONDITIONAL, CORS_EXPOSE_HEADERS, GZIP_MAX_BYTES, GZIP_MIN_BYTES,
+                   digest_of, variant)
+from .service import Dataset
+from .sparql import FAILED, JSON_ALIASES, SOLUTION_OFFERS, with_charset
+
+PATH = "/sparql"
+_GRAPH_FORMS = ("CONSTRUCT", "DESCRIBE")
+
+
+class DirectSparql:
+    """WSGI middleware in front of the Flask app (`app.wsgi_app`)."""
+
+    def __init__(self, app: Flask, inner):
+        self.app = app
+        self.inner = inner
+
+    def __call__(self, environ, start_response):
+        lanes.client.socket = environ.get("gunicorn.socket")  # for the watchdog of a query run in this thread
+        if environ.get("PATH_INFO") != PATH or environ.get("REQUEST_METHOD") != "GET" or not CONDITIONAL.isdisjoint(environ):
+            return self.inner(environ, start_response)
+        config = self.app.config
+        plan = _plan(environ.get("QUERY_STRING", ""), environ.get("HTTP_ACCEPT", ""), config["MAX_QUERY_BYTES"])
+        if plan is None:
+            return self.inner(environ, start_response)
+        text, offer = plan
+        service = self.app.extensions["intmk"].service
+        try:
+            outcome = service.execute(text, offer.key, Dataset())
+        except Exception as e:  # noqa: BLE001 - the route answers it as it answers its own
+            environ[FAILED] = e
+            return self.inner(environ, start_response)
+        asked = JSON_ALIASES.get(offer.media_type, offer.media_type)
+        media = offer.media_type if asked == outcome.media_type else outcome.media_type
+        body = outcome.body
+        etag = f"{service.version}-{variant(media)}-{_tag(text, offer.key)}"
+        vary = "Accept"
+        encoded = False
+        if COMPRESSIBLE.match(media) and GZIP_MIN_BYTES <= len(body) <= GZIP_MAX_BYTES:
+            vary = "Accept, Accept-Encoding"
+            if _gzip_accepted(environ.get("HTTP_ACCEPT_ENCODING", "")):
+                body, encoded = gzip.compress(body, compresslevel=6, mtime=0), True
+        headers = [("Content-Type", with_charset(media)), ("Content-Length", str(len(body))), ("Vary", vary)]
+        origin = config.get("CORS_ORIGIN")
+        if origin:
+            headers += [("Access-Control-Allow-Origin", origin), ("Access-Control-Expose-Headers", CORS_EXPOSE_HEADERS)]
+        headers += [("X-Content-Type-Options", "nosniff"), ("Cache-Control", f"public, max-age={CACHE_SECONDS}")]
+        if encoded:
+            headers += [("ETag", f'W/"{etag}"'), ("Content-Encoding", "gzip")]
+        else:
+            headers.append(("ETag", f'"{etag}"'))
+        start_response("200 OK", headers)
+        return [body]
+
+
+@functools.lru_cache(maxsize=MEMO_TEXTS)
+def _remembered_plan(query_string: str, accept: str, max_bytes: int) -> tuple[str, Offer] | None:
+    return _plan_of(query_string, accept, max_bytes)
+
+
+def _plan(query_string: str, accept: str, max_bytes: int) -> tuple[str, Offer] | None:
+    if len(query_string) + len(accept) <= MEMO_MAX_CHARS:
+        return _remembered_plan(query_string, accept, max_bytes)
+    return _plan_of(query_string, accept, max_bytes)
+
+
+def _plan_of(query_string: str, accept: str, max_bytes: int) -> tuple[str, Offer] | None:
+    """The query text and the offer this layer would answer with, or None for the Flask route.
+
+    None for everything but one well-formed `query` parameter of an acceptable, inspected query
+    without FROM, asked for in a format other than the editor's HTML.
+    """
+    if not query_string.isascii():
+        return None
+    try:
+        params = parse_qsl(query_string, keep_blank_values=True, errors="strict")
+    except (UnicodeDecodeError, ValueError):
+        return None
+    if len(params) != 1 or params[0][0] != "query":
+        return None
+    text = params[0][1]
+    if not text.strip() or len(text.encode("utf-8")) > max_bytes:
+        return None
+    try:
+        shape = inspect(text, ns.BASE, ns.PREFIXES)
+    except Exception:  # noqa: BLE001 - refused or malformed: the route says why
+        return None
+    if shape.from_graphs or shape.from_named_graphs:
+        return None
+    offers = RDF_OFFERS if shape.form in _GRAPH_FORMS else SOLUTION_OFFERS
+    best = best_media(accept, tuple(o.media_type for o in [*offers, HTML_OFFER]))
+    if best is NO_ACCEPT:
+        return text, offers[0]
+    return next(((text, o) for o in offers if o.media_type == best), None)  # None: 406 or the editor
+
+
+def _tag(text: str, key: str) -> str:
+    """The query's part of the ETag, as `http.tag(text, key, "|")` makes it on the route."""
+    return digest_of("\n".join((text, key, "|")))
+
+
+@functools.lru_cache(maxsize=64)
+def _gzip_accepted(accept_encoding: str) -> bool:
+    return parse_accept_header(accept_encoding, Accept)["gzip"] > 0
