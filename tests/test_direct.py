@@ -86,7 +86,7 @@ def test_every_accept_and_encoding_is_answered_as_the_route_answers(apps, name):
 def test_the_comparison_covers_compressed_and_plain_answers_and_both_validators(apps):
     """The matrix above would prove little if every answer were small, uncompressed or an error."""
     served, _ = apps
-    seen = set()
+    seen, before = set(), len(served.reached)
     for query in QUERIES.values():
         for encoding in ENCODINGS:
             status, headers, body = _answer(served, {"query": query}, Accept_Encoding=encoding)
@@ -96,6 +96,7 @@ def test_the_comparison_covers_compressed_and_plain_answers_and_both_validators(
                 assert gzip.decompress(body)
     assert ("200 OK", "gzip", "W/") in seen
     assert any(s == "200 OK" and enc is None and tag and tag.startswith('"') for s, enc, tag in seen)
+    assert len(served.reached) == before  # all of them answered beneath Flask
 
 
 REACHES_FLASK = {
