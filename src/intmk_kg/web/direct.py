@@ -92,14 +92,14 @@ def _plan(query_string: str, accept: str, max_bytes: int) -> tuple[str, Offer] |
 def _plan_of(query_string: str, accept: str, max_bytes: int) -> tuple[str, Offer] | None:
     """The query text and the offer this layer would answer with, or None for the Flask route.
 
-    None for everything but one well-formed `query` parameter of an acceptable, inspected query
-    without FROM, asked for in a format other than the editor's HTML.
+    None for everything but one well-formed `query` parameter of a query the guard accepts, without
+    FROM, asked for in a format it has (not the editor's HTML).
     """
     if not query_string.isascii():
         return None
     try:
         params = parse_qsl(query_string, keep_blank_values=True, errors="strict")
-    except (UnicodeDecodeError, ValueError):
+    except ValueError:  # percent-encoded bytes that are not UTF-8: werkzeug keeps them encoded
         return None
     if len(params) != 1 or params[0][0] != "query":
         return None
