@@ -118,6 +118,9 @@ REACHES_FLASK = {
     "nothing acceptable": ({"query": QUERIES["trivial"]}, {"headers": {"Accept": "image/png"}}),
     "invalid UTF-8": ("query=ASK%20%7B%7D%FF", {}),
     "another path": ({"query": QUERIES["trivial"]}, {"path": "/sparql/"}),
+    "a GET with SPARQL Update's content type": ({"query": QUERIES["trivial"]}, {"headers": {"Content-Type": "application/sparql-update"}}),
+    "a Host werkzeug cannot encode": ({"query": QUERIES["trivial"]}, {"headers": {"Host": "a..b", "Accept": "text/csv"}}),
+    "a Host label too long": ({"query": QUERIES["trivial"]}, {"headers": {"Host": "a" * 64 + ".org", "Accept": "text/csv"}}),
 }
 
 
@@ -198,6 +201,15 @@ def test_without_cors_both_ways_agree_and_send_no_cors_header(release_dir):
     status, headers, _ = _answer(served, {"query": QUERIES["trivial"]})
     assert status == "200 OK" and not any(name.startswith("Access-Control") for name, _ in headers)
     assert len(served.reached) == 2  # the two 406s: CSV of a graph, Turtle of solutions
+
+
+def test_a_host_outside_trusted_hosts_gets_the_routes_400(release_dir):
+    served, plain = _apps(release_dir, TRUSTED_HOSTS=["intmk.example"])
+    requests = [({"query": QUERIES["trivial"]}, {"Accept": "text/csv", "Host": host}) for host in ("localhost", "intmk.example")]
+    assert _differences((served, plain), requests) == []
+    assert _answer(served, {"query": QUERIES["trivial"]}, Accept="text/csv", Host="localhost")[0] == "400 BAD REQUEST"
+    assert _answer(served, {"query": QUERIES["trivial"]}, Accept="text/csv", Host="intmk.example")[0] == "200 OK"
+    assert len(served.reached) == 2  # the two refusals; the trusted host's answers came from beneath Flask
 
 
 def test_the_answer_is_the_query_answer(apps):

@@ -1,7 +1,7 @@
 """The plain GET /sparql?query=... answered beneath Flask, the rest handed to it.
 
 Most traffic on a SPARQL endpoint is the same shape: a GET with one `query` parameter, an Accept
-header a client library always sends, no conditional or Range header. For a light query Flask's
+header a client library always sends, no body, no conditional or Range header. For a light query Flask's
 request and response machinery (contexts, URL matching, header objects, hooks) costs as much CPU
 as the engine (docs/performance.md), so this WSGI layer answers that shape itself with the same
 pieces the route uses: the guard, content negotiation, the query service and the response policy
@@ -30,6 +30,7 @@ from .service import Dataset
 from .sparql import FAILED, JSON_ALIASES, SOLUTION_OFFERS, with_charset
 
 PATH = "/sparql"
+_HOST_KEYS = ("HTTP_HOST", "SERVER_NAME", "SERVER_PORT", "wsgi.url_scheme", "SCRIPT_NAME")  # what routing reads
 _GRAPH_FORMS = ("CONSTRUCT", "DESCRIBE")
 
 
@@ -39,10 +40,12 @@ class DirectSparql:
     def __init__(self, app: Flask, inner):
         self.app = app
         self.inner = inner
+        self._routed = functools.lru_cache(maxsize=64)(self._routes_to_endpoint)
 
     def __call__(self, environ, start_response):
         lanes.client.socket = environ.get("gunicorn.socket")  # for the watchdog of a query run in this thread
-        if environ.get("PATH_INFO") != PATH or environ.get("REQUEST_METHOD") != "GET" or not CONDITIONAL.isdisjoint(environ):
+        if (environ.get("PATH_INFO") != PATH or environ.get("REQUEST_METHOD") != "GET" or environ.get("CONTENT_TYPE")
+                or not CONDITIONAL.isdisjoint(environ) or not self._routed(*(environ.get(k) for k in _HOST_KEYS))):
             return self.inner(environ, start_response)
         config = self.app.config
         plan = _plan(environ.get("QUERY_STRING", ""), environ.get("HTTP_ACCEPT", ""), config["MAX_QUERY_BYTES"])
@@ -76,6 +79,17 @@ class DirectSparql:
             headers.append(("ETag", f'"{etag}"'))
         start_response("200 OK", headers)
         return [body]
+
+    def _routes_to_endpoint(self, *host: str | None) -> bool:
+        """Would Flask route a GET /sparql with these host variables to the endpoint? Not for a Host
+        outside TRUSTED_HOSTS or one werkzeug cannot encode (the route answers 400)."""
+        environ = {"REQUEST_METHOD": "GET", "PATH_INFO": PATH, **{k: v for k, v in zip(_HOST_KEYS, host) if v is not None}}
+        try:
+            adapter = self.app.create_url_adapter(self.app.request_class(environ))
+            endpoint, _ = adapter.match(PATH, method="GET")
+        except Exception:  # noqa: BLE001 - whatever Flask would refuse, it refuses itself
+            return False
+        return endpoint == "sparql.endpoint"
 
 
 @functools.lru_cache(maxsize=MEMO_TEXTS)
