@@ -25,9 +25,9 @@ from . import lanes
 from .conneg import HTML_OFFER, NO_ACCEPT, RDF_OFFERS, Offer, best_media
 from .guard import MEMO_MAX_CHARS, MEMO_TEXTS, inspect
 from .http import (CACHE_SECONDS, COMPRESSIBLE, CONDITIONAL, CORS_EXPOSE_HEADERS, GZIP_MAX_BYTES, GZIP_MIN_BYTES,
-                   digest_of, variant)
+                   tag_of, variant)
 from .service import Dataset
-from .sparql import FAILED, JSON_ALIASES, SOLUTION_OFFERS, with_charset
+from .sparql import FAILED, SOLUTION_OFFERS, answer_media, etag_parts, with_charset
 
 PATH = "/sparql"
 _HOST_KEYS = ("HTTP_HOST", "SERVER_NAME", "SERVER_PORT", "wsgi.url_scheme", "SCRIPT_NAME")  # what routing reads
@@ -58,10 +58,9 @@ class DirectSparql:
         except Exception as e:  # noqa: BLE001 - the route answers it as it answers its own
             environ[FAILED] = e
             return self.inner(environ, start_response)
-        asked = JSON_ALIASES.get(offer.media_type, offer.media_type)
-        media = offer.media_type if asked == outcome.media_type else outcome.media_type
+        media = answer_media(offer, outcome)
         body = outcome.body
-        etag = f"{service.version}-{variant(media)}-{_tag(text, offer.key)}"
+        etag = f"{service.version}-{variant(media)}-{tag_of(*etag_parts(text, offer, Dataset()))}"
         vary = "Accept"
         encoded = False
         if COMPRESSIBLE.match(media) and GZIP_MIN_BYTES <= len(body) <= GZIP_MAX_BYTES:
@@ -131,11 +130,6 @@ def _plan_of(query_string: str, accept: str, max_bytes: int) -> tuple[str, Offer
     if best is NO_ACCEPT:
         return text, offers[0]
     return next(((text, o) for o in offers if o.media_type == best), None)  # None: 406 or the editor
-
-
-def _tag(text: str, key: str) -> str:
-    """The query's part of the ETag, as `http.tag(text, key, "|")` makes it on the route."""
-    return digest_of("\n".join((text, key, "|")))
 
 
 @functools.lru_cache(maxsize=64)

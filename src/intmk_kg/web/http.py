@@ -65,10 +65,12 @@ def register(app: Flask) -> None:
 
 def tag(*parts: str) -> None:
     """Add something the page depends on besides the release (a query file's text) to its ETag."""
-    g.etag_extra = g.get("etag_extra", "") + digest_of("\n".join(parts))
+    g.etag_extra = g.get("etag_extra", "") + tag_of(*parts)
 
 
-def digest_of(text: str) -> str:
+def tag_of(*parts: str) -> str:
+    """The ETag part `tag` adds, for a response made outside Flask (direct.py)."""
+    text = "\n".join(parts)
     return _remembered_digest(text) if len(text) <= MEMO_MAX_CHARS else _digest(text)
 
 

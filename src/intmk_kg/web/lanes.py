@@ -30,7 +30,6 @@ import threading
 import time
 from collections.abc import Callable
 
-
 from .guard import MEMO_MAX_CHARS, MEMO_TEXTS, Token, tokens
 from .service import QueryOutcome, QueryTimeout
 

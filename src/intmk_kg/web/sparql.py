@@ -22,7 +22,7 @@ from . import http
 from .conneg import HTML_OFFER, RDF_OFFERS, Offer, names_html, negotiate
 from .embedded import GRAPH_FORMATS
 from .guard import QueryForbidden, inspect
-from .service import Dataset, QueryError, QueryTimeout
+from .service import Dataset, QueryError, QueryOutcome, QueryTimeout
 
 bp = Blueprint("sparql", __name__)
 
@@ -80,12 +80,21 @@ def endpoint():
         abort(400, description=_readable(str(e)))
     except QueryTimeout as e:
         abort(503, description=str(e))
-    http.tag(text, offer.key, *dataset.default_graphs, "|", *dataset.named_graphs)
-    asked = JSON_ALIASES.get(offer.media_type, offer.media_type)
-    media = offer.media_type if asked == outcome.media_type else outcome.media_type  # e.g. CSV asked of ASK
-    response = Response(outcome.body, content_type=with_charset(media))
+    http.tag(*etag_parts(text, offer, dataset))
+    response = Response(outcome.body, content_type=with_charset(answer_media(offer, outcome)))
     response.vary.add("Accept")
     return response
+
+
+def etag_parts(text: str, offer: Offer, dataset: Dataset) -> tuple[str, ...]:
+    """What an answer depends on besides the release, for its ETag."""
+    return (text, offer.key, *dataset.default_graphs, "|", *dataset.named_graphs)
+
+
+def answer_media(offer: Offer, outcome: QueryOutcome) -> str:
+    """The media type asked for, unless the answer is of another kind (e.g. CSV asked of ASK)."""
+    asked = JSON_ALIASES.get(offer.media_type, offer.media_type)
+    return offer.media_type if asked == outcome.media_type else outcome.media_type
 
 
 def _execute(service, text: str, offer: Offer, dataset: Dataset):
