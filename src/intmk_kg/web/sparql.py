@@ -22,6 +22,7 @@ from . import http
 from .conneg import HTML_OFFER, RDF_OFFERS, Offer, names_html, negotiate
 from .embedded import GRAPH_FORMATS
 from .guard import QueryForbidden, inspect
+from .origin import public_url
 from .service import Dataset, QueryError, QueryOutcome, QueryTimeout
 
 bp = Blueprint("sparql", __name__)
@@ -192,7 +193,7 @@ def _describe_service(params: MultiDict):
         return _editor()
     fmt, media = GRAPH_FORMATS[offer.key]
     prefixes = SD_PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
-    body = ox.serialize(service_description(request.base_url), format=fmt, prefixes=prefixes)
+    body = ox.serialize(service_description(public_url("sparql")), format=fmt, prefixes=prefixes)
     response = Response(body, content_type=with_charset(media))
     response.vary.add("Accept")
     return response
@@ -216,8 +217,9 @@ def service_description(endpoint_url: str) -> list[ox.Triple]:
         *(ox.Triple(me, sd("resultFormat"), ox.NamedNode(FORMATS + f)) for f in RESULT_FORMATS),
     ]
     release = current_app.extensions["intmk"].release
-    dataset = ox.NamedNode(ns.DATASET) if release is not None else ox.BlankNode()
-    default = ox.BlankNode()
+    # blank nodes with fixed labels: the same bytes for the same ETag (on every replica too)
+    dataset = ox.NamedNode(ns.DATASET) if release is not None else ox.BlankNode("dataset")
+    default = ox.BlankNode("default")
     triples += [
         ox.Triple(me, sd("defaultDataset"), dataset),
         ox.Triple(dataset, rdf_type, sd("Dataset")),
@@ -225,12 +227,12 @@ def service_description(endpoint_url: str) -> list[ox.Triple]:
         ox.Triple(default, rdf_type, sd("Graph")),
         ox.Triple(default, ox.NamedNode(VOID + "triples"), ox.Literal(counts.pop(None, 0))),
     ]
-    for name, size in sorted(counts.items()):
+    for number, (name, size) in enumerate(sorted(counts.items())):
         try:
             iri = ox.NamedNode(name)
         except ValueError:
             continue  # a graph named by a blank node (possible with --data) has no name to give
-        entry, graph = ox.BlankNode(), ox.BlankNode()
+        entry, graph = ox.BlankNode(f"entry{number}"), ox.BlankNode(f"graph{number}")
         triples += [
             ox.Triple(dataset, sd("namedGraph"), entry),
             ox.Triple(entry, rdf_type, sd("NamedGraph")),
@@ -259,7 +261,7 @@ def _editor() -> Response:
     http.tag(*(t["query"] for t in tabs))
     page = render_template(
         "sparql.html",
-        endpoint=url_for("sparql.endpoint", _external=True),
+        endpoint=public_url("sparql"),
         endpoint_path=url_for("sparql.endpoint"),  # resolved by the page against its own address
         tabs_json=json.dumps(tabs, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e"),
     )
