@@ -39,6 +39,7 @@ FAILED = "intmk.direct.failed"  # environ key: the exception of a query direct.p
 JSON_ALIASES = {"application/json": "application/sparql-results+json", "application/xml": "application/sparql-results+xml"}
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
+UTF8 = ("utf-8", "utf8", "us-ascii", "ascii")  # ASCII is UTF-8 too
 READ_ONLY = "SPARQL Update is not accepted: this endpoint is read-only and answers queries only."
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -112,6 +113,9 @@ def _read_request() -> tuple[MultiDict, str | None]:
         abort(403, description=READ_ONLY)
     if request.method == "GET":
         params = request.args
+    elif mimetype in (FORM, SPARQL_QUERY) and request.mimetype_params.get("charset", "utf-8").lower() not in UTF8:
+        abort(415, description=f"The SPARQL 1.1 Protocol sends queries as UTF-8; this request says charset="
+                               f"{request.mimetype_params['charset'][:40]}. Send the query as UTF-8 (charset=utf-8 or none).")
     elif mimetype == FORM:
         _limit_body()
         params = MultiDict([*request.args.items(multi=True), *request.form.items(multi=True)])
@@ -160,8 +164,8 @@ def _limit_body() -> None:
 def _body_text() -> str:
     data = request.get_data(cache=True)
     try:
-        return data.decode(request.mimetype_params.get("charset", "utf-8"))
-    except (UnicodeDecodeError, LookupError):
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
         abort(400, description="The query body is not valid UTF-8 text.")
 
 
