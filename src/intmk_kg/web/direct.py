@@ -120,7 +120,7 @@ def _plan_of(query_string: str, accept: str, max_bytes: int) -> tuple[str, Offer
     if not text.strip() or len(text.encode("utf-8")) > max_bytes:
         return None
     try:
-        shape = inspect(text, ns.BASE, ns.PREFIXES)
+        shape = inspect(text, ns.BASE, ns.prefixes_for(text))
     except Exception:  # noqa: BLE001 - refused or malformed: the route says why
         return None
     if shape.from_graphs or shape.from_named_graphs:

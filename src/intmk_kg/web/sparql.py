@@ -46,6 +46,12 @@ SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
 FORMATS = "http://www.w3.org/ns/formats/"
 SD_PREFIXES = {"sd": SD, "void": VOID, "formats": FORMATS, "rdf": ns.PREFIXES["rdf"]}
+# A new editor tab: a query that runs anywhere, its PREFIX lines in place (YASGUI marks an undeclared
+# prefix as an error, and other endpoints know none of ours).
+NEW_TAB = ns.sparql_prologue(["intmk", "rdf", "rdfs", "xsd", "skos", "schema", "prov", "owl"]) + "".join(
+    f"PREFIX {p}: <{ns.KIND_PREFIXES[p]}>\n" for p in ("conf", "state", "person", "res")) + (
+    "\nSELECT ?conference ?label ?year WHERE {\n  ?conference a intmk:Conference ;\n      rdfs:label ?label .\n"
+    "  OPTIONAL { ?conference intmk:year ?year }\n  FILTER(LANG(?label) = \"de\")\n}\nORDER BY ?year\n")
 RESULT_FORMATS = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
                   "Turtle", "N-Triples", "JSON-LD", "RDF_XML"]
 
@@ -64,7 +70,7 @@ def endpoint():
         abort(400, description="The query is empty.")
     service = current_app.extensions["intmk"].service
     try:
-        shape = inspect(text, ns.BASE, ns.PREFIXES)
+        shape = inspect(text, ns.BASE, ns.prefixes_for(text))
     except QueryForbidden as e:
         abort(403, description=str(e))
     except QueryError as e:
@@ -268,6 +274,7 @@ def _editor() -> Response:
         endpoint=public_url("sparql"),
         endpoint_path=url_for("sparql.endpoint"),  # resolved by the page against its own address
         tabs_json=json.dumps(tabs, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e"),
+        new_tab_json=json.dumps(NEW_TAB).replace("<", "\\u003c").replace(">", "\\u003e"),
     )
     response = Response(page, mimetype="text/html")
     response.vary.add("Accept")
