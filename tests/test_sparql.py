@@ -235,16 +235,27 @@ def test_from_and_from_named_of_graphs_we_hold(live_server):
     assert [r["g"]["value"] for r in rows] == [ONTOLOGY_GRAPH]
 
 
-@pytest.mark.parametrize("params", [
-    {"query": "SELECT * FROM <https://example.org/elsewhere> WHERE { ?s ?p ?o }"},
-    {"query": "SELECT * FROM NAMED <https://w3id.org/intmk/graph/no-such-source> WHERE { ?s ?p ?o }"},
-    {"query": HELD_IN_GOETTINGEN, "default-graph-uri": "https://w3id.org/intmk/graph/no-such-source"},
-    {"query": HELD_IN_GOETTINGEN, "named-graph-uri": "https://example.org/g"},
+@pytest.mark.parametrize("params,rows", [
+    ({"query": "SELECT * FROM <https://example.org/elsewhere> WHERE { ?s ?p ?o }"}, 0),
+    ({"query": "SELECT * FROM NAMED <https://w3id.org/intmk/graph/no-such-source> WHERE { ?s ?p ?o }"}, 0),
+    ({"query": "SELECT ?s FROM NAMED <https://example.org/g> WHERE { GRAPH ?g { ?s ?p ?o } }"}, 0),
+    ({"query": LAENDER, "default-graph-uri": "https://w3id.org/intmk/graph/no-such-source"}, 1),  # COUNT: one row, 0
 ])
-def test_graphs_we_do_not_hold_are_400(live_server, params):
-    reply = live_server.request(params=params)
-    assert reply.status == 400
-    assert "Unknown graph" in reply.text
+def test_graphs_we_do_not_hold_are_empty(live_server, params, rows):
+    """The SPARQL 1.1 Protocol's tests expect an unknown graph to be answered as an empty one."""
+    reply = live_server.request(params=params, headers={"Accept": "application/sparql-results+json"})
+    assert reply.status == 200, reply.text
+    bindings = json.loads(reply.body)["results"]["bindings"]
+    assert len(bindings) == rows and all(b.get("n", {}).get("value", "0") == "0" for b in bindings)
+
+
+def test_ask_of_an_empty_pattern_against_an_unknown_graph_is_true(live_server):
+    """The protocol test suite's own case: `ASK {}` with a default-graph-uri nobody holds."""
+    for params in ({"query": "ASK {}", "default-graph-uri": "http://kasei.us/2009/09/sparql/data/data1.rdf"},
+                   {"query": HELD_IN_GOETTINGEN, "default-graph-uri": "https://example.org/g"}):
+        reply = live_server.request(params=params, headers={"Accept": "application/sparql-results+json"})
+        assert reply.status == 200
+        assert json.loads(reply.body)["boolean"] is (params["query"] == "ASK {}")
 
 
 def test_service_description(live_server):
@@ -310,3 +321,10 @@ def test_the_editor_s_new_tab_query_declares_every_prefix_it_uses(store):
 
     rows = list(store.query(NEW_TAB))
     assert len(rows) >= 21  # conferences 1-21 (data/reference/conferences.csv), each with a German label
+
+
+def test_the_service_description_says_unknown_graphs_are_empty(live_server):
+    reply = live_server.request(headers={"Accept": "text/turtle"})
+    g = rdflib.Graph().parse(data=reply.body, format="turtle")
+    comments = [str(c) for c in g.objects(rdflib.URIRef(live_server.sparql), rdflib.RDFS.comment)]
+    assert comments and "does not hold is an empty graph" in comments[0]

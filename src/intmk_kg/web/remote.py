@@ -50,6 +50,8 @@ READ_FACTOR = 2  # the store's JSON may be larger than the format asked for; rea
 class RemoteService:
     """A QueryService whose store is a SPARQL endpoint; lookups and `execute` alike go over HTTP."""
 
+    remote = True  # a graph it does not hold might be fetched by the store: sparql.py refuses such graphs
+
     def __init__(self, endpoint: str, version: str, timeout: float, max_result_bytes: int):
         self.endpoint = endpoint
         self.version = version

@@ -176,13 +176,16 @@ def _body_text() -> str:
 
 
 def _check_graphs(service, graphs: list[str]) -> None:
-    if not graphs:
+    """A graph this server does not hold is an empty graph (the protocol's rule), never fetched:
+    pyoxigraph never fetches one. A remote store might, so there an unknown graph is refused."""
+    if not graphs or not getattr(service, "remote", False):
         return
     known = set(service.graph_names())
     unknown = [name for name in graphs if name not in known]
     if unknown:
         abort(400, description=(
-            f"Unknown graph <{unknown[0][:200]}>: this endpoint queries only the graphs it holds and never fetches one. "
+            f"Unknown graph <{unknown[0][:200]}>: this endpoint queries only the graphs its remote store holds and never "
+            "fetches one (the store might). "
             "GET /sparql with Accept: text/turtle lists them."
         ))
 
@@ -224,6 +227,10 @@ def service_description(endpoint_url: str) -> list[ox.Triple]:
         ox.Triple(me, sd("endpoint"), me),
         ox.Triple(me, sd("supportedLanguage"), sd("SPARQL11Query")),
         ox.Triple(me, sd("feature"), sd("UnionDefaultGraph")),
+        ox.Triple(me, ox.NamedNode(ns.PREFIXES["rdfs"] + "comment"), ox.Literal(
+            "Read-only. Graphs are never fetched: a graph named by FROM, FROM NAMED, default-graph-uri or "
+            "named-graph-uri that this endpoint does not hold is " + (
+                "refused (400)." if current_app.extensions["intmk"].remote else "an empty graph."), language="en")),
         *(ox.Triple(me, sd("resultFormat"), ox.NamedNode(FORMATS + f)) for f in RESULT_FORMATS),
     ]
     release = current_app.extensions["intmk"].release
