@@ -78,3 +78,14 @@ def test_a_new_tab_opens_with_its_prefixes_declared_and_runs(browser, live_serve
     assert "20. Integrationsministerkonferenz" in table.inner_text() or table.locator("tbody tr").count() >= 20
     assert errors == []
     page.close()
+
+
+def test_a_syntax_error_is_shown_whole_in_the_editor(browser, live_server):
+    page = browser.new_page()
+    page.goto(live_server.sparql + "?query=SELECT%20*%20WHERE%20%7B%20%3Fs%20foo%3Abar%20%3Fo%20%7D")
+    results = page.locator(".tabPanel.active .yasr")
+    results.get_by_text("is not declared").wait_for()
+    text = results.inner_text()
+    assert "the prefix foo: is not declared" in text and "orgn:" in text  # the whole list, to its end
+    assert "SELECT * WHERE { ?s foo:bar ?o }" in text and text.rstrip().endswith("^")
+    page.close()

@@ -328,3 +328,24 @@ def test_the_service_description_says_unknown_graphs_are_empty(live_server):
     g = rdflib.Graph().parse(data=reply.body, format="turtle")
     comments = [str(c) for c in g.objects(rdflib.URIRef(live_server.sparql), rdflib.RDFS.comment)]
     assert comments and "does not hold is an empty graph" in comments[0]
+
+
+@pytest.mark.parametrize("query,says,caret_line", [
+    ("SELEC * WHERE { ?s ?p ?o }", "begins (after PREFIX and BASE lines) with SELECT, CONSTRUCT, ASK or DESCRIBE, not 'SELEC'",
+     "    ^"),
+    ("PREFIX a: <http://example.org/>\n  SELEC * WHERE { ?s ?p ?o }", "line 2, column 3: a query begins", "      ^"),
+    ("SELECT * WHERE { ?s foo:bar ?o }", "the prefix foo: is not declared. Declare it (PREFIX foo: <...>)",
+     "                        ^"),
+    ("SELECT * WHERE {\n  ?s ?p ?o \n  FILTER(?x = ) }", "Syntax error at line 3, column", None),
+])
+def test_syntax_errors_show_the_place_and_what_would_do(client, query, says, caret_line):
+    reply = client.get("/sparql", query_string={"query": query})
+    text = reply.get_data(as_text=True)
+    assert reply.status_code == 400 and says in text
+    assert "\\u{" not in text and "expected CONSTRUCT" not in text
+    lines = text.rstrip("\n").splitlines()
+    assert lines[-1].strip() == "^" and lines[-2].strip() in query  # the line, then a caret under the place
+    if caret_line is not None:
+        assert lines[-1] == caret_line
+    if "prefix" in says:
+        assert "state:, person:" in text  # the predeclared ones are listed

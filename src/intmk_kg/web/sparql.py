@@ -18,7 +18,7 @@ from werkzeug.datastructures import MultiDict
 
 from .. import namespaces as ns
 from ..project import Project
-from . import http
+from . import http, syntax_errors
 from .conneg import HTML_OFFER, RDF_OFFERS, Offer, names_html, negotiate
 from .embedded import GRAPH_FORMATS
 from .guard import QueryForbidden, inspect
@@ -85,7 +85,7 @@ def endpoint():
     try:
         outcome = _execute(service, text, offer, dataset)
     except QueryError as e:
-        abort(400, description=_readable(str(e)))
+        abort(400, description=_readable(text, str(e)))
     except QueryTimeout as e:
         abort(503, description=str(e))
     http.tag(*etag_parts(text, offer, dataset))
@@ -190,10 +190,9 @@ def _check_graphs(service, graphs: list[str]) -> None:
         ))
 
 
-def _readable(message: str) -> str:
-    """The parser's message with its position in words and its long Unicode ranges shortened."""
-    message = re.sub(r"^error at (\d+):(\d+):", r"Syntax error at line \1, column \2:", message)
-    return re.sub(r"\[[^\[\]]*\\u\{[^\[\]]*\]", "[a name character]", message)
+def _readable(text: str, message: str) -> str:
+    """A syntax error with its place shown (syntax_errors.py); other evaluation errors as they are."""
+    return syntax_errors.readable(text, message) if message.startswith("error at ") else message
 
 
 def with_charset(media: str) -> str:
