@@ -117,7 +117,7 @@ def _read_request() -> tuple[MultiDict, str | None]:
     mimetype = request.mimetype if request.environ.get("CONTENT_TYPE") else ""
     if mimetype == "application/sparql-update":
         abort(403, description=READ_ONLY)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         params = request.args
     elif mimetype in (FORM, SPARQL_QUERY) and request.mimetype_params.get("charset", "utf-8").lower() not in UTF8:
         abort(415, description=f"The SPARQL 1.1 Protocol sends queries as UTF-8; this request says charset="
