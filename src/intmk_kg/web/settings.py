@@ -35,6 +35,9 @@ SETTINGS: list[Setting] = [
     Setting("CACHE_MB", 64, "Memory (MiB) per worker for answers to repeated /sparql queries; 0 turns the cache off.", int),
     Setting("BASE_URL", "https://w3id.org/intmk/", "Canonical base of our IRIs; pages are served on any host."),
     Setting("CORS_ORIGIN", "*", "Access-Control-Allow-Origin on public routes."),
+    Setting("ACCEL_REDIRECT", None, "URI prefix of an internal nginx location aliasing the folder of release folders "
+            "(e.g. /_release/): /dumps/<name> then answers with X-Accel-Redirect and nginx sends the file. "
+            "Unset: the app sends files itself."),
 ]
 
 DEFAULTS = {s.name: s.default for s in SETTINGS}
