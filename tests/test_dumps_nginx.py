@@ -97,6 +97,13 @@ def test_nginx_answers_ranges_and_revalidations(front, big, version):
     assert headers["Content-Range"] == f"bytes 100-199/{len(whole)}"
     status, _, body = get(front + "dumps/intmk-kg.ttl", {"If-None-Match": f'"{version}-intmk-kg.ttl"'})
     assert status == 304 and body == b""
+    # a resumed download: If-Range with the replicas' ETag (which nginx's range filter sees) or the date
+    _, headers, _ = get(front + "dumps/intmk-kg.ttl")
+    for validator in (headers["ETag"], headers["Last-Modified"]):
+        status, _, body = get(front + "dumps/intmk-kg.ttl", {"Range": "bytes=0-9", "If-Range": validator})
+        assert status == 206 and body == whole[:10]
+    status, _, body = get(front + "dumps/intmk-kg.ttl", {"Range": "bytes=0-9", "If-Range": '"an-older-release-intmk-kg.ttl"'})
+    assert status == 200 and body == whole
 
 
 @pytest.mark.parametrize("path", [
