@@ -46,7 +46,9 @@ class Figures:
 
     def summary(self) -> str:
         answered = [p for p in self.probes if p is not None]
-        worst = f"max {max(answered) * 1000:.0f} ms, median {statistics.median(answered) * 1000:.0f} ms" if answered else ""
+        worst = ""
+        if answered:
+            worst = f"max {max(answered) * 1000:.0f} ms, median {statistics.median(answered) * 1000:.0f} ms"
         return (f"readers {self.readers}, {self.read_bytes // 1024} KB read; probes answered "
                 f"{len(answered)} of {len(self.probes)} {worst}")
 
@@ -55,7 +57,8 @@ def synthetic_release(folder: Path, triples: int) -> Path:
     """`intmk-kg synth` and `build`: the output folder (dist/) of a release of about `triples` triples."""
     data, out = folder / "data", folder / "dist"
     subprocess.run([INTMK_KG, "synth", "--triples", str(triples), "--out", str(data)], check=True, capture_output=True)
-    subprocess.run([INTMK_KG, "build", "--data", str(data), "--out", str(out), "--quiet"], check=True, capture_output=True)
+    subprocess.run([INTMK_KG, "build", "--data", str(data), "--out", str(out), "--quiet"], check=True,
+                   capture_output=True)
     return out
 
 
@@ -101,7 +104,7 @@ def slow_readers(base: str, readers: int = 16, seconds: float = 15, path: str = 
             s.settimeout(seconds + 5)
             try:
                 s.connect((address.hostname, address.port))
-                s.sendall(f"GET /{path} HTTP/1.1\r\nHost: {address.netloc}\r\nAccept-Encoding: identity\r\n\r\n".encode())
+                s.sendall(f"GET /{path} HTTP/1.1\r\nHost: {address.netloc}\r\n\r\n".encode())
                 first = s.recv(1024)
                 status = first.split(b"\r\n", 1)[0].decode("latin-1")[9:12] or "closed"
                 n = len(first)
@@ -152,7 +155,8 @@ def main() -> None:
         port = free_port()
         accel = [] if args.no_accel else ["--accel-redirect", "/_release/"]
         serve = subprocess.Popen([INTMK_KG, "serve", "--port", str(port), "--release-dir", str(out), "--workers", "1",
-                                  "--query-processes", "1", *accel], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                  "--query-processes", "1", *accel],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         (folder / "nginx").mkdir()
         nginx = None
         try:

@@ -2,7 +2,9 @@
 
 Layout of an output folder:
 
-    dist/releases/<version>/   one immutable folder per release (version = content hash)
+    dist/releases/<version>/   one immutable folder per release (version = content hash), holding the
+                               files release.json lists: dumps, metadata, exports, the name index and
+                               gzip copies of the uncompressed downloads (sent as Content-Encoding)
     dist/current -> releases/<version>
 
 A release is written to a hidden temporary folder, renamed into place when complete, and only
@@ -31,8 +33,8 @@ import pyoxigraph as ox
 
 from . import __version__
 from . import namespaces as ns
-from .dumps import (CONTEXT_FILE, DUMPS, ENCODED_MIN_BYTES, count_named_quads, graph_names, graph_nquads, write_context,
-                    write_dump, write_gzip_copy)
+from .dumps import (CONTEXT_FILE, DUMPS, ENCODED_MIN_BYTES, count_named_quads, graph_names, graph_nquads,
+                    write_context, write_dump, write_gzip_copy)
 from .errors import InputError, Problem
 from .loader import ONTOLOGY_GRAPH, load_project, materialize_union
 from .progress import Progress
@@ -159,18 +161,16 @@ def write_release_files(store: ox.Store, folder: Path, version: str, project: Pr
     index = [_file_info(folder, INDEX_FILE, "application/vnd.sqlite3", None, "Name index of reconciliation (SQLite)", False)]
 
     progress("gzip copies of the uncompressed downloads")
-    encoded = {}
-    for f in dumps + extras + exports:
-        if f.encoding is None and f.size >= ENCODED_MIN_BYTES:
-            name = write_gzip_copy(folder / f.name).name
-            encoded[name] = f.name
-    copies = [_file_info(folder, name, next(f.media_type for f in dumps + extras + exports if f.name == identity),
-                         "gzip", "", False) for name, identity in encoded.items()]
+    plain = [f for f in dumps + extras + exports if f.encoding is None and f.size >= ENCODED_MIN_BYTES]
+    copies = [_file_info(folder, write_gzip_copy(folder / f.name).name, f.media_type, "gzip", f"{f.title}, gzip copy",
+                         f.dataset) for f in plain]
+    identity = {copy.name: f.name for copy, f in zip(copies, plain, strict=True)}
 
     def entry(f: FileInfo) -> dict:
-        if f in copies:
-            return {**f.__dict__, "kind": "encoded", "identity": encoded[f.name]}
-        return {**f.__dict__, "kind": "dump" if f in dumps else "export" if f in exports else "index" if f in index else "metadata"}
+        if f in copies:  # sent as Content-Encoding: gzip for its identity file, not a download of its own
+            return {**f.__dict__, "kind": "encoded", "identity": identity[f.name]}
+        kind = "dump" if f in dumps else "export" if f in exports else "index" if f in index else "metadata"
+        return {**f.__dict__, "kind": kind}
 
     manifest = {
         "version": version,
@@ -408,9 +408,8 @@ def damage(folder: Path, thorough: bool = False) -> list[Problem]:
         if key[0] != size or (checked.get(name) != key and sha256_of(path) != sha256):
             problems.append(Problem(f"does not match its size and SHA-256 in {MANIFEST}", path))
         seen[name] = key
-    bad = {p.path.name for p in problems}
-    if MANIFEST not in bad:  # what was found intact is recorded; a damaged file is hashed again next time
-        _write_checked(folder, {name: key for name, key in seen.items() if key[-1] < settled and name not in bad})
+    bad = {p.path.name for p in problems}  # not recorded: hashed again at the next check
+    _write_checked(folder, {name: key for name, key in seen.items() if key[-1] < settled and name not in bad})
     return problems
 
 

@@ -297,7 +297,8 @@ def description(version: str) -> dict:
                 "304": {"description": "Not modified."},
                 "416": {"description": "The range is outside the file."},
             }, "404") | {"503": {
-                "description": "This file changed, or was found damaged, since the server started; the others are served.",
+                "description": "This file changed, or was found damaged, since the server started; "
+                               "the others are served.",
                 "content": _content(ERROR_TYPES, {JSON: ERROR_SCHEMA})}},
         }},
         "/queries/": _typed_document("The example queries (queries/*.rq)", "Their questions.",
