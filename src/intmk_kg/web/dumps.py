@@ -60,9 +60,7 @@ def download(name: str):
     if path.resolve().parent != release.path:
         abort(404, description=f"{name[:100]!r} is not a file of this release; /dumps/ lists them.")
     _refuse_unless_intact(entry["name"])
-    copy = release.encoded(entry["name"]) if entry.get("encoding") is None else None
-    if copy is not None and current_app.extensions["intmk"].intact.problem(copy["name"]) is not None:
-        copy = None  # a damaged copy is only a lost shortcut: the file itself is intact
+    copy = _gzip_copy(release, entry)
     sent = copy if copy is not None and request.accept_encodings["gzip"] > 0 else entry
     gzipped = entry.get("encoding") == "gzip"
     response = send_file(
@@ -82,6 +80,15 @@ def download(name: str):
     if prefix and response.status_code in (200, 206):
         return _accel(response, f"{prefix.rstrip('/')}/{quote(release.path.name)}/{quote(sent['name'])}")
     return response
+
+
+def _gzip_copy(release, entry: dict) -> dict | None:
+    """The release's gzip copy of an uncompressed download, unless it has none or the copy is damaged
+    (only a lost shortcut: the file itself is then sent as it is)."""
+    copy = release.encoded(entry["name"]) if entry.get("encoding") is None else None
+    if copy is None or current_app.extensions["intmk"].intact.problem(copy["name"]) is not None:
+        return None
+    return copy
 
 
 def _refuse_unless_intact(name: str) -> None:
