@@ -67,11 +67,13 @@ def test_the_replica_answers_with_a_redirect_to_its_release_folder(replica, vers
     assert replica.request(path="dumps/nothing.ttl").status == 404
 
 
-def test_nginx_sends_the_file_with_the_replicas_headers(front, big, version):
+def test_nginx_sends_the_file_with_the_replicas_headers(front, replica, big, version):
     folder = big / "current"
     status, headers, body = get(front + "dumps/intmk-kg.ttl")
     assert status == 200 and body == (folder / "intmk-kg.ttl").read_bytes()
-    assert headers["ETag"] == f'"{version}-intmk-kg.ttl"'  # the replicas' ETag, not nginx's own
+    assert headers.get_all("ETag") == [f'"{version}-intmk-kg.ttl"']  # the replicas' ETag, not nginx's own
+    assert headers.get_all("Content-Type") == ["text/turtle; charset=utf-8"]
+    assert headers["Last-Modified"] == replica.request(path="dumps/intmk-kg.ttl").headers["Last-Modified"]
     assert headers["Content-Type"] == "text/turtle; charset=utf-8"
     assert headers["Content-Disposition"] == "inline; filename=intmk-kg.ttl"
     assert headers["Cache-Control"] == "public, max-age=3600"
