@@ -267,7 +267,7 @@ def killed_web_workers(server, runs: int) -> Outcome:
 DAMAGES = {
     "truncated N-Quads dump": ("intmk-kg.nq.gz", lambda p: p.write_bytes(p.read_bytes()[: p.stat().st_size // 2]),
                                "does not match its size and SHA-256"),
-    "one byte changed in the Turtle dump": ("intmk-kg.ttl", lambda p: p.write_bytes(
+    "one byte changed in the ontology": ("ontology.ttl", lambda p: p.write_bytes(
         (lambda b: b[:100] + bytes([b[100] ^ 1]) + b[101:])(p.read_bytes())), "does not match its size and SHA-256"),
     "VoID file deleted": ("void.ttl", lambda p: p.unlink(), "is missing"),
     "manifest not JSON": ("release.json", lambda p: p.write_text("{not json", encoding="utf-8"),

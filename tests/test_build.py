@@ -93,6 +93,19 @@ def test_gzip_dumps_are_reproducible(release):
     assert raw[4:8] == b"\x00\x00\x00\x00", "gzip mtime must be 0 so equal content gives equal bytes"
 
 
+def test_each_uncompressed_download_has_a_reproducible_gzip_copy(release):
+    """Sent with Content-Encoding: gzip by /dumps/, so no request compresses a dump (checked like any file)."""
+    plain = [f["name"] for f in release.downloads if f["encoding"] is None and f["size"] >= 1024]
+    copies = {f["identity"]: f for f in release.files if f["kind"] == "encoded"}
+    assert set(copies) == set(plain) and "intmk-kg.ttl" in plain
+    sums = release.file("SHA256SUMS").read_text()
+    for name, copy in copies.items():
+        raw = release.file(copy["name"]).read_bytes()
+        assert copy["name"] == name + ".gz" and copy["encoding"] == "gzip" and raw[4:8] == b"\x00\x00\x00\x00"
+        assert gzip.decompress(raw) == release.file(name).read_bytes()
+        assert f"{copy['sha256']}  {copy['name']}\n" in sums
+
+
 def test_version_is_derived_from_content(store, release):
     assert content_version(store) == release.version
     changed = ox.Store()

@@ -31,7 +31,7 @@ def test_json_listing_has_every_manifest_file(client, release):
     assert data["version"] == release.version
     listed = {f["name"]: f for f in data["files"]}
     assert set(DUMPS) <= set(listed)
-    assert set(listed) == {f["name"] for f in release.files if f["kind"] != "index"}
+    assert set(listed) == {f["name"] for f in release.files if f["kind"] not in ("index", "encoded")}
     for name in DUMPS:
         assert set(listed[name]) >= {"name", "media_type", "encoding", "size", "sha256", "title", "kind", "url"}
         assert listed[name]["url"].endswith(f"/dumps/{name}")
@@ -139,3 +139,54 @@ def test_live_download_matches_the_listing(live_server):
     assert reply.headers["Content-Type"] == "application/gzip"
     assert reply.headers.get("Content-Encoding") is None
     assert hashlib.sha256(reply.body).hexdigest() == entry["sha256"]
+
+
+def test_a_gzip_request_gets_the_copy_published_at_build_not_a_compression(client, release):
+    """The security report of 2026-12-01, finding 10: every gzip request of a dump compressed it again
+    (0.5 s of CPU for 16 MB). The bytes sent are now the release's own gzip copy, listed with its SHA-256."""
+    copy = release.encoded("intmk-kg.ttl")
+    assert copy is not None and copy["name"] == "intmk-kg.ttl.gz" and copy["kind"] == "encoded"
+    published = release.file(copy["name"]).read_bytes()
+    assert hashlib.sha256(published).hexdigest() == copy["sha256"]
+    response = client.get("/dumps/intmk-kg.ttl", headers={"Accept-Encoding": "gzip, deflate"})
+    assert response.status_code == 200
+    assert response.headers["Content-Encoding"] == "gzip" and response.mimetype == "text/turtle"
+    assert response.data == published
+    assert gzip.decompress(response.data) == release.file("intmk-kg.ttl").read_bytes()
+    assert "Accept-Encoding" in response.headers["Vary"]
+    assert response.headers["Content-Disposition"] == "inline; filename=intmk-kg.ttl"  # as the identity file
+    etag = response.headers["ETag"]
+    assert etag == f'"{release.version}-intmk-kg.ttl-gzip"'  # strong: the same bytes every time
+    identity = client.get("/dumps/intmk-kg.ttl", headers={"Accept-Encoding": "identity"})
+    assert "Content-Encoding" not in identity.headers and identity.headers["ETag"] != etag
+    again = client.get("/dumps/intmk-kg.ttl", headers={"Accept-Encoding": "gzip", "If-None-Match": etag})
+    assert again.status_code == 304
+    part = client.get("/dumps/intmk-kg.ttl", headers={"Accept-Encoding": "gzip", "Range": "bytes=0-99"})
+    assert part.status_code == 206 and part.data == published[:100]
+    assert part.headers["Content-Encoding"] == "gzip"
+    assert part.headers["Content-Range"] == f"bytes 0-99/{len(published)}"
+
+
+def test_the_gzip_copies_are_no_downloads(client, release):
+    copies = [f["name"] for f in release.files if f["kind"] == "encoded"]
+    assert "intmk-kg.trig.gz" in copies and "intmk-kg.jsonld.gz" in copies
+    for name in copies:
+        assert client.get(f"/dumps/{name}").status_code == 404
+    assert not any(f["name"] in copies for f in json.loads(client.get("/dumps/?format=json").data)["files"])
+
+
+def test_a_release_without_copies_sends_the_file_as_it_is(release, tmp_path):
+    """Releases built before the copies existed: no compression at request time either."""
+    import shutil
+
+    from intmk_kg.web import create_app
+
+    folder = tmp_path / "old"
+    shutil.copytree(release.path, folder)
+    manifest = json.loads((folder / "release.json").read_text(encoding="utf-8"))
+    manifest["files"] = [f for f in manifest["files"] if f["kind"] != "encoded"]
+    (folder / "release.json").write_text(json.dumps(manifest), encoding="utf-8")
+    client = create_app({"TESTING": True, "RELEASE_DIR": str(folder)}).test_client()
+    response = client.get("/dumps/intmk-kg.ttl", headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200 and "Content-Encoding" not in response.headers
+    assert response.data == release.file("intmk-kg.ttl").read_bytes()

@@ -2,7 +2,9 @@
 
 Layout of an output folder:
 
-    dist/releases/<version>/   one immutable folder per release (version = content hash)
+    dist/releases/<version>/   one immutable folder per release (version = content hash), holding the
+                               files release.json lists: dumps, metadata, exports, the name index and
+                               gzip copies of the uncompressed downloads (sent as Content-Encoding)
     dist/current -> releases/<version>
 
 A release is written to a hidden temporary folder, renamed into place when complete, and only
@@ -31,7 +33,8 @@ import pyoxigraph as ox
 
 from . import __version__
 from . import namespaces as ns
-from .dumps import CONTEXT_FILE, DUMPS, count_named_quads, graph_names, graph_nquads, write_context, write_dump
+from .dumps import (CONTEXT_FILE, DUMPS, ENCODED_MIN_BYTES, count_named_quads, graph_names, graph_nquads,
+                    write_context, write_dump, write_gzip_copy)
 from .errors import InputError, Problem
 from .loader import ONTOLOGY_GRAPH, load_project, materialize_union
 from .progress import Progress
@@ -46,6 +49,8 @@ KEEP_RELEASES = 3
 STORE_MARKER = "intmk-release.json"
 CHECKED_SUFFIX = ".checked.json"  # the record of a clean damage() check, beside each release folder
 RACY_NS = 2_000_000_000  # files changed more recently than this are hashed at every check
+GRAPH_SOURCE = "intmk-kg.nq.gz"  # the dump the served graph is loaded from
+SERVED_ALONE = frozenset({"dump", "export", "encoded"})  # kinds no route but /dumps/<name> reads
 
 
 class ValidationFailed(Exception):
@@ -58,6 +63,7 @@ class ValidationFailed(Exception):
 class Release:
     path: Path
     manifest: dict
+    damaged: frozenset[str] = frozenset()  # files found damaged at start that only /dumps/ serves (open_release)
 
     @property
     def version(self) -> str:
@@ -69,8 +75,13 @@ class Release:
 
     @property
     def downloads(self) -> list[dict]:
-        """The files /dumps/ offers: all but the server's own index."""
-        return [f for f in self.files if f.get("kind") != "index"]
+        """The files /dumps/ offers: all but the server's own index and the encoded copies of downloads."""
+        return [f for f in self.files if f.get("kind") not in ("index", "encoded")]
+
+    def encoded(self, name: str, encoding: str = "gzip") -> dict | None:
+        """The published `encoding` copy of download `name` (releases built before copies existed have none)."""
+        return next((f for f in self.files if f.get("kind") == "encoded" and f.get("identity") == name
+                     and f.get("encoding") == encoding), None)
 
     def file(self, name: str) -> Path:
         return self.path / name
@@ -149,18 +160,27 @@ def write_release_files(store: ox.Store, folder: Path, version: str, project: Pr
                for name, media, title in write_exports(store, folder, progress=progress)]
     index = [_file_info(folder, INDEX_FILE, "application/vnd.sqlite3", None, "Name index of reconciliation (SQLite)", False)]
 
+    progress("gzip copies of the uncompressed downloads")
+    plain = [f for f in dumps + extras + exports if f.encoding is None and f.size >= ENCODED_MIN_BYTES]
+    copies = [_file_info(folder, write_gzip_copy(folder / f.name).name, f.media_type, "gzip", f"{f.title}, gzip copy",
+                         f.dataset) for f in plain]
+    identity = {copy.name: f.name for copy, f in zip(copies, plain, strict=True)}
+
+    def entry(f: FileInfo) -> dict:
+        if f in copies:  # sent as Content-Encoding: gzip for its identity file, not a download of its own
+            return {**f.__dict__, "kind": "encoded", "identity": identity[f.name]}
+        kind = "dump" if f in dumps else "export" if f in exports else "index" if f in index else "metadata"
+        return {**f.__dict__, "kind": kind}
+
     manifest = {
         "version": version,
         "builder": f"intmk-kg {__version__}",
         "license": "https://creativecommons.org/publicdomain/zero/1.0/",
         "statistics": stats,
-        "files": [
-            {**f.__dict__, "kind": "dump" if f in dumps else "export" if f in exports else "index" if f in index else "metadata"}
-            for f in dumps + extras + exports + index
-        ],
+        "files": [entry(f) for f in dumps + extras + exports + index + copies],
     }
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    sums = "".join(f"{f.sha256}  {f.name}\n" for f in dumps + extras + exports + index)
+    sums = "".join(f"{f.sha256}  {f.name}\n" for f in dumps + extras + exports + index + copies)
     (folder / "SHA256SUMS").write_text(sums, encoding="ascii")
     return manifest
 
@@ -347,17 +367,34 @@ def open_store(path: Path, release: Release) -> ox.Store:
     return ox.Store.read_only(str(path))
 
 
-def open_release(out: Path) -> Release:
-    """The current release of an output folder (or a release folder itself)."""
+def open_release(out: Path, serving: bool = False) -> Release:
+    """The current release of an output folder (or a release folder itself).
+
+    A damaged release is refused, except, for `serving`, damage confined to files that only
+    /dumps/ serves (a dump other than the graph's source, an export, an encoded copy): the
+    endpoint and the other files stay up, and the release names those files in `damaged` so
+    that each answers 503 alone (docs/reliability.md).
+    """
     out = Path(out)
     folder = out if (out / MANIFEST).is_file() else out / CURRENT
     manifest_path = folder / MANIFEST
     if not manifest_path.is_file():
         raise FileNotFoundError(f"no release in {out}: run `intmk-kg build` first")
     problems = damage(folder.resolve())
-    if problems:
+    damaged = frozenset(p.path.name for p in problems if p.path is not None)
+    if problems and not (serving and damaged <= _served_alone(manifest_path)):
         raise InputError(problems + [Problem("the release is damaged: run `intmk-kg build` to write it again", out)])
-    return Release(folder.resolve(), json.loads(manifest_path.read_text(encoding="utf-8")))
+    return Release(folder.resolve(), json.loads(manifest_path.read_text(encoding="utf-8")), damaged)
+
+
+def _served_alone(manifest_path: Path) -> frozenset[str]:
+    """The files whose damage costs only their own download: no route but /dumps/<name> reads
+    them, and the graph is not loaded from them."""
+    try:
+        files = json.loads(manifest_path.read_text(encoding="utf-8"))["files"]
+        return frozenset(f["name"] for f in files if f.get("kind") in SERVED_ALONE and f["name"] != GRAPH_SOURCE)
+    except (OSError, ValueError, KeyError, TypeError):
+        return frozenset()
 
 
 def damage(folder: Path, thorough: bool = False) -> list[Problem]:
@@ -393,8 +430,8 @@ def damage(folder: Path, thorough: bool = False) -> list[Problem]:
         if key[0] != size or (checked.get(name) != key and sha256_of(path) != sha256):
             problems.append(Problem(f"does not match its size and SHA-256 in {MANIFEST}", path))
         seen[name] = key
-    if not problems:
-        _write_checked(folder, {name: key for name, key in seen.items() if key[-1] < settled})
+    bad = {p.path.name for p in problems}  # not recorded: hashed again at the next check
+    _write_checked(folder, {name: key for name, key in seen.items() if key[-1] < settled and name not in bad})
     return problems
 
 

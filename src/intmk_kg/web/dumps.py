@@ -4,11 +4,20 @@ Only names listed in the manifest are served, so no request can reach a path out
 release. Gzip files are served as they are, `Content-Type: application/gzip` without
 `Content-Encoding`: `curl -O` and browsers then save exactly the published bytes, whose SHA-256
 the listing gives, and no client unpacks them behind the reader's back.
+
+An uncompressed download travels gzip-encoded to a client that accepts it, as the gzip copy the
+build wrote once (kind `encoded` in release.json), never compressed per request; a release built
+before those copies existed sends the file as it is. Each variant has its own strong ETag, so
+ranges and If-Range work in both. With ACCEL_REDIRECT the app still decides everything (which
+file, 404, 503, variant, headers, 304) but leaves sending the bytes to nginx (X-Accel-Redirect),
+so a slow reader holds an nginx connection, not an app thread (docs/deploy.md).
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
+from urllib.parse import quote
+
+from flask import Blueprint, Response, abort, current_app, g, render_template, request, send_file
 
 from .conneg import HTML_OFFER, Offer, negotiate
 from .http import CACHE_SECONDS
@@ -17,6 +26,7 @@ from .origin import public_url
 bp = Blueprint("dumps", __name__)
 
 JSON = Offer("json", "application/json")
+ACCEL_DROPPED = ("Content-Length", "Content-Range")  # nginx sends its own for the file it reads
 
 
 def _release():
@@ -50,12 +60,60 @@ def download(name: str):
     path = release.file(entry["name"])
     if path.resolve().parent != release.path:
         abort(404, description=f"{name[:100]!r} is not a file of this release; /dumps/ lists them.")
+    _refuse_unless_intact(entry["name"])
+    copy = _gzip_copy(release, entry)
+    sent = copy if copy is not None and request.accept_encodings["gzip"] > 0 else entry
     gzipped = entry.get("encoding") == "gzip"
-    return send_file(
-        path,
+    response = send_file(
+        release.file(sent["name"]),
         mimetype="application/gzip" if gzipped else entry["media_type"],
         download_name=entry["name"],
         conditional=True,
-        etag=f"{release.version}-{entry['name']}",
+        etag=f"{release.version}-{entry['name']}" + ("-gzip" if sent is copy else ""),
         max_age=CACHE_SECONDS,
     )
+    g.encoding_chosen = True  # the response policy compresses nothing here (web/http.py)
+    if copy is not None:
+        response.vary.add("Accept-Encoding")
+        if sent is copy and response.status_code != 304:
+            response.headers["Content-Encoding"] = "gzip"
+    prefix = current_app.config.get("ACCEL_REDIRECT")
+    if prefix and response.status_code in (200, 206):
+        return _accel(response, f"{prefix.rstrip('/')}/{quote(release.path.name)}/{quote(sent['name'])}")
+    return response
+
+
+def _gzip_copy(release, entry: dict) -> dict | None:
+    """The release's gzip copy of an uncompressed download, unless it has none or the copy is damaged
+    (only a lost shortcut: the file itself is then sent as it is)."""
+    copy = release.encoded(entry["name"]) if entry.get("encoding") is None else None
+    if copy is None or current_app.extensions["intmk"].intact.problem(copy["name"]) is not None:
+        return None
+    return copy
+
+
+def _refuse_unless_intact(name: str) -> None:
+    """503 for a file that is not as the server found it at start (web/intact.py), logged once per process."""
+    intact = current_app.extensions["intmk"].intact
+    problem = intact.problem(name)
+    if problem is None:
+        return
+    if name not in intact.reported:
+        intact.reported.add(name)
+        current_app.logger.error("dumps: %s %s; answering 503 for it until a restart finds it intact",
+                                 intact.release.file(name), problem)
+    abort(503, description=f"The file {name} {problem} and is not sent, since its listed SHA-256 and ETag would "
+                           "no longer hold; the other files and the SPARQL endpoint are not affected. Please try "
+                           "again later.")
+
+
+def _accel(sent: Response, uri: str) -> Response:
+    """The same answer without its body: nginx sends the file named by X-Accel-Redirect (and the range asked)."""
+    sent.close()
+    response = Response(status=200)
+    for key, value in sent.headers.items():
+        if key not in ACCEL_DROPPED and key != "Content-Type":
+            response.headers.add(key, value)
+    response.headers["Content-Type"] = sent.headers["Content-Type"]
+    response.headers["X-Accel-Redirect"] = uri
+    return response

@@ -23,7 +23,7 @@ from .service import QueryTimeout
 CACHE_SECONDS = 3600
 ERROR_CACHE_SECONDS = 60
 GZIP_MIN_BYTES = 1024
-GZIP_MAX_BYTES = 32 * 1024 * 1024  # larger files are served as they are
+GZIP_MAX_BYTES = 32 * 1024 * 1024  # larger answers are sent as they are
 
 # Scripts only from this server (YASGUI is vendored under /static/yasgui/); inline styles are
 # allowed because YASGUI's editor and pyLODE's pages set them. JSON-LD data blocks are not scripts.
@@ -154,7 +154,12 @@ def _cache(response: Response, method: str, present: set[str]) -> None:
 
 
 def _compress(response: Response) -> None:
-    """Gzip what is worth it; a Range request keeps the identity bytes its range refers to."""
+    """Gzip what is worth it; a Range request keeps the identity bytes its range refers to.
+
+    Downloads are never compressed here: /dumps/ sends the gzip copy the build wrote (web/dumps.py).
+    """
+    if g.get("encoding_chosen"):
+        return
     if response.status_code in (204, 206, 304) or response.status_code < 200 or "Content-Encoding" in response.headers:
         return
     if not COMPRESSIBLE.match(response.mimetype or ""):

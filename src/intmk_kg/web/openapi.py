@@ -287,7 +287,8 @@ def description(version: str) -> dict:
                                    ["html", "json"], [HTML, JSON], schemas={JSON: DUMPS}),
         "/dumps/{name}": {"get": {
             "summary": "One file of the release (gzip files as they are)",
-            "description": "Only names listed in the manifest; Range, HEAD and conditional requests work.",
+            "description": "Only names listed in the manifest; Range, HEAD and conditional requests work. "
+                           "With Accept-Encoding: gzip an uncompressed file comes as the release's gzip copy.",
             "parameters": [_param("name", "path", "A file name from /dumps/.", {"type": "string"},
                                   example="intmk-kg.ttl")],
             "responses": _responses({
@@ -295,7 +296,10 @@ def description(version: str) -> dict:
                 "206": {"description": "The range asked for.", "content": {"*/*": {"schema": {"type": "string"}}}},
                 "304": {"description": "Not modified."},
                 "416": {"description": "The range is outside the file."},
-            }, "404"),
+            }, "404") | {"503": {
+                "description": "This file changed, or was found damaged, since the server started; "
+                               "the others are served.",
+                "content": _content(ERROR_TYPES, {JSON: ERROR_SCHEMA})}},
         }},
         "/queries/": _typed_document("The example queries (queries/*.rq)", "Their questions.",
                                      ["html", "json"], [HTML, JSON], schemas={JSON: QUERIES}),

@@ -41,6 +41,9 @@ SETTINGS: list[Setting] = [
     Setting("CLIENT_TIMEOUT", 10.0, "Seconds a client may take to send one request (head and body) and to take each "
             "part of an answer; a slower one is disconnected.", float),
     Setting("CORS_ORIGIN", "*", "Access-Control-Allow-Origin on public routes."),
+    Setting("ACCEL_REDIRECT", None, "URI prefix of an internal nginx location aliasing the folder of release folders "
+            "(e.g. /_release/): /dumps/<name> then answers with X-Accel-Redirect and nginx sends the file. "
+            "Unset: the app sends files itself."),
 ]
 
 DEFAULTS = {s.name: s.default for s in SETTINGS}

@@ -7,7 +7,7 @@ or held by a remote SPARQL store (`--backend`, filled by `intmk-kg publish`).
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from .cache import CachedService
 from .diskstore import ProcessStore
 from .embedded import EmbeddedService
 from .executor import IsolatedService
+from .intact import IntactFiles
 from .service import QueryService
 
 
@@ -31,6 +32,11 @@ class ServerState:
     release: Release | None  # None when serving --data files
     service: QueryService
     remote: bool = False  # the graph is held by a remote store (--backend)
+    intact: IntactFiles | None = field(init=False, default=None)
+
+    def __post_init__(self) -> None:
+        if self.release is not None:  # taken now, in the master, so that every worker compares with the start
+            self.intact = IntactFiles(self.release)
 
     @property
     def version(self) -> str:
@@ -57,13 +63,16 @@ def open_state(config) -> ServerState:
     out = Path(config["RELEASE_DIR"]) if config.get("RELEASE_DIR") else project.dist_dir
     elsewhere = config.get("STORE_PATH") or config.get("BACKEND_URL")
     try:
-        release = open_release(out)
+        release = open_release(out, serving=True)
     except FileNotFoundError as e:
         if elsewhere:  # a store belongs to one release: building another here would not match it
             raise InputError(Problem(f"{e}, with the same sources as the store", out)) from None
         progress = Progress(sys.stderr)
         progress(f"no release in {out} yet: building one first (what `intmk-kg build` does)")
         release = build(project, out, progress)
+    for name in sorted(release.damaged):
+        print(f"intmk-kg: warning: {release.file(name)} is missing or does not match release.json; /dumps/{name} "
+              "answers 503 until `intmk-kg build` writes the release again", file=sys.stderr, flush=True)
     if config.get("BACKEND_URL"):
         from .remote import open_remote
 
