@@ -78,6 +78,10 @@ class Release:
         """The files /dumps/ offers: all but the server's own index and the encoded copies of downloads."""
         return [f for f in self.files if f.get("kind") not in ("index", "encoded")]
 
+    def plain_of(self, name: str) -> dict | None:
+        """The gzip dump whose uncompressed content /dumps/<name> serves (`intmk-kg.nq` for `intmk-kg.nq.gz`)."""
+        return next((f for f in self.downloads if f.get("plain", {}).get("name") == name), None)
+
     def encoded(self, name: str, encoding: str = "gzip") -> dict | None:
         """The published `encoding` copy of download `name` (releases built before copies existed have none)."""
         return next((f for f in self.files if f.get("kind") == "encoded" and f.get("identity") == name
@@ -127,11 +131,25 @@ def _fsync_tree(folder: Path) -> None:
         os.close(fd)
 
 
+def _plain_view(folder: Path, f: FileInfo) -> FileInfo:
+    """The uncompressed content of a gzip dump, as /dumps/ serves it under the name without `.gz`
+    (decompressed as it is sent, or gzip-encoded): its size and SHA-256, for the listing and VoID."""
+    h, size = hashlib.sha256(), 0
+    with gzip.open(folder / f.name, "rb") as raw:
+        for block in iter(lambda: raw.read(1 << 20), b""):
+            h.update(block)
+            size += len(block)
+    return FileInfo(f.name.removesuffix(".gz"), f.media_type, None, size, h.hexdigest(),
+                    f"{f.title.removesuffix(', gzip')}, uncompressed (sent decompressed or gzip-encoded)", f.dataset)
+
+
 def write_release_files(store: ox.Store, folder: Path, version: str, project: Project, progress: Progress) -> dict:
     dumps: list[FileInfo] = []
     for fmt in DUMPS:
         write_dump(store, fmt, folder / fmt.filename, progress)
         dumps.append(_file_info(folder, fmt.filename, fmt.media_type, fmt.content_encoding, fmt.title, fmt.dataset))
+    progress("uncompressed views of the gzip dumps (size and SHA-256)")
+    views = {f.name: _plain_view(folder, f) for f in dumps if f.encoding == "gzip" and f.name.endswith(".gz")}
 
     progress("ontology, shapes and JSON-LD context")
     ontology = [ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, ONTOLOGY_GRAPH)]
@@ -149,7 +167,7 @@ def write_release_files(store: ox.Store, folder: Path, version: str, project: Pr
 
     progress("VoID and DCAT description")
     stats = statistics(store)
-    void = [q.triple for q in describe(store, version, dumps, stats=stats)]
+    void = [q.triple for q in describe(store, version, dumps + list(views.values()), stats=stats)]
     ox.serialize(void, str(folder / "void.ttl"), ox.RdfFormat.TURTLE, prefixes=VOID_PREFIXES)
     extras.append(_file_info(folder, "void.ttl", "text/turtle", None, "VoID and DCAT description", False))
 
@@ -170,6 +188,10 @@ def write_release_files(store: ox.Store, folder: Path, version: str, project: Pr
         if f in copies:  # sent as Content-Encoding: gzip for its identity file, not a download of its own
             return {**f.__dict__, "kind": "encoded", "identity": identity[f.name]}
         kind = "dump" if f in dumps else "export" if f in exports else "index" if f in index else "metadata"
+        if f.name in views:  # served decompressed under its name without .gz (no file of its own)
+            view = views[f.name]
+            plain = {"name": view.name, "size": view.size, "sha256": view.sha256, "title": view.title}
+            return {**f.__dict__, "kind": kind, "plain": plain}
         return {**f.__dict__, "kind": kind}
 
     manifest = {

@@ -15,6 +15,8 @@ so a slow reader holds an nginx connection, not an app thread (docs/deploy.md).
 
 from __future__ import annotations
 
+import gzip
+from collections.abc import Iterator
 from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app, g, render_template, request, send_file
@@ -40,7 +42,7 @@ def _release():
 def listing():
     offer = negotiate(request, [HTML_OFFER, JSON], request.args.get("format"))
     release = _release()
-    files = [{**f, "url": public_url("dumps/" + f["name"])} for f in release.downloads]
+    files = [{**row, "url": public_url("dumps/" + row["name"])} for row in _listed(release)]
     if offer is JSON:
         response = current_app.json.response({
             "version": release.version, "license": release.manifest["license"], "files": files,
@@ -51,10 +53,23 @@ def listing():
     return response
 
 
+def _listed(release) -> list[dict]:
+    """The downloads, each gzip dump followed by its uncompressed view (`intmk-kg.nq` after `intmk-kg.nq.gz`)."""
+    rows = []
+    for f in release.downloads:
+        rows.append(f)
+        if "plain" in f:
+            rows.append({**{k: v for k, v in f.items() if k != "plain"}, **f["plain"], "encoding": None,
+                         "view_of": f["name"]})
+    return rows
+
+
 @bp.get("/dumps/<path:name>")
 def download(name: str):
     release = _release()
     entry = next((f for f in release.downloads if f["name"] == name), None)
+    if entry is None and release.plain_of(name) is not None:
+        return _plain(release, release.plain_of(name))
     if entry is None:
         abort(404, description=f"{name[:100]!r} is not a file of this release; /dumps/ lists them.")
     path = release.file(entry["name"])
@@ -81,6 +96,41 @@ def download(name: str):
     if prefix and response.status_code in (200, 206):
         return _accel(response, f"{prefix.rstrip('/')}/{quote(release.path.name)}/{quote(sent['name'])}")
     return response
+
+
+def _plain(release, gz: dict) -> Response:
+    """A gzip dump under its name without `.gz`, with its RDF media type, for clients that read a URL
+    and cannot unpack application/gzip (rdflib, Comunica): the published gzip bytes as Content-Encoding
+    gzip to a client that accepts it (nothing computed), else decompressed as it is sent."""
+    _refuse_unless_intact(gz["name"])
+    plain = gz["plain"]["name"]
+    if request.accept_encodings["gzip"] > 0:
+        response = send_file(release.file(gz["name"]), mimetype=gz["media_type"], download_name=plain, conditional=True,
+                             etag=f"{release.version}-{plain}-gzip", max_age=CACHE_SECONDS)
+        if response.status_code != 304:
+            response.headers["Content-Encoding"] = "gzip"
+        prefix = current_app.config.get("ACCEL_REDIRECT")
+        if prefix and response.status_code in (200, 206):
+            response = _accel(response, f"{prefix.rstrip('/')}/{quote(release.path.name)}/{quote(gz['name'])}")
+    else:
+        etag = f"{release.version}-{plain}"
+        if request.if_none_match.contains(etag):
+            response = Response(status=304)
+        else:
+            response = Response(_gunzipped(release.file(gz["name"])), mimetype=gz["media_type"],
+                                headers={"Content-Disposition": f'attachment; filename="{plain}"'})
+        response.set_etag(etag)
+        response.cache_control.public = True
+        response.cache_control.max_age = CACHE_SECONDS
+    g.encoding_chosen = True
+    response.vary.add("Accept-Encoding")
+    return response
+
+
+def _gunzipped(path) -> Iterator[bytes]:
+    with gzip.open(path, "rb") as f:
+        while block := f.read(1 << 16):
+            yield block
 
 
 def _gzip_copy(release, entry: dict) -> dict | None:

@@ -287,8 +287,10 @@ def description(version: str) -> dict:
                                    ["html", "json"], [HTML, JSON], schemas={JSON: DUMPS}),
         "/dumps/{name}": {"get": {
             "summary": "One file of the release (gzip files as they are)",
-            "description": "Only names listed in the manifest; Range, HEAD and conditional requests work. "
-                           "With Accept-Encoding: gzip an uncompressed file comes as the release's gzip copy.",
+            "description": "Only names listed in /dumps/; Range, HEAD and conditional requests work. "
+                           "With Accept-Encoding: gzip an uncompressed file comes as the release's gzip copy. "
+                           "A gzip dump's name without .gz (intmk-kg.nq) is its content with its RDF media type: "
+                           "the gzip bytes as Content-Encoding: gzip to a client that accepts it, else decompressed.",
             "parameters": [_param("name", "path", "A file name from /dumps/.", {"type": "string"},
                                   example="intmk-kg.ttl")],
             "responses": _responses({
