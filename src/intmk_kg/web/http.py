@@ -83,8 +83,14 @@ def body_limit(config) -> int:
 
 def _limit_body() -> None:
     """A body declared larger than the limit is refused before anything parses it (Flask would read
-    a form or JSON of any size whole into memory)."""
+    a form or JSON of any size whole into memory). A chunked body, of unknown length, is read up to
+    the limit first: werkzeug would cut it there silently, and a cut body is no valid one."""
     limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if request.content_length is None and "chunked" in request.headers.get("Transfer-Encoding", "").lower():
+        if len(request.get_data(cache=True)) >= limit:  # kept for the route: forms and JSON parse these bytes
+            raise RequestEntityTooLarge(f"The request body has more than {limit - 1} bytes; this server reads at "
+                                        f"most {limit - 1} bytes.")
+        return
     length = request.content_length or 0
     if length > limit:
         stream, most = request.environ.get("wsgi.input"), DRAIN_BYTES

@@ -100,6 +100,8 @@ def out_of_time(error: OutOfTime) -> Response:
 @bp.errorhandler(ClientGone)
 def client_gone(error: ClientGone) -> Response:
     """Work stopped for a client that closed its connection; the answer reaches nobody."""
+    current_app.logger.warning("reconciliation stopped: the client of %s %s closed the connection",
+                               request.method, request.path)
     return reply({"error": "the client closed the connection; the work was stopped"}, 503)
 
 
