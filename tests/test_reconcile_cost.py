@@ -15,21 +15,17 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.parse
 from pathlib import Path
 
 import pytest
 from support import free_port
+from synthetic import build_synthetic_release
 from test_replicas import NGINX, get, nginx_config
 
 from intmk_kg.linking.matching import MAX_CONSTRAINTS, MAX_VALUES, NAMELESS_MOST
 from intmk_kg.linking.stored import INDEX_FILE, StoredIndex
-
-CLI = str(Path(sys.executable).with_name("intmk-kg"))
-ROOT = Path(__file__).resolve().parents[1]
-
 
 def draft(server, body: dict, timeout: float = 60):
     return server.request("POST", "reconcile/draft/reconcile", body=json.dumps(body).encode(),
@@ -78,13 +74,9 @@ def test_too_many_distinct_values_or_constraints_are_400_json(live_server):
 
 @pytest.fixture(scope="module")
 def large_release(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("large")
-    subprocess.run([CLI, "synth", "--home", str(ROOT), "--triples", "70000", "--out", str(folder / "data")],
-                   check=True, capture_output=True)
-    subprocess.run([CLI, "build", "--home", str(ROOT), "--data", str(folder / "data"), "--out", str(folder / "dist"),
-                    "--quiet"], check=True, capture_output=True)
-    assert StoredIndex(folder / "dist" / "current" / INDEX_FILE).count > NAMELESS_MOST
-    return folder / "dist"
+    dist = build_synthetic_release(tmp_path_factory.mktemp("large"), 70_000)
+    assert StoredIndex(dist / "current" / INDEX_FILE).count > NAMELESS_MOST
+    return dist
 
 
 @pytest.fixture(scope="module")
