@@ -159,10 +159,19 @@ def candidate_json(index: Searchable, c: Candidate, lang: str, named_features: b
     }
 
 
+def _candidates(index: Searchable, q, deadline: Deadline, named_features: bool = False) -> list[dict]:
+    """A query's candidates as JSON; describing them reads the index too, so the deadline holds here as well."""
+    found = []
+    for c in reconcile(index, q, deadline):
+        deadline.check()
+        found.append(candidate_json(index, c, q.lang, named_features))
+    return found
+
+
 @bp.route("", methods=["GET", "POST"])
 @bp.route("/", methods=["GET", "POST"])
 def endpoint() -> Response:
-    index, lang = _index(), _lang()
+    deadline, index, lang = _deadline(), _index(), _lang()
     raw = request.values.get("queries")
     if raw is None:
         if request.method == "POST":
@@ -180,9 +189,7 @@ def endpoint() -> Response:
     if len(batch) > BATCH_SIZE:
         return reply({"error": f"{len(batch)} queries in one batch; at most {BATCH_SIZE} (see batchSize)"}, 413)
     parsed = {key: parse_query(index, q, key, lang) for key, q in batch.items()}
-    deadline = _deadline()
-    return reply({key: {"result": [candidate_json(index, c, q.lang) for c in reconcile(index, q, deadline)]}
-                  for key, q in parsed.items()})
+    return reply({key: {"result": _candidates(index, q, deadline)} for key, q in parsed.items()})
 
 
 def _paging() -> tuple[int, int]:
@@ -301,7 +308,7 @@ def draft_manifest() -> Response:
 
 @bp.post("/draft/reconcile")
 def draft_reconcile() -> Response:
-    index, lang = _index(), _lang()
+    deadline, index, lang = _deadline(), _index(), _lang()
     try:
         body = request.get_json(silent=True)
     except RecursionError:  # silent only covers ValueError; deep nesting raises this
@@ -311,8 +318,5 @@ def draft_reconcile() -> Response:
     if len(body["queries"]) > BATCH_SIZE:
         return reply({"error": f"{len(body['queries'])} queries in one batch; at most {BATCH_SIZE}"}, 413)
     parsed = [parse_query(index, q, str(i), lang) for i, q in enumerate(body["queries"])]
-    deadline = _deadline()
-    return reply({"results": [{"candidates": [candidate_json(index, c, q.lang, True)
-                                              for c in reconcile(index, q, deadline)]}
-                              for q in parsed]})
+    return reply({"results": [{"candidates": _candidates(index, q, deadline, True)} for q in parsed]})
 
