@@ -56,3 +56,25 @@ def test_yasgui_runs_an_example_query_and_shows_the_table(browser, live_server):
     hosts = {urlsplit(u).netloc for u in requested if not u.startswith("data:")}
     assert hosts == {urlsplit(live_server.url).netloc}
     page.close()
+
+
+def test_a_new_tab_opens_with_its_prefixes_declared_and_runs(browser, live_server):
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(live_server.sparql)
+    tabs = page.locator(".yasgui .tabsList .tab")
+    tabs.first.wait_for()
+    before = tabs.count()
+    page.locator(".yasgui .tabsList .addTab").click()
+    page.wait_for_function(f"document.querySelectorAll('.yasgui .tabsList .tab').length > {before}")
+    panel = page.locator(".tabPanel.active")
+    text = panel.locator(".CodeMirror").evaluate("el => el.CodeMirror.getValue()")
+    assert text.startswith("PREFIX intmk: <https://w3id.org/intmk/ontology#>")
+    assert panel.locator(".CodeMirror .cm-error").count() == 0  # no prefix marked as undefined
+    panel.locator(".yasqe_queryButton").click()
+    table = panel.locator(".yasr table.dataTable")
+    table.locator("tbody tr").first.wait_for()
+    assert "20. Integrationsministerkonferenz" in table.inner_text() or table.locator("tbody tr").count() >= 20
+    assert errors == []
+    page.close()

@@ -26,6 +26,7 @@ from support import free_port
 ROOT = Path(__file__).resolve().parents[1]
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"  # Debian's nginx, installed by .ci/run
 QUERY = "ASK { <https://w3id.org/intmk/id/conference/20> intmk:location <https://w3id.org/intmk/id/place/goettingen> }"
+PUBLIC_NAME = "intmk.example.org"  # deploy/nginx.conf's server_name and the replicas' --public-url
 PATHS = ["doc/state/DE-NI", "doc/conference/20.ttl", "sparql?query=" + urllib.request.quote(QUERY),
          "queries/chair-of-21st.csv", "dumps/intmk-kg.ttl", "graph/ms-ni-2025-068.nq", "?format=json"]
 
@@ -52,7 +53,9 @@ def nginx_config(folder: Path, port: int, replicas: list[int]) -> Path:
     assert len(upstreams) == 2, "deploy/nginx.conf should name two replicas"
     for line, replica in zip(upstreams, replicas, strict=True):
         text = text.replace(line, re.sub(r"127\.0\.0\.1:\d+", f"127.0.0.1:{replica}", line))
-    text = text.replace("listen 127.0.0.1:8080;", f"listen 127.0.0.1:{port};")
+    assert text.count("listen 127.0.0.1:8080") == 2, "deploy/nginx.conf should have the named and the default server"
+    text = text.replace("listen 127.0.0.1:8080", f"listen 127.0.0.1:{port}")
+    text = text.replace(f"server_name {PUBLIC_NAME};", "server_name 127.0.0.1;")  # the tests' name for it
     text = text.replace("/var/cache/nginx/intmk", str(folder / "cache"))
     text = text.replace("/var/log/nginx/intmk-access.log", str(folder / "access.log"))
     temp = "".join(f"    {kind}_temp_path {folder / kind};\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
@@ -64,7 +67,8 @@ def nginx_config(folder: Path, port: int, replicas: list[int]) -> Path:
 
 @pytest.fixture(scope="module")
 def replicas(start_server):
-    return [start_server("--workers", "1", "--query-processes", "1") for _ in range(2)]
+    return [start_server("--workers", "1", "--query-processes", "1", "--public-url", f"https://{PUBLIC_NAME}/")
+            for _ in range(2)]
 
 
 @pytest.fixture(scope="module")
@@ -100,8 +104,7 @@ def test_replicas_answer_alike(replicas, path):
     assert (a_status, b_status) == (200, 200)
     assert a_headers["ETag"] and a_headers["ETag"] == b_headers["ETag"]
     assert a_headers["Cache-Control"] == b_headers["Cache-Control"] and "max-age" in a_headers["Cache-Control"]
-    # the JSON-LD in an entity page and the home page's links name the host they were asked on
-    assert a_body.replace(replicas[0].url.encode(), b"/") == b_body.replace(replicas[1].url.encode(), b"/")
+    assert a_body == b_body  # absolute URLs name the one --public-url, not the replica asked
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -136,6 +139,27 @@ def test_nginx_spreads_requests_over_both_replicas(proxy, replicas):
     spread = [line for line in log.splitlines() if "spread" in line]
     ports = {re.search(r"upstream=127\.0\.0\.1:(\d+)", line).group(1) for line in spread}
     assert ports == {r.url.rsplit(":", 1)[1].strip("/") for r in replicas}
+
+
+FORGED = "attacker.example"
+
+
+@pytest.mark.parametrize("path,accept", [("reconcile", "application/json"), ("reconcile/draft", "application/json"),
+                                         ("sparql", "text/turtle"), ("queries/?format=json", "application/json"),
+                                         ("doc/state/DE-BY", "text/html")])
+def test_a_forged_host_cannot_poison_the_cache(proxy, path, accept):
+    """The security report of 2026-12-01, finding 1: one request with a forged Host put its host into
+    the answer nginx then served every client for an hour."""
+    request = urllib.request.Request(proxy.url + path, headers={"Host": FORGED, "Accept": accept})
+    with pytest.raises(OSError):  # the default server drops it unanswered (444)
+        urllib.request.urlopen(request, timeout=30).read()
+    first, again = (get(proxy.url + path, {"Accept": accept}) for _ in range(2))
+    assert first[0] == again[0] == 200 and again[1]["X-Cache-Status"] == "HIT"
+    for _, _, body in (first, again):
+        assert FORGED.encode() not in body and f"https://{PUBLIC_NAME}/".encode() in body
+    log = (proxy.folder / "access.log").read_text(encoding="utf-8")
+    dropped = [line for line in log.splitlines() if f"/{path} " in line and " 444 " in line]
+    assert dropped and all("upstream=- " in line for line in dropped), "a dropped request must not reach a replica"
 
 
 def test_a_replica_down_is_passed_over(proxy, replicas):

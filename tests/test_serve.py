@@ -34,6 +34,9 @@ def test_serve_builds_the_release_when_there_is_none(start_server, tmp_path, rel
     server = start_server("--release-dir", str(empty), release=False)
     assert (empty / "current" / "release.json").is_file()
     assert f"serving release {release.version} " in server.output()  # the same sources give the same version
+    output = server.output()  # and it says so, with the build's own progress lines, before it serves
+    assert f"no release in {empty} yet: building one first" in output
+    assert output.index("SHACL") < output.index("serving release")
 
 
 def test_every_setting_is_a_flag_of_serve():

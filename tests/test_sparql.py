@@ -295,3 +295,18 @@ def test_a_browser_following_a_query_link_gets_the_editor(live_server):
     reply = live_server.request(params={"query": LAENDER}, headers={"Accept": "text/html,*/*;q=0.8"})
     assert reply.status == 200 and reply.headers.get_content_type() == "text/html"
     assert 'id="yasgui"' in reply.text
+
+
+def test_kind_prefixes_are_predeclared_so_real_keys_work(client):
+    """`id:state/DE-NI` is no prefixed name; `state:DE-NI` is (the data files' own prefixes)."""
+    query = 'ASK { state:DE-NI intmk:isoCode "DE-NI" . conf:20 intmk:location place:goettingen }'
+    response = client.get("/sparql", query_string={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    assert response.status_code == 200 and response.get_json()["boolean"] is True
+
+
+def test_the_editor_s_new_tab_query_declares_every_prefix_it_uses(store):
+    """It runs on a store that predeclares nothing, as on any other endpoint."""
+    from intmk_kg.web.sparql import NEW_TAB
+
+    rows = list(store.query(NEW_TAB))
+    assert len(rows) >= 21  # conferences 1-21 (data/reference/conferences.csv), each with a German label

@@ -126,6 +126,9 @@ def test_a_store_of_another_release_is_refused(synthetic_release, release_dir):
                            "--store", str(store)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
     assert "run `intmk-kg build --store" in done.stderr
+    # the store was built with `build --data … --out OUT --store PATH`: the option that serves it is named
+    out, _ = synthetic_release
+    assert f"serve the store's own release with `--release-dir {out.resolve()}`" in done.stderr
 
 
 def test_workers_stop_cleanly(start_server, synthetic_release):

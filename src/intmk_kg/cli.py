@@ -161,7 +161,12 @@ def _setting_options(command):
 @_setting_options
 def serve(home: Path | None, release_dir: Path | None, data: tuple[Path, ...], store: Path | None,
           backend: str | None, **settings) -> None:
-    """Serve the graph: linked-data pages and the SPARQL endpoint, under gunicorn."""
+    """Serve the graph: linked-data pages and the SPARQL endpoint, under gunicorn.
+
+    Safe to expose to the internet only behind nginx as in docs/deploy.md: on its own the server
+    binds to loopback; a client that sends slowly is disconnected after --client-timeout, but many
+    of them can still hold every request thread until then.
+    """
     from .release import ValidationFailed
     from .server import run
 

@@ -1,5 +1,7 @@
 """The IRIs we mint and the vocabularies we reuse, in one place so no module spells them twice."""
 
+import functools
+
 BASE = "https://w3id.org/intmk/"
 ONTOLOGY = BASE + "ontology"
 ONT = ONTOLOGY + "#"
@@ -29,6 +31,33 @@ PREFIXES: dict[str, str] = {
     "dcat": "http://www.w3.org/ns/dcat#",
     "wd": WD,
 }
+
+
+# One prefix per kind of thing, as the data files use them, so that real keys work in queries
+# (`state:DE-NI`, `conf:20`; `id:state/DE-NI` is no valid prefixed name). Predeclared in queries only:
+# dumps and pages keep PREFIXES.
+KIND_PREFIXES: dict[str, str] = {
+    prefix: f"{ID}{kind}/" for prefix, kind in [
+        ("conf", "conference"), ("state", "state"), ("person", "person"), ("res", "resolution"), ("place", "place"),
+        ("topic", "topic"), ("stmt", "statement"), ("office", "office"), ("ms", "milestone"), ("law", "law"),
+        ("group", "group"), ("doc", "document"), ("demand", "demand"), ("contact", "contact"), ("chair", "chair"),
+        ("actor", "actor"), ("act", "act"), ("orgn", "organisation"),
+    ]
+}
+QUERY_PREFIXES: dict[str, str] = {**PREFIXES, **KIND_PREFIXES}
+
+
+def prefixes_for(text: str) -> dict[str, str]:
+    """The predeclared prefixes a query may use (those whose `name:` occurs in it): the engine
+    parses every prefix it is given, so a query is given only these. Shared: do not change it."""
+    return _remembered_prefixes(text) if len(text) <= 4096 else _prefixes_in(text)
+
+
+def _prefixes_in(text: str) -> dict[str, str]:
+    return {name: iri for name, iri in QUERY_PREFIXES.items() if name + ":" in text}
+
+
+_remembered_prefixes = functools.lru_cache(maxsize=1024)(_prefixes_in)  # short texts: clients repeat queries
 
 
 def sparql_prologue(names: list[str] | None = None) -> str:

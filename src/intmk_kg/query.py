@@ -12,7 +12,7 @@ RESULT_FORMATS = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsForm
 
 def run(store: ox.Store, text: str):
     """Queries read the default graph (the union of all sources); GRAPH reaches each source."""
-    return store.query(text, prefixes=dict(ns.PREFIXES), base_iri=ns.BASE)
+    return store.query(text, prefixes=ns.prefixes_for(text), base_iri=ns.BASE)
 
 
 def short(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> str:

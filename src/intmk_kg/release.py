@@ -284,7 +284,8 @@ def write_store(release: Release, path: Path, progress: Progress | None = None) 
             disk.flush()
             del disk
             gc.collect()  # closes the store before its folder moves
-        (tmp / STORE_MARKER).write_text(json.dumps({"version": release.version}) + "\n", encoding="utf-8")
+        marker = {"version": release.version, "release_dir": str(release.path.parent.parent.resolve())}
+        (tmp / STORE_MARKER).write_text(json.dumps(marker) + "\n", encoding="utf-8")
         if path.exists():
             os.rename(path, old)
         os.rename(tmp, path)
@@ -309,19 +310,40 @@ class _Counted(io.RawIOBase):
         return n
 
 
-def _store_version(path: Path) -> str | None:
+def _store_marker(path: Path) -> dict:
+    """What `write_store` recorded in a store: its release's version and output folder."""
     try:
-        return json.loads((path / STORE_MARKER).read_text(encoding="utf-8"))["version"]
-    except (OSError, ValueError, KeyError):
+        marker = json.loads((Path(path) / STORE_MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return marker if isinstance(marker, dict) else {}
+
+
+def _store_version(path: Path) -> str | None:
+    version = _store_marker(path).get("version")
+    return version if isinstance(version, str) else None
+
+
+def store_mismatch(path: Path, release: Release) -> str | None:
+    """Why the store at `path` cannot serve `release` (None if it can), naming the option that fixes it."""
+    marker = _store_marker(path)
+    version = _store_version(path)
+    if version == release.version:
         return None
+    if version is None:
+        return f"holds no intmk-kg store, not release {release.version}: run `intmk-kg build --store {path}`"
+    own = marker.get("release_dir")
+    serve_own = (f"serve the store's own release with `--release-dir {own}`, or "
+                 if isinstance(own, str) and (Path(own) / RELEASES / version).is_dir() else "")
+    return (f"holds release {version}, not release {release.version} of {release.path.parent.parent}: "
+            f"{serve_own}run `intmk-kg build --store {path}` to load this release into it")
 
 
 def open_store(path: Path, release: Release) -> ox.Store:
     """The on-disk store `build --store` left for `release`, opened read-only (nothing is parsed)."""
-    version = _store_version(Path(path))
-    if version != release.version:
-        found = f"release {version}" if version else "no intmk-kg store"
-        raise FileNotFoundError(f"{path} holds {found}, not release {release.version}: run `intmk-kg build --store {path}`")
+    problem = store_mismatch(Path(path), release)
+    if problem:
+        raise FileNotFoundError(f"{path} {problem}")
     return ox.Store.read_only(str(path))
 
 

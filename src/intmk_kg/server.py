@@ -11,6 +11,7 @@ overruns its time limit retires the worker, and gunicorn replaces it.
 from __future__ import annotations
 
 import os
+import sys
 import threading
 
 from flask import Flask
@@ -44,13 +45,17 @@ def options(config: dict) -> dict:
     return {
         "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
         "workers": max(1, int(config["WORKERS"])),
-        "worker_class": "gthread",
+        "worker_class": "intmk_kg.worker.Worker",  # gthread with a time limit on slow clients
         "threads": web_threads(processes),
         "timeout": int(float(config["TIMEOUT"])) + HEARTBEAT_SLACK,
         "graceful_timeout": 10,
         "preload_app": True,
         "limit_request_line": 8190,  # gunicorn's maximum; longer queries go by POST
         "proc_name": "intmk-kg",
+        # gunicorn's control socket is one path per user ($HOME/.gunicorn/gunicorn.ctl): a second
+        # `serve` (a replica) would take it over and stopping either would remove it; nothing of
+        # ours uses it.
+        "control_socket_disable": True,
         "post_fork": _start_query_processes,
         "when_ready": _announce,
     }
@@ -59,6 +64,10 @@ def options(config: dict) -> dict:
 def run(config: dict) -> None:
     """Load the graph (InputError or ValidationFailed if it cannot be), then serve until stopped."""
     app = create_app(config)
+    if str(config.get("HOST")) not in ("127.0.0.1", "::1", "localhost"):
+        print("intmk-kg: warning: serving beyond this machine; expose it only behind nginx as in docs/deploy.md "
+              "(it buffers slow clients and limits connections), and set --public-url and --trusted-hosts",
+              file=sys.stderr, flush=True)
     Server(app, options(config)).run()
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from . import origin
 from .settings import DEFAULTS
 
 BLUEPRINT_MODULES = ["home", "sparql", "resources", "dumps", "meta", "canned", "reconcile", "wikidata", "openapi"]
@@ -23,6 +24,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_pyfile("config.py", silent=True)
     if test_config:
         app.config.from_mapping(test_config)
+    app.config["PUBLIC_ORIGIN"] = origin.configured(app.config)
+    if isinstance(app.config.get("TRUSTED_HOSTS"), str):  # the flag's text; Flask wants a list (or None: any)
+        app.config["TRUSTED_HOSTS"] = [h.strip() for h in app.config["TRUSTED_HOSTS"].split(",") if h.strip()] or None
 
     from .state import open_state
 

@@ -22,6 +22,7 @@ from ..project import Project
 from . import http
 from .conneg import HTML_OFFER, Offer, negotiate
 from .labels import Labels, view
+from .origin import public_url
 from .resources import split_suffix
 from .service import QueryError, QueryTimeout
 
@@ -68,7 +69,7 @@ def listing():
     http.tag(*(q.text for q in queries))
     if offer is JSON:
         response = current_app.json.response({"queries": [
-            {"name": q.name, "question": q.question, "url": request.host_url + "queries/" + q.name} for q in queries
+            {"name": q.name, "question": q.question, "url": public_url("queries/" + q.name)} for q in queries
         ]})
     else:
         response = Response(render_template("queries.html", queries=queries), mimetype="text/html")

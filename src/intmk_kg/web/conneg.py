@@ -18,14 +18,21 @@ from werkzeug.http import parse_accept_header
 class Offer:
     key: str  # short name, also accepted as ?format=key or as a suffix
     media_type: str
-    aliases: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()  # other names for ?format= (media types included)
+    accepts: tuple[str, ...] = ()  # other media types of an Accept header it answers (labelled media_type)
+
+    def names(self) -> tuple[str, ...]:
+        return (self.key, self.media_type, *self.aliases, *self.accepts)
 
 
+# Turtle is valid N3, and JSON-LD valid JSON: clients asking for N3 (rdflib's format="n3",
+# SPARQLWrapper's N3) or plain JSON get them, labelled with their own media type.
+N3_TYPES = ("text/n3", "application/n3", "text/rdf+n3", "application/x-turtle", "application/turtle")
 RDF_OFFERS = [
-    Offer("ttl", "text/turtle", ("turtle",)),
-    Offer("jsonld", "application/ld+json", ("json-ld", "json")),
-    Offer("nt", "application/n-triples", ("ntriples", "n-triples")),
-    Offer("rdf", "application/rdf+xml", ("rdfxml", "xml")),
+    Offer("ttl", "text/turtle", ("turtle", "n3"), N3_TYPES),
+    Offer("jsonld", "application/ld+json", ("json-ld", "json"), ("application/json",)),
+    Offer("nt", "application/n-triples", ("ntriples", "n-triples"), ("text/plain",)),  # N-Triples' first media type
+    Offer("rdf", "application/rdf+xml", ("rdfxml", "rdf+xml", "xml")),
 ]
 HTML_OFFER = Offer("html", "text/html", ("htm",))
 
@@ -46,23 +53,35 @@ def names_html(accept: str) -> bool:
     return any(m == "text/html" for m, _ in parse_accept_header(accept, MIMEAccept))
 
 
+def choose(accept: str, offers: tuple[Offer, ...] | list[Offer]) -> Offer | None:
+    """The offer an Accept header picks (the first for `*/*` or none), None if nothing fits."""
+    return _choose(accept, tuple(offers))
+
+
+@functools.lru_cache(maxsize=512)
+def _choose(accept: str, offers: tuple[Offer, ...]) -> Offer | None:
+    best = best_media(accept, tuple(m for o in offers for m in (o.media_type, *o.accepts)))
+    if best is NO_ACCEPT:
+        return offers[0]
+    return next((o for o in offers if best == o.media_type or best in o.accepts), None)
+
+
 def negotiate(request: Request, offers: list[Offer], explicit: str | None = None) -> Offer:
     """Pick the offer for this request; the first offer is the default for `*/*` or no Accept.
 
-    `explicit` is a format name from a parameter or a suffix; an unknown one is a 400, since the
-    client asked for something specific that we do not make.
+    `explicit` is a format name from a parameter or a suffix (short name or media type); an unknown
+    one is a 400, since the client asked for something specific that we do not make.
     """
     if explicit:
-        wanted = explicit.lower()
+        wanted = explicit.lower().split(";")[0].strip()
         for offer in offers:
-            if wanted in (offer.key, offer.media_type, *offer.aliases):
+            if wanted in offer.names():
                 return offer
-        known = ", ".join(o.key for o in offers)
-        abort(make_response(f"Unknown format {explicit[:40]!r}; use one of: {known}\n", 400, {"Content-Type": "text/plain; charset=utf-8"}))
-    best = best_media(request.environ.get("HTTP_ACCEPT", ""), tuple(o.media_type for o in offers))
-    if best is NO_ACCEPT:
-        return offers[0]
-    if best is None:
-        known = ", ".join(o.media_type for o in offers)
+        known = ", ".join(dict.fromkeys(o.key for o in offers))
+        abort(make_response(f"Unknown format {explicit[:40]!r}; use one of: {known} (or a media type of them)\n", 400,
+                            {"Content-Type": "text/plain; charset=utf-8"}))
+    chosen = choose(request.environ.get("HTTP_ACCEPT", ""), offers)
+    if chosen is None:
+        known = ", ".join(dict.fromkeys(o.media_type for o in offers))
         abort(make_response(f"Not acceptable. This resource is available as: {known}\n", 406, {"Content-Type": "text/plain; charset=utf-8"}))
-    return next(o for o in offers if o.media_type == best)
+    return chosen

@@ -22,7 +22,7 @@ from werkzeug.http import parse_accept_header
 
 from .. import namespaces as ns
 from . import lanes
-from .conneg import HTML_OFFER, NO_ACCEPT, RDF_OFFERS, Offer, best_media
+from .conneg import HTML_OFFER, RDF_OFFERS, Offer, choose
 from .guard import MEMO_MAX_CHARS, MEMO_TEXTS, inspect
 from .http import (CACHE_SECONDS, COMPRESSIBLE, CONDITIONAL, CORS_EXPOSE_HEADERS, GZIP_MAX_BYTES, GZIP_MIN_BYTES,
                    tag_of, variant)
@@ -120,16 +120,14 @@ def _plan_of(query_string: str, accept: str, max_bytes: int) -> tuple[str, Offer
     if not text.strip() or len(text.encode("utf-8")) > max_bytes:
         return None
     try:
-        shape = inspect(text, ns.BASE, ns.PREFIXES)
+        shape = inspect(text, ns.BASE, ns.prefixes_for(text))
     except Exception:  # noqa: BLE001 - refused or malformed: the route says why
         return None
     if shape.from_graphs or shape.from_named_graphs:
         return None
     offers = RDF_OFFERS if shape.form in _GRAPH_FORMS else SOLUTION_OFFERS
-    best = best_media(accept, tuple(o.media_type for o in [*offers, HTML_OFFER]))
-    if best is NO_ACCEPT:
-        return text, offers[0]
-    return next(((text, o) for o in offers if o.media_type == best), None)  # None: 406 or the editor
+    chosen = choose(accept, (*offers, HTML_OFFER))
+    return None if chosen is None or chosen is HTML_OFFER else (text, chosen)  # None: 406 or the editor
 
 
 @functools.lru_cache(maxsize=64)

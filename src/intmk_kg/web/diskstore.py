@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ctypes
-import json
 import os
 import threading
 from pathlib import Path
@@ -11,7 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import InputError, Problem
-from ..release import STORE_MARKER, Release
+from ..release import Release, store_mismatch
 
 
 class ProcessStore:
@@ -50,14 +49,9 @@ class ProcessStore:
 
 def _check(path: Path, release: Release) -> None:
     """The store is of `release` (its marker says so) and opens; tried in a child, which exits at once."""
-    try:
-        version = json.loads((path / STORE_MARKER).read_text(encoding="utf-8"))["version"]
-    except (OSError, ValueError, KeyError, TypeError):
-        version = None
-    if version != release.version:
-        found = f"release {version}" if version else "no intmk-kg store"
-        raise InputError(Problem(f"holds {found}, not release {release.version}: run `intmk-kg build --store {path}`",
-                                 path))
+    problem = store_mismatch(path, release)
+    if problem:
+        raise InputError(Problem(problem, path))
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:

@@ -12,6 +12,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 
 from .conneg import HTML_OFFER, Offer, negotiate
 from .http import CACHE_SECONDS
+from .origin import public_url
 
 bp = Blueprint("dumps", __name__)
 
@@ -29,7 +30,7 @@ def _release():
 def listing():
     offer = negotiate(request, [HTML_OFFER, JSON], request.args.get("format"))
     release = _release()
-    files = [{**f, "url": request.host_url + "dumps/" + f["name"]} for f in release.downloads]
+    files = [{**f, "url": public_url("dumps/" + f["name"])} for f in release.downloads]
     if offer is JSON:
         response = current_app.json.response({
             "version": release.version, "license": release.manifest["license"], "files": files,

@@ -38,7 +38,7 @@ class EmbeddedService:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in dataset.named_graphs]
         try:
             # our prefixes and base are predeclared, as in `intmk-kg query`; a query's own win
-            return self.store.query(text, prefixes=dict(ns.PREFIXES), base_iri=ns.BASE, **kwargs)
+            return self.store.query(text, prefixes=ns.prefixes_for(text), base_iri=ns.BASE, **kwargs)
         except SyntaxError as e:
             raise QueryError(str(e)) from None
 

@@ -14,6 +14,7 @@ import re
 from functools import lru_cache
 
 from flask import Flask, Response, current_app, g, render_template, request
+from flask.globals import request_ctx
 from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 
 from .guard import MEMO_MAX_CHARS, MEMO_TEXTS
@@ -247,6 +248,8 @@ def error_response(status: int, title: str, message: str) -> Response:
     media = g.get("error_media") if g.get("error_media") in ERROR_FORMATS else None
     if media is None:
         media = request.accept_mimetypes.best_match(ERROR_FORMATS, default="text/plain") if request.accept_mimetypes else "text/html"
+    if media == "text/html" and request_ctx.url_adapter is None:
+        media = "text/plain"  # an untrusted Host: no URLs can be built, so no page (its links need them)
     if media == "text/html":
         body = render_template("error.html", status=status, title=title, message=message)
     elif media.endswith("json"):

@@ -24,6 +24,7 @@ from ..linking.matching import BadQuery, Candidate, features, parse_query, recon
 from ..linking.matching import suggest_entities, suggest_properties, suggest_types
 from ..linking.stored import IndexFileError
 from .client import departure_check
+from .origin import public_url
 
 bp = Blueprint("reconcile", __name__, url_prefix="/reconcile")
 
@@ -126,14 +127,14 @@ def _type_json(index: Searchable, tid: str, lang: str) -> dict:
 
 
 def manifest(index: Searchable, lang: str) -> dict:
-    base = request.url_root + "reconcile"
+    base = public_url("reconcile")
     suggest = {kind: {"service_url": base, "service_path": f"/suggest/{kind}"} for kind in ("entity", "type", "property")}
     return {
         "versions": ["0.2"],
         "name": "IntMK knowledge graph" if lang == "en" else "IntMK-Wissensgraph",
         "identifierSpace": ns.ID,
         "schemaSpace": ns.ONT,
-        "documentation": request.url_root,
+        "documentation": public_url(),
         "serviceVersion": current_app.extensions["intmk"].version,
         "defaultTypes": [_type_json(index, t, lang) for t in DEFAULT_TYPES if t in index.types],
         "view": {"url": base + "/view?id={{id}}"},
@@ -290,13 +291,13 @@ def view() -> Response:
 @bp.get("/draft")
 def draft_manifest() -> Response:
     index, lang = _index(), _lang()
-    base = request.url_root + "reconcile"
+    base = public_url("reconcile")
     return reply({
         "versions": ["1.0-draft"],
         "name": "IntMK knowledge graph" if lang == "en" else "IntMK-Wissensgraph",
         "identifierSpace": ns.ID,
         "schemaSpace": ns.ONT,
-        "documentation": request.url_root,
+        "documentation": public_url(),
         "serviceVersion": current_app.extensions["intmk"].version,
         "view": {"url": base + "/view?id={id}"},
         "defaultTypes": [_type_json(index, t, lang) for t in DEFAULT_TYPES if t in index.types],

@@ -83,7 +83,7 @@ class RemoteService:
 
     def execute(self, text: str, result_format: str, dataset: Dataset = Dataset()) -> QueryOutcome:
         try:
-            form = inspect(text, ns.BASE, ns.PREFIXES).form
+            form = inspect(text, ns.BASE, ns.prefixes_for(text)).form
         except QueryForbidden as e:
             raise QueryError(str(e)) from None
         if form in ("CONSTRUCT", "DESCRIBE"):
@@ -209,7 +209,7 @@ def prologue(text: str) -> str:
     toks = tokens(text)
     declared = {toks[i + 1].text[:-1] for i, t in enumerate(toks[:-1])
                 if t.kind == "word" and t.text.upper() == "PREFIX" and toks[i + 1].kind == "pname"}
-    prefixes = " ".join(f"PREFIX {p}: <{iri}>" for p, iri in ns.PREFIXES.items() if p not in declared)
+    prefixes = " ".join(f"PREFIX {p}: <{iri}>" for p, iri in ns.prefixes_for(text).items() if p not in declared)
     return f"BASE <{ns.BASE}> {prefixes}\n"
 
 

@@ -17,6 +17,7 @@ from .. import namespaces as ns
 from . import describe, paths, schemaorg
 from .conneg import HTML_OFFER, RDF_OFFERS, Offer, negotiate
 from .labels import LANGUAGES, Labels, iris_in, view
+from .origin import public_url
 
 bp = Blueprint("resources", __name__)
 
@@ -154,7 +155,7 @@ def _entity_page(node: ox.NamedNode, base: str) -> Response:
             for gr, s in sorted(sources.items(), key=lambda item: numbers[item[0]])
         ],
         formats=[o for o in DOC_OFFERS if o is not HTML_OFFER],
-        jsonld=schemaorg.script_text(schemaorg.entity(node.value, request.host_url.rstrip("/") + base, facts, labels, lang, schema)),
+        jsonld=schemaorg.script_text(schemaorg.entity(node.value, public_url(base.removeprefix(request.script_root)), facts, labels, lang, schema)),
     ), mimetype="text/html")
     return localized(response, lang)
 

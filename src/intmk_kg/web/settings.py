@@ -22,7 +22,8 @@ class Setting:
 
 
 SETTINGS: list[Setting] = [
-    Setting("HOST", "127.0.0.1", "Address to bind."),
+    Setting("HOST", "127.0.0.1", "Address to bind. Anything but loopback is safe only behind nginx as in "
+            "docs/deploy.md (slow clients, connection limits)."),
     Setting("PORT", 8080, "Port to bind.", int),
     Setting("WORKERS", 2, "WSGI worker processes (each holds the graph, shared copy-on-write).", int),
     Setting("TIMEOUT", 30.0, "Seconds a SPARQL query, or a reconciliation request, may run before it is stopped "
@@ -35,6 +36,11 @@ SETTINGS: list[Setting] = [
             "triple patterns, which runs in the web worker) or 'all'."),
     Setting("CACHE_MB", 64, "Memory (MiB) per worker for answers to repeated /sparql queries; 0 turns the cache off.", int),
     Setting("BASE_URL", "https://w3id.org/intmk/", "Canonical base of our IRIs; pages are served on any host."),
+    Setting("PUBLIC_URL", "", "Public address of this server, used in every absolute URL of an answer (reconciliation "
+            "manifests, service description, listings); empty: http://HOST:PORT/. Never taken from the Host header."),
+    Setting("TRUSTED_HOSTS", "", "Comma-separated Host names the server answers; other Hosts get 400. Empty: any."),
+    Setting("CLIENT_TIMEOUT", 10.0, "Seconds a client may take to send one request (head and body) and to take each "
+            "part of an answer; a slower one is disconnected.", float),
     Setting("CORS_ORIGIN", "*", "Access-Control-Allow-Origin on public routes."),
 ]
 

@@ -22,6 +22,7 @@ from . import http
 from .conneg import HTML_OFFER, RDF_OFFERS, Offer, names_html, negotiate
 from .embedded import GRAPH_FORMATS
 from .guard import QueryForbidden, inspect
+from .origin import public_url
 from .service import Dataset, QueryError, QueryOutcome, QueryTimeout
 
 bp = Blueprint("sparql", __name__)
@@ -38,12 +39,19 @@ FAILED = "intmk.direct.failed"  # environ key: the exception of a query direct.p
 JSON_ALIASES = {"application/json": "application/sparql-results+json", "application/xml": "application/sparql-results+xml"}
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
+UTF8 = ("utf-8", "utf8", "us-ascii", "ascii")  # ASCII is UTF-8 too
 READ_ONLY = "SPARQL Update is not accepted: this endpoint is read-only and answers queries only."
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
 FORMATS = "http://www.w3.org/ns/formats/"
 SD_PREFIXES = {"sd": SD, "void": VOID, "formats": FORMATS, "rdf": ns.PREFIXES["rdf"]}
+# A new editor tab: a query that runs anywhere, its PREFIX lines in place (YASGUI marks an undeclared
+# prefix as an error, and other endpoints know none of ours).
+NEW_TAB = ns.sparql_prologue(["intmk", "rdf", "rdfs", "xsd", "skos", "schema", "prov", "owl"]) + "".join(
+    f"PREFIX {p}: <{ns.KIND_PREFIXES[p]}>\n" for p in ("conf", "state", "person", "res")) + (
+    "\nSELECT ?conference ?label ?year WHERE {\n  ?conference a intmk:Conference ;\n      rdfs:label ?label .\n"
+    "  OPTIONAL { ?conference intmk:year ?year }\n  FILTER(LANG(?label) = \"de\")\n}\nORDER BY ?year\n")
 RESULT_FORMATS = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
                   "Turtle", "N-Triples", "JSON-LD", "RDF_XML"]
 
@@ -62,7 +70,7 @@ def endpoint():
         abort(400, description="The query is empty.")
     service = current_app.extensions["intmk"].service
     try:
-        shape = inspect(text, ns.BASE, ns.PREFIXES)
+        shape = inspect(text, ns.BASE, ns.prefixes_for(text))
     except QueryForbidden as e:
         abort(403, description=str(e))
     except QueryError as e:
@@ -111,6 +119,9 @@ def _read_request() -> tuple[MultiDict, str | None]:
         abort(403, description=READ_ONLY)
     if request.method == "GET":
         params = request.args
+    elif mimetype in (FORM, SPARQL_QUERY) and request.mimetype_params.get("charset", "utf-8").lower() not in UTF8:
+        abort(415, description=f"The SPARQL 1.1 Protocol sends queries as UTF-8; this request says charset="
+                               f"{request.mimetype_params['charset'][:40]}. Send the query as UTF-8 (charset=utf-8 or none).")
     elif mimetype == FORM:
         _limit_body()
         params = MultiDict([*request.args.items(multi=True), *request.form.items(multi=True)])
@@ -159,8 +170,8 @@ def _limit_body() -> None:
 def _body_text() -> str:
     data = request.get_data(cache=True)
     try:
-        return data.decode(request.mimetype_params.get("charset", "utf-8"))
-    except (UnicodeDecodeError, LookupError):
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
         abort(400, description="The query body is not valid UTF-8 text.")
 
 
@@ -192,7 +203,7 @@ def _describe_service(params: MultiDict):
         return _editor()
     fmt, media = GRAPH_FORMATS[offer.key]
     prefixes = SD_PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
-    body = ox.serialize(service_description(request.base_url), format=fmt, prefixes=prefixes)
+    body = ox.serialize(service_description(public_url("sparql")), format=fmt, prefixes=prefixes)
     response = Response(body, content_type=with_charset(media))
     response.vary.add("Accept")
     return response
@@ -216,8 +227,9 @@ def service_description(endpoint_url: str) -> list[ox.Triple]:
         *(ox.Triple(me, sd("resultFormat"), ox.NamedNode(FORMATS + f)) for f in RESULT_FORMATS),
     ]
     release = current_app.extensions["intmk"].release
-    dataset = ox.NamedNode(ns.DATASET) if release is not None else ox.BlankNode()
-    default = ox.BlankNode()
+    # blank nodes with fixed labels: the same bytes for the same ETag (on every replica too)
+    dataset = ox.NamedNode(ns.DATASET) if release is not None else ox.BlankNode("dataset")
+    default = ox.BlankNode("default")
     triples += [
         ox.Triple(me, sd("defaultDataset"), dataset),
         ox.Triple(dataset, rdf_type, sd("Dataset")),
@@ -225,12 +237,12 @@ def service_description(endpoint_url: str) -> list[ox.Triple]:
         ox.Triple(default, rdf_type, sd("Graph")),
         ox.Triple(default, ox.NamedNode(VOID + "triples"), ox.Literal(counts.pop(None, 0))),
     ]
-    for name, size in sorted(counts.items()):
+    for number, (name, size) in enumerate(sorted(counts.items())):
         try:
             iri = ox.NamedNode(name)
         except ValueError:
             continue  # a graph named by a blank node (possible with --data) has no name to give
-        entry, graph = ox.BlankNode(), ox.BlankNode()
+        entry, graph = ox.BlankNode(f"entry{number}"), ox.BlankNode(f"graph{number}")
         triples += [
             ox.Triple(dataset, sd("namedGraph"), entry),
             ox.Triple(entry, rdf_type, sd("NamedGraph")),
@@ -259,9 +271,10 @@ def _editor() -> Response:
     http.tag(*(t["query"] for t in tabs))
     page = render_template(
         "sparql.html",
-        endpoint=url_for("sparql.endpoint", _external=True),
+        endpoint=public_url("sparql"),
         endpoint_path=url_for("sparql.endpoint"),  # resolved by the page against its own address
         tabs_json=json.dumps(tabs, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e"),
+        new_tab_json=json.dumps(NEW_TAB).replace("<", "\\u003c").replace(">", "\\u003e"),
     )
     response = Response(page, mimetype="text/html")
     response.vary.add("Accept")

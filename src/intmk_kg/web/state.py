@@ -6,6 +6,7 @@ or held by a remote SPARQL store (`--backend`, filled by `intmk-kg publish`).
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -15,6 +16,7 @@ import pyoxigraph as ox
 from ..errors import InputError, Problem
 from ..linking.index import Searchable, index_for
 from ..linking.stored import INDEX_FILE, StoredIndex
+from ..progress import Progress
 from ..project import Project
 from ..release import Release, build, load_store, open_release
 from .cache import CachedService
@@ -59,7 +61,9 @@ def open_state(config) -> ServerState:
     except FileNotFoundError as e:
         if elsewhere:  # a store belongs to one release: building another here would not match it
             raise InputError(Problem(f"{e}, with the same sources as the store", out)) from None
-        release = build(project, out)
+        progress = Progress(sys.stderr)
+        progress(f"no release in {out} yet: building one first (what `intmk-kg build` does)")
+        release = build(project, out, progress)
     if config.get("BACKEND_URL"):
         from .remote import open_remote
 

@@ -7,6 +7,8 @@
 
   // "class" and "property" completions would ask lov.linkeddata.es; prefixes come from the bundle.
   Yasgui.defaults.yasqe.autocompleters = ["prefixes", "variables"];
+  // A new tab opens with a query that declares its prefixes (it runs on any endpoint as it is).
+  Yasgui.defaults.yasqe.value = JSON.parse(document.getElementById("intmk-new-tab").textContent);
   var yasgui = new Yasgui(root, {
     requestConfig: { endpoint: endpoint, method: "POST" },
     endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; } },
