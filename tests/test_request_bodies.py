@@ -75,6 +75,19 @@ def test_a_chunked_body_without_length_is_cut_at_the_limit(live_server):
     assert status == 413 and headers["content-type"] == "application/json" and json.loads(body)["error"]
 
 
+@pytest.mark.parametrize("path, content_type, content", [
+    ("/reconcile", "application/x-www-form-urlencoded", b"queries=" + urllib.parse.quote(
+        json.dumps({"q": {"query": "Niedersachsen"}})).encode()),
+    ("/reconcile/draft/reconcile", "application/json", b'{"queries":[{"query":"Niedersachsen"}]}'),
+])
+def test_a_chunked_body_within_the_limit_is_read(live_server, path, content_type, content):
+    """The limit reads a chunked body before the route: the route must still find it (form and JSON)."""
+    chunks = b"".join(b"%x\r\n%s\r\n" % (len(part), part) for part in (content[:10], content[10:]))
+    status, _, body = exchange(live_server, f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: {content_type}\r\n"
+                               "Transfer-Encoding: chunked\r\n\r\n".encode() + chunks + b"0\r\n\r\n")
+    assert status == 200 and b"state/DE-NI" in body, body[:300]
+
+
 def test_a_body_within_the_limit_is_read(live_server):
     queries = json.dumps({"q": {"query": "Niedersachsen"}})
     body = urllib.parse.urlencode({"queries": queries, "pad": "x" * (MAX_BODY_BYTES - 1000)}).encode()
