@@ -66,7 +66,7 @@ CONDITIONAL = frozenset({"HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_I
 
 def register(app: Flask) -> None:
     app.config["MAX_CONTENT_LENGTH"] = body_limit(app.config)  # also bounds chunked bodies as they are read
-    app.before_request(_limit_body)
+    app.before_request(_refuse_large_body)
     app.after_request(_policy)
     app.register_error_handler(HTTPException, _http_error)
     for error in BODY_ERRORS:
@@ -82,7 +82,7 @@ def body_limit(config) -> int:
     return max(MAX_BODY_BYTES, 3 * int(config["MAX_QUERY_BYTES"]) + 64 * 1024)
 
 
-def _limit_body() -> None:
+def _refuse_large_body() -> None:
     """A body declared larger than the limit is refused before anything parses it (Flask would read
     a form or JSON of any size whole into memory). A chunked body, of unknown length, is read up to
     the limit first: werkzeug would cut it there silently, and a cut body is no valid one."""
