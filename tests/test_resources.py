@@ -321,3 +321,71 @@ def test_live_server_redirects_on_the_requested_host(live_server):
         assert response.getheader("Location") in ("/doc/state/DE-NI", "http://data.example.org/doc/state/DE-NI")
     finally:
         connection.close()
+
+
+# --- bounded pages (finding 10 of the security report of 2026-12-01) ------------------------------
+
+
+@pytest.fixture(scope="module")
+def linked_server(start_server, tmp_path_factory):
+    """A server on a synthetic release whose topics are named by hundreds of statements."""
+    from synthetic import build_synthetic_release
+
+    dist = build_synthetic_release(tmp_path_factory.mktemp("linked"), 70_000)
+    return start_server("--release-dir", str(dist), "--workers", "1", release=False)
+
+
+TOPIC = "topic/integration-courses"
+
+
+def test_a_node_named_by_hundreds_shows_a_bounded_page(linked_server):
+    """Every statement naming a topic was read, labelled and rendered for its page (842 kB for 1,883
+    at 300k triples, more with every triple); now MAX_INCOMING, the count and a query for all."""
+    from intmk_kg.web.describe import MAX_INCOMING
+
+    every = linked_server.request(params={"query": f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p <{ID}{TOPIC}> }}"},
+                                  headers={"Accept": "application/sparql-results+json"})
+    total = int(json.loads(every.body)["results"]["bindings"][0]["n"]["value"])
+    assert total > MAX_INCOMING
+    page = linked_server.request(path=f"doc/{TOPIC}", params={"lang": "en"}, headers={"Accept": "text/html"})
+    assert page.status == 200
+    assert f"The first {MAX_INCOMING} of {total} references" in page.text
+    link = re.search(r'<p class="note">[^<]*<a href="/sparql\?query=([^"]+)"', page.text).group(1)
+    listed = linked_server.request(path="sparql?query=" + link.replace("&amp;", "&"),
+                                   headers={"Accept": "application/sparql-results+json"})
+    assert len(json.loads(listed.body)["results"]["bindings"]) >= total  # one row per stating graph
+    german = linked_server.request(path=f"doc/{TOPIC}", params={"lang": "de"}, headers={"Accept": "text/html"})
+    assert f"Die ersten {MAX_INCOMING} von {total} Verweisen" in german.text
+    for suffix, fmt in (("ttl", "turtle"), ("jsonld", "json-ld"), ("nq", "nquads")):
+        reply = linked_server.request(path=f"doc/{TOPIC}.{suffix}")
+        graph = rdflib.Dataset() if suffix == "nq" else rdflib.Graph()
+        graph.parse(data=reply.body, format=fmt)
+        naming = {(s, p) for s, p, o, *_ in (graph.quads((None, None, URIRef(ID + TOPIC), None)) if suffix == "nq"
+                                             else graph.triples((None, None, URIRef(ID + TOPIC))))}
+        assert 0 < len(naming) <= MAX_INCOMING, suffix
+
+
+@pytest.mark.parametrize("query, target", [
+    ("x=1", "/doc/state/DE-NI"),
+    ("lang=en&x=1", "/doc/state/DE-NI?lang=en"),
+    ("utm_source=feed&format=ttl&lang=de", "/doc/state/DE-NI?format=ttl&lang=de"),
+])
+def test_unknown_parameters_redirect_to_the_page_without_them(live_server, query, target):
+    """`?x=1` made a new cache entry of the page, and its work once more, for every value."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    address = urlsplit(live_server.url)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
+    connection.request("GET", f"/doc/state/DE-NI?{query}", headers={"Accept": "text/html"})
+    response = connection.getresponse()
+    assert response.status == 301 and response.getheader("Location") == target
+    assert "max-age" in response.getheader("Cache-Control")
+    connection.close()
+
+
+def test_known_parameters_are_served_without_a_redirect(client):
+    for query in ("lang=en", "format=ttl", "lang=de&format=jsonld", ""):
+        assert client.get(f"/doc/state/DE-NI?{query}").status_code == 200, query
+    assert client.get("/id/state/DE-NI?x=1").status_code == 301
+    assert client.get("/id/state/DE-NI").status_code == 303

@@ -187,3 +187,27 @@ def test_a_nameless_query_is_refused_where_it_would_scan_a_large_graph(real, mon
             parse_query(index, nameless, "q3")
         named = reconcile(index, parse_query(index, {"query": "IntMK 2025", **nameless}))  # with a name: as before
         assert named[0].entity.id == "conference/20"
+
+
+def test_an_index_damaged_while_serving_gives_json_503s(release_dir, tmp_path, start_server):
+    """Finding 12 of the security report of 2026-12-01: the index file truncated under a running
+    server gave 500s, as HTML, to the JSON API. Now every answer is JSON: 503 naming the damage."""
+    copy = tmp_path / "dist"
+    shutil.copytree(release_dir, copy, symlinks=True)
+    server = start_server("--release-dir", str(copy), "--workers", "1", release=False)
+    queries = {"q": json.dumps({"q0": {"query": "Niedersachsen"}})}
+    assert server.request(path="reconcile", params={"queries": queries["q"]}).status == 200
+    index = (copy / "current").resolve() / INDEX_FILE
+    with index.open("r+b") as f:
+        f.truncate(8192)  # two pages: the schema is readable, the rows are gone
+    asked = [("reconcile", {"queries": json.dumps({"q0": {"query": name}})}) for name in ("Bayern", "Hessen", "Philippi")]
+    asked += [("reconcile/suggest/entity", {"prefix": prefix}) for prefix in ("Nie", "Bay", "Konf")]
+    asked += [("reconcile/preview", {"id": "state/DE-HE"})]
+    replies = [server.request(path=path, params=params, headers={"Accept": "text/html,*/*"}) for path, params in asked]
+    for reply in replies:
+        assert reply.status in (200, 503), (reply.status, reply.body[:200])
+        if reply.status == 503:
+            assert reply.headers["Content-Type"] == "application/json"
+            assert "name index of this release is damaged" in json.loads(reply.body)["error"]
+    assert sum(r.status == 503 for r in replies) >= 5
+    assert "database disk image is malformed" in server.output() or "damaged" in server.output()

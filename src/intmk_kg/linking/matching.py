@@ -5,21 +5,29 @@ HTTP 400. Scores run from 0 to 100: 100 for an equal main name, 99 for an equal 
 for a fuzzy name; property constraints scale the name score by how many of them the candidate
 meets. `match` is true only for a single candidate whose name is exact and which meets every
 property constraint, and only if no other candidate is exact too.
+
+The cost of a query is bounded: at most MAX_CONSTRAINTS constraints of MAX_VALUES distinct values
+each, every value looked up and folded once per query (not once per candidate), no query without
+a name in a graph of more than NAMELESS_MOST entities, and a Deadline checked in the loops.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from .index import PROPERTY_BY_ID, Entity, Searchable, TypeInfo, Value
+from .deadline import NONE, Deadline
+from .index import PROPERTY_BY_ID, Entity, Searchable, TypeInfo
 from .scoring import ALIAS, EXACT, Form, form, keys, score, similarity
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 100
 TYPE_STRICT = ("any", "all", "should")
 QUERY_FIELDS = {"query", "type", "limit", "properties", "type_strict", "lang"}
-NAMELESS_MOST = 100_000  # entities a query with properties only may be compared with (names select candidates)
+NAMELESS_MOST = 5_000  # entities a query with properties only may be compared with (names select candidates)
+MAX_CONSTRAINTS = 20  # property constraints per query
+MAX_VALUES = 50  # distinct values per property constraint
 
 
 class BadQuery(ValueError):
@@ -125,11 +133,18 @@ def _constraints(value: object, where: str) -> list[Constraint]:
         if pid not in PROPERTY_BY_ID:
             raise BadQuery(f"{where}unknown property {str(pid)[:80]!r}; known: {', '.join(PROPERTY_BY_ID)}")
         values = item["v"] if isinstance(item["v"], list) else [item["v"]]
+        distinct: dict[object, object] = {}
         for v in values:
             ok = isinstance(v, (str, int, float, bool)) or (isinstance(v, dict) and isinstance(v.get("id"), str))
             if not ok:
                 raise BadQuery(f"{where}property {pid!r}: a value is a string, number, boolean or {{'id': ...}}")
-        out.append(Constraint(pid, tuple(values)))
+            distinct.setdefault(("id", v["id"]) if isinstance(v, dict) else _value_text(v), v)
+            if len(distinct) > MAX_VALUES:
+                raise BadQuery(f"{where}property {pid!r}: more than {MAX_VALUES} distinct values; "
+                               f"at most {MAX_VALUES} per property constraint")
+        out.append(Constraint(pid, tuple(distinct.values())))
+        if len(out) > MAX_CONSTRAINTS:
+            raise BadQuery(f"{where}more than {MAX_CONSTRAINTS} property constraints; at most {MAX_CONSTRAINTS} per query")
     return out
 
 
@@ -141,32 +156,53 @@ def _value_text(v: object) -> str:
     return str(v)
 
 
-def meets(index: Searchable, entity: Entity, c: Constraint) -> bool:
-    """Does one of the entity's values for the property equal one of the given values?"""
-    have = entity.values.get(c.pid, [])
-    for wanted in c.values:
-        if isinstance(wanted, dict):
-            target = index.lookup(wanted["id"])
-            if target is not None and any(v.entity == target.id for v in have):
+@dataclass
+class Wanted:
+    """A constraint's values prepared once per query: the entities they name, their folded keys."""
+
+    pid: str
+    ids: set[str]  # entities named by {"id": ...} or by a text that is an id, IRI or QID
+    keys: set[str]  # folded forms of the texts, compared with literals and with the names of entities
+    names_of: dict[str, frozenset[str]] = field(default_factory=dict)  # value entity -> its keys (read once)
+
+
+def prepare(index: Searchable, c: Constraint, deadline: Deadline = NONE) -> Wanted:
+    wanted = Wanted(c.pid, set(), set())
+    for v in c.values:
+        deadline.check()
+        text = v["id"] if isinstance(v, dict) else _value_text(v)
+        target = index.lookup(text)
+        if target is not None:
+            wanted.ids.add(target.id)
+        if not isinstance(v, dict):
+            wanted.keys |= keys(text)
+    return wanted
+
+
+def meets(index: Searchable, entity: Entity, w: Wanted) -> bool:
+    """Does one of the entity's values for the property equal one of the wanted values?"""
+    for v in entity.values.get(w.pid, []):
+        if v.literal is not None:
+            if _literal_keys(v.literal) & w.keys:
                 return True
-            continue
-        text = _value_text(wanted)
-        for v in have:
-            if _value_equals(index, v, text):
-                return True
+        elif v.entity in w.ids or (w.keys and _names_of(index, w, v.entity or "") & w.keys):
+            return True
     return False
 
 
-def _value_equals(index: Searchable, v: Value, text: str) -> bool:
-    if v.literal is not None:
-        return bool(keys(v.literal) & keys(text))
-    target = index.entities.get(v.entity or "")
-    if target is None:
-        return False
-    if _same(index.lookup(text), target):
-        return True
-    wanted = keys(text)
-    return any(f.keys & wanted for f in target.forms.values())
+@lru_cache(maxsize=4096)
+def _literal_keys(text: str) -> frozenset[str]:
+    return frozenset(keys(text))
+
+
+def _names_of(index: Searchable, w: Wanted, eid: str) -> frozenset[str]:
+    """The folded names of a value entity, read from the index once per query."""
+    found = w.names_of.get(eid)
+    if found is None:
+        target = index.entities.get(eid)
+        found = frozenset(k for f in target.forms.values() for k in f.keys) if target is not None else frozenset()
+        w.names_of[eid] = found
+    return found
 
 
 def _same(a: Entity | None, b: Entity) -> bool:
@@ -188,17 +224,19 @@ def name_score(entity: Entity, q: Query, direct: Entity | None) -> float:
     return max((score(q.form, entity.forms[n], main) for n, main in entity.names.items()), default=0.0)
 
 
-def reconcile(index: Searchable, q: Query) -> list[Candidate]:
-    pool = index.near(q.form) if q.form else list(index.entities.values())
+def reconcile(index: Searchable, q: Query, deadline: Deadline = NONE) -> list[Candidate]:
+    wanted = [prepare(index, c, deadline) for c in q.constraints]
+    pool = index.near(q.form) if q.form else _every(index, deadline)
     direct = index.lookup(q.text) if q.text else None
     if direct is not None and all(e.id != direct.id for e in pool):
         pool.append(direct)
     candidates = []
     for e in pool:
+        deadline.check()
         type_match = _type_ok(e, q)
         if not type_match and q.type_strict != "should":
             continue
-        met = sum(meets(index, e, c) for c in q.constraints) / len(q.constraints) if q.constraints else 1.0
+        met = sum(meets(index, e, w) for w in wanted) / len(wanted) if wanted else 1.0
         if q.text:
             ns_ = name_score(e, q, direct)
             if ns_ == 0:
@@ -216,6 +254,16 @@ def reconcile(index: Searchable, q: Query) -> list[Candidate]:
     if len(sure) == 1 and sure[0] is candidates[0] and sum(c.exact for c in candidates) == 1:
         sure[0].match = True
     return candidates[: q.limit]
+
+
+def _every(index: Searchable, deadline: Deadline) -> list[Entity]:
+    """The pool of a query without a name: every entity (at most NAMELESS_MOST, see parse_query)."""
+    pool = []
+    for e in index.entities.values():
+        if len(pool) % 100 == 0:
+            deadline.check()
+        pool.append(e)
+    return pool
 
 
 def _raw_exact(c: Candidate, text: str | None) -> int:

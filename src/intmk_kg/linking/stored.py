@@ -50,6 +50,10 @@ class IndexFileError(Exception):
     """The file is not a linking index this version can read."""
 
 
+class IndexDamaged(IndexFileError):
+    """The file, readable when opened, can no longer be read (changed or truncated while serving)."""
+
+
 def write_index(entities: Mapping[str, Entity], types: dict[str, TypeInfo], path: Path,
                 progress: Progress | None = None) -> int:
     """Write the index to `path` (which must not exist: the caller renames a finished file into
@@ -142,8 +146,27 @@ class StoredIndex(Names):
             self._local.db, self._local.pid = db, os.getpid()
         return db
 
+    def _all(self, sql: str, args: Iterable = ()) -> list[tuple]:
+        """The rows of one statement; an unreadable file is IndexDamaged, never a bare sqlite3 error."""
+        try:
+            return self._db().execute(sql, tuple(args)).fetchall()
+        except sqlite3.DatabaseError as e:
+            raise IndexDamaged(f"{self.path}: {e}") from None
+
+    def _scan(self) -> Iterator[tuple[int, str, str]]:
+        """Every entity row in order, read as it goes (a nameless query's pool, the exports)."""
+        try:
+            yield from self._db().execute("SELECT n, id, data FROM entity ORDER BY n")
+        except sqlite3.DatabaseError as e:
+            raise IndexDamaged(f"{self.path}: {e}") from None
+
     def _decode(self, n: int, eid: str, data: str) -> Entity:
-        raw = json.loads(data)
+        try:
+            return self._entity(eid, json.loads(data))
+        except (ValueError, KeyError, TypeError) as e:
+            raise IndexDamaged(f"{self.path}: entity {eid!r} does not decode ({e})") from None
+
+    def _entity(self, eid: str, raw: dict) -> Entity:
         e = Entity(eid, labels=raw["labels"], types=raw["types"], qids=raw["qids"])
         for name, main, keys, tokens in raw["names"]:
             e.names[name] = main
@@ -154,7 +177,7 @@ class StoredIndex(Names):
         return e
 
     def _rows(self, sql: str, args: Iterable = ()) -> list[Entity]:
-        return [self._decoded(n, eid, data) for n, eid, data in self._db().execute(sql, tuple(args))]
+        return [self._decoded(n, eid, data) for n, eid, data in self._all(sql, args)]
 
     def get_entity(self, eid: str) -> Entity | None:
         found = self._rows("SELECT n, id, data FROM entity WHERE id = ?", (eid,))
@@ -169,8 +192,8 @@ class StoredIndex(Names):
         if not grams:
             return []
         marks = ",".join("?" * len(grams))
-        sizes = dict(self._db().execute(f"SELECT gram, size FROM gram WHERE gram IN ({marks})", grams))
-        postings = [array("I", self._db().execute("SELECT ids FROM gram WHERE gram = ?", (gram,)).fetchone()[0])
+        sizes = dict(self._all(f"SELECT gram, size FROM gram WHERE gram IN ({marks})", grams))
+        postings = [array("I", self._all("SELECT ids FROM gram WHERE gram = ?", (gram,))[0][0])
                     for gram in rare_trigrams(sizes)]
         return self._by_numbers(most_shared(postings, pool))
 
@@ -181,7 +204,7 @@ class StoredIndex(Names):
         for start in range(0, len(numbers), 500):  # SQLite limits the number of parameters
             chunk = numbers[start : start + 500]
             sql = f"SELECT n, id, data FROM entity WHERE n IN ({','.join('?' * len(chunk))})"
-            found.update((n, self._decoded(n, eid, data)) for n, eid, data in self._db().execute(sql, chunk))
+            found.update((n, self._decoded(n, eid, data)) for n, eid, data in self._all(sql, chunk))
         return [found[n] for n in numbers if n in found]
 
     def prefixed(self, prefix: Form) -> list[Entity]:
@@ -191,20 +214,19 @@ class StoredIndex(Names):
         terms. With no prefix, the first PREFIX_SCAN entities by id."""
         if not prefix.compact:
             return self._rows("SELECT n, id, data FROM entity ORDER BY n LIMIT ?", (PREFIX_SCAN,))
-        db = self._db()
-        numbers = {n: None for (n,) in db.execute("SELECT DISTINCT n FROM term WHERE term >= ? AND term < ? LIMIT ?",
+        numbers = {n: None for (n,) in self._all("SELECT DISTINCT n FROM term WHERE term >= ? AND term < ? LIMIT ?",
                                                    (prefix.compact, prefix.compact + LAST, PREFIX_SCAN))}
         words = list(dict.fromkeys(prefix.tokens))
         if len(words) > 1:
             # Driven by the rarest word (counted up to a cap), each other word checked per entity.
-            sizes = {w: db.execute("SELECT count(*) FROM (SELECT 1 FROM term WHERE term >= ? AND term < ? LIMIT ?)",
-                                   (w, w + LAST, COUNT_CAP)).fetchone()[0] for w in words}
+            sizes = {w: self._all("SELECT count(*) FROM (SELECT 1 FROM term WHERE term >= ? AND term < ? LIMIT ?)",
+                                  (w, w + LAST, COUNT_CAP))[0][0] for w in words}
             driver, *others = sorted(words, key=lambda w: (sizes[w], w))
             has = "EXISTS (SELECT 1 FROM term AS u WHERE u.n = t.n AND u.term >= ? AND u.term < ?)"
             sql = ("SELECT DISTINCT t.n FROM term AS t WHERE t.term >= ? AND t.term < ? AND "
                    + " AND ".join([has] * len(others)) + " LIMIT ?")
             args = [driver, driver + LAST, *(x for w in others for x in (w, w + LAST)), PREFIX_SCAN]
-            numbers.update((n, None) for (n,) in db.execute(sql, args))
+            numbers.update((n, None) for (n,) in self._all(sql, args))
         return self._by_numbers(sorted(numbers))
 
 
@@ -223,13 +245,13 @@ class _Entities(Mapping[str, Entity]):
         return found
 
     def __contains__(self, eid: object) -> bool:
-        return isinstance(eid, str) and self._index._db().execute("SELECT 1 FROM entity WHERE id = ?", (eid,)).fetchone() is not None
+        return isinstance(eid, str) and bool(self._index._all("SELECT 1 FROM entity WHERE id = ?", (eid,)))
 
     def __iter__(self) -> Iterator[str]:
-        return (eid for (eid,) in self._index._db().execute("SELECT id FROM entity ORDER BY n"))
+        return (eid for _, eid, _ in self._index._scan())
 
     def __len__(self) -> int:
         return self._index.count
 
     def values(self):  # type: ignore[override]
-        return (self._index._decoded(n, eid, data) for n, eid, data in self._index._db().execute("SELECT n, id, data FROM entity ORDER BY n"))
+        return (self._index._decoded(n, eid, data) for n, eid, data in self._index._scan())

@@ -17,6 +17,10 @@ from . import paths
 from .service import QueryService
 
 PROLOGUE = ns.sparql_prologue(["rdfs", "skos", "prov", "intmk"])
+# Statements naming the resource as object read for its document: a topic or a Land may be named
+# by thousands, and every one costs labels and rendering in the web worker. Past this the document
+# shows these, says how many there are, and links the SPARQL query that lists them all.
+MAX_INCOMING = 200
 
 
 @dataclass
@@ -35,10 +39,12 @@ class Source:
 
 
 def facts(service: QueryService, node: ox.NamedNode) -> list[Fact]:
-    """All triples with the resource as subject or object, each with the graphs stating it."""
+    """The triples with the resource as subject, and up to MAX_INCOMING statements with it as
+    object (see incoming_count), each with the graphs stating it."""
     rows = service.select(
         f"SELECT ?dir ?p ?x ?g WHERE {{ {{ GRAPH ?g {{ {node} ?p ?x }} BIND(\"out\" AS ?dir) }} "
-        f"UNION {{ GRAPH ?g {{ ?x ?p {node} }} BIND(\"in\" AS ?dir) }} }}"
+        f"UNION {{ {{ SELECT ?x ?p ?g WHERE {{ GRAPH ?g {{ ?x ?p {node} }} }} LIMIT {MAX_INCOMING} }} "
+        f"BIND(\"in\" AS ?dir) }} }}"
     )
     grouped: dict[tuple, Fact] = {}
     for row in rows:
@@ -48,6 +54,17 @@ def facts(service: QueryService, node: ox.NamedNode) -> list[Fact]:
     for fact in grouped.values():
         fact.graphs.sort()
     return sorted(grouped.values(), key=lambda f: (f.direction, f.predicate.value, str(f.other)))
+
+
+def incoming_count(service: QueryService, node: ox.NamedNode) -> int:
+    """How many triples name the resource as object (counted only when more than shown)."""
+    rows = service.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?x ?p {node} }}")
+    return int(rows[0]["n"].value) if rows else 0
+
+
+def incoming_query(node: ox.NamedNode) -> str:
+    """The SPARQL query that lists every statement naming the resource, for the link past the cap."""
+    return f"SELECT ?subject ?property ?graph WHERE {{ GRAPH ?graph {{ ?subject ?property {node} }} }}"
 
 
 def sources(service: QueryService, graphs: set[str]) -> dict[str, Source]:
@@ -69,21 +86,23 @@ def sources(service: QueryService, graphs: set[str]) -> dict[str, Source]:
 
 
 def description(service: QueryService, node: ox.NamedNode) -> list[ox.Triple]:
-    """The resource's triples in both directions, plus the labels of the resources it links."""
+    """The resource's triples (up to MAX_INCOMING naming it), plus the labels of the resources it links."""
     return service.construct(
         PROLOGUE
         + f"CONSTRUCT {{ {node} ?p ?o . ?o ?lp ?ol . ?s ?q {node} . ?s ?lq ?sl }} WHERE {{ "
         f"{{ {node} ?p ?o OPTIONAL {{ VALUES ?lp {{ rdfs:label skos:prefLabel }} ?o ?lp ?ol }} }} UNION "
-        f"{{ ?s ?q {node} OPTIONAL {{ VALUES ?lq {{ rdfs:label skos:prefLabel }} ?s ?lq ?sl }} }} }}"
+        f"{{ {{ SELECT ?s ?q WHERE {{ ?s ?q {node} }} LIMIT {MAX_INCOMING} }} "
+        f"OPTIONAL {{ VALUES ?lq {{ rdfs:label skos:prefLabel }} ?s ?lq ?sl }} }} }}"
     )
 
 
 def stated_quads(service: QueryService, node: ox.NamedNode) -> list[ox.Quad]:
-    """The resource's triples as each source graph states them, with each graph's provenance."""
+    """The resource's triples (up to MAX_INCOMING naming it) as each source graph states them, with
+    each graph's provenance."""
     rows = service.select(
         PROLOGUE
-        + f"SELECT ?g ?s ?p ?o WHERE {{ GRAPH ?g {{ "
-        f"{{ {node} ?p ?o BIND({node} AS ?s) }} UNION {{ ?s ?p {node} BIND({node} AS ?o) }} }} }}"
+        + f"SELECT ?g ?s ?p ?o WHERE {{ {{ GRAPH ?g {{ {node} ?p ?o }} BIND({node} AS ?s) }} UNION "
+        f"{{ {{ SELECT ?g ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p {node} }} }} LIMIT {MAX_INCOMING} }} BIND({node} AS ?o) }} }}"
     )
     quads = {ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows}
     graphs = {q.graph_name for q in quads}

@@ -15,15 +15,23 @@ from functools import lru_cache
 
 from flask import Flask, Response, current_app, g, render_template, request
 from flask.globals import request_ctx
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 
 from .guard import MEMO_MAX_CHARS, MEMO_TEXTS
 from .service import QueryTimeout
+
+try:  # the errors gunicorn raises while the app reads a malformed body (bad chunk sizes, a body cut short)
+    from gunicorn.http.errors import NoMoreData, ParseException
+    BODY_ERRORS: tuple[type[Exception], ...] = (ParseException, NoMoreData)
+except ImportError:  # another WSGI server
+    BODY_ERRORS = ()
 
 CACHE_SECONDS = 3600
 ERROR_CACHE_SECONDS = 60
 GZIP_MIN_BYTES = 1024
 GZIP_MAX_BYTES = 32 * 1024 * 1024  # larger answers are sent as they are
+MAX_BODY_BYTES = 1024 * 1024  # any request body (a reconciliation batch, a form); /sparql's own limit may be larger
+DRAIN_BYTES = 16 * 1024 * 1024  # of a refused body read and dropped, so the client sees the 413
 
 # Scripts only from this server (YASGUI is vendored under /static/yasgui/); inline styles are
 # allowed because YASGUI's editor and pyLODE's pages set them. JSON-LD data blocks are not scripts.
@@ -57,11 +65,49 @@ CONDITIONAL = frozenset({"HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_I
 
 
 def register(app: Flask) -> None:
+    app.config["MAX_CONTENT_LENGTH"] = body_limit(app.config)  # also bounds chunked bodies as they are read
+    app.before_request(_refuse_large_body)
     app.after_request(_policy)
     app.register_error_handler(HTTPException, _http_error)
+    for error in BODY_ERRORS:
+        app.register_error_handler(error, _malformed_body)
     app.register_error_handler(QueryTimeout, _unavailable)
     app.register_error_handler(Exception, _unexpected)
     app.context_processor(lambda: {"release_version": current_app.extensions["intmk"].version})
+
+
+def body_limit(config) -> int:
+    """MAX_BODY_BYTES, or more where /sparql reads a larger form (three bytes per byte of the query
+    percent-encoded, and room for other parameters: see sparql._limit_body)."""
+    return max(MAX_BODY_BYTES, 3 * int(config["MAX_QUERY_BYTES"]) + 64 * 1024)
+
+
+def _refuse_large_body() -> None:
+    """A body declared larger than the limit is refused before anything parses it (Flask would read
+    a form or JSON of any size whole into memory). A chunked body, of unknown length, is read up to
+    the limit first: werkzeug would cut it there silently, and a cut body is no valid one."""
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if request.content_length is None and "chunked" in request.headers.get("Transfer-Encoding", "").lower():
+        if len(request.get_data(cache=True)) >= limit:  # kept for the route: forms and JSON parse these bytes
+            raise RequestEntityTooLarge(f"The request body has more than {limit - 1} bytes; this server reads at "
+                                        f"most {limit - 1} bytes.")
+        return
+    length = request.content_length or 0
+    if length > limit:
+        stream, most = request.environ.get("wsgi.input"), DRAIN_BYTES
+        while stream is not None and most > 0:
+            chunk = stream.read(min(65536, most, length))
+            if not chunk:
+                break
+            most, length = most - len(chunk), length - len(chunk)
+        raise RequestEntityTooLarge(f"The request body has {request.content_length} bytes; this server reads at "
+                                    f"most {limit} bytes.")
+
+
+def _malformed_body(error: Exception) -> Response:
+    """A body the client framed wrongly (a chunk size of -1, a body cut short) is its error, not ours."""
+    bad = BadRequest(f"The request body is malformed and was not read: {str(error)[:200]}")
+    return current_app.handle_http_exception(bad)  # through the route family's own handler (JSON APIs)
 
 
 def tag(*parts: str) -> None:

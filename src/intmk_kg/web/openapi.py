@@ -32,7 +32,8 @@ ERRORS = {
     "406": "Not acceptable: none of the formats in Accept is offered; the message lists them.",
     "413": "Too large: the query or request body exceeds the limit.",
     "415": "Unsupported media type of the request body.",
-    "503": "The query ran past its time, memory or result-size limit, or no query process was free.",
+    "503": "The query (or a reconciliation request) ran past its time, memory or result-size limit, no query "
+           "process was free, or the name index is damaged.",
 }
 ERROR_SCHEMA = {
     "type": "object",
@@ -159,7 +160,7 @@ def _reconcile_paths() -> dict:
             "parameters": [_param("queries", "query", "A JSON object of queries, e.g. {\"q0\": {\"query\": "
                                   "\"Niedersachsen\"}}.", {"type": "string"}), RECONCILE_LANG, CALLBACK],
             "responses": _responses(_ok("The manifest or the candidates per query.", RECONCILE_JSON,
-                                        {JSON: LISTING}), "400", "413", jsonp=True),
+                                        {JSON: LISTING}), "400", "413", "503", jsonp=True),
         },
         "post": {
             "summary": "Reconcile a batch of names (OpenRefine's form POST)",
@@ -168,7 +169,7 @@ def _reconcile_paths() -> dict:
                 "type": "object", "required": ["queries"],
                 "properties": {"queries": {"type": "string", "example": '{"q0": {"query": "Niedersachsen"}}'}},
             }}}},
-            "responses": _responses(_ok("Candidates per query.", [JSON], {JSON: LISTING}), "400", "413"),
+            "responses": _responses(_ok("Candidates per query.", [JSON], {JSON: LISTING}), "400", "413", "503"),
         },
     }
     entity_id = _param("id", "query", "An entity id relative to https://w3id.org/intmk/id/, e.g. state/DE-NI.",
@@ -185,7 +186,8 @@ def _reconcile_paths() -> dict:
             params.append(_param("type", "query", "Restrict to a type id (repeatable).",
                                  {"type": "array", "items": {"type": "string"}}, explode=True))
         return {"get": {"summary": f"Suggest {what} ids for a prefix (auto-completion)", "parameters": params,
-                        "responses": _responses(_ok("Suggestions.", RECONCILE_JSON, {JSON: LISTING}), "400", jsonp=True)}}
+                        "responses": _responses(_ok("Suggestions.", RECONCILE_JSON, {JSON: LISTING}), "400", "503",
+                                                jsonp=True)}}
 
     paths = {"/reconcile": manifest_and_batch, "/reconcile/": manifest_and_batch}
     for base in ("/reconcile", "/reconcile/draft"):
@@ -208,7 +210,7 @@ def _reconcile_paths() -> dict:
             "type": "object", "required": ["queries"],
             "properties": {"queries": {"type": "array", "items": {"type": "object"}}},
         }}}},
-        "responses": _responses(_ok("Candidates per query.", [JSON], {JSON: LISTING}), "400", "413"),
+        "responses": _responses(_ok("Candidates per query.", [JSON], {JSON: LISTING}), "400", "413", "503"),
     }}
     return paths
 

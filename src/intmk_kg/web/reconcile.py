@@ -14,12 +14,16 @@ import json
 import re
 from urllib.parse import quote
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request
+from flask import Blueprint, Response, current_app, g, redirect, render_template, request
+from werkzeug.exceptions import HTTPException
 
 from .. import namespaces as ns
+from ..linking.deadline import ClientGone, Deadline, OutOfTime
 from ..linking.index import Searchable
 from ..linking.matching import BadQuery, Candidate, features, parse_query, reconcile
 from ..linking.matching import suggest_entities, suggest_properties, suggest_types
+from ..linking.stored import IndexFileError
+from .client import departure_check
 from .origin import public_url
 
 bp = Blueprint("reconcile", __name__, url_prefix="/reconcile")
@@ -68,9 +72,50 @@ def cors(response: Response) -> Response:
     return response
 
 
+@bp.before_request
+def json_errors() -> None:
+    """Errors the app's handlers answer (body limits, 500s) come as JSON here too, never as HTML."""
+    g.error_media = "application/json"
+
+
 @bp.errorhandler(BadQuery)
 def bad_query(error: BadQuery) -> Response:
     return reply({"error": str(error)}, 400)
+
+
+@bp.errorhandler(HTTPException)
+def http_error(error: HTTPException) -> Response:
+    response = reply({"error": error.description or error.name}, error.code or 500)
+    if error.code == 405 and getattr(error, "valid_methods", None):
+        response.headers["Allow"] = ", ".join(error.valid_methods)
+    return response
+
+
+@bp.errorhandler(OutOfTime)
+def out_of_time(error: OutOfTime) -> Response:
+    response = reply({"error": str(error)}, 503)
+    response.headers["Retry-After"] = "60"
+    return response
+
+
+@bp.errorhandler(ClientGone)
+def client_gone(error: ClientGone) -> Response:
+    """Work stopped for a client that closed its connection; the answer reaches nobody."""
+    current_app.logger.warning("reconciliation stopped: the client of %s %s closed the connection",
+                               request.method, request.path)
+    return reply({"error": "the client closed the connection; the work was stopped"}, 503)
+
+
+@bp.errorhandler(IndexFileError)
+def index_damaged(error: IndexFileError) -> Response:
+    current_app.logger.error("the name index is damaged: %s", error)
+    return reply({"error": "the name index of this release is damaged, so reconciliation cannot answer; "
+                           "the operators have been told (the log names the file)"}, 503)
+
+
+def _deadline() -> Deadline:
+    """One per request (a whole batch): the query timeout, or until the client leaves."""
+    return Deadline(float(current_app.config["TIMEOUT"]), departure_check())
 
 
 # --- 0.2 ----------------------------------------------------------------------------------------
@@ -115,10 +160,19 @@ def candidate_json(index: Searchable, c: Candidate, lang: str, named_features: b
     }
 
 
+def _candidates(index: Searchable, q, deadline: Deadline, named_features: bool = False) -> list[dict]:
+    """A query's candidates as JSON; describing them reads the index too, so the deadline holds here as well."""
+    found = []
+    for c in reconcile(index, q, deadline):
+        deadline.check()
+        found.append(candidate_json(index, c, q.lang, named_features))
+    return found
+
+
 @bp.route("", methods=["GET", "POST"])
 @bp.route("/", methods=["GET", "POST"])
 def endpoint() -> Response:
-    index, lang = _index(), _lang()
+    deadline, index, lang = _deadline(), _index(), _lang()
     raw = request.values.get("queries")
     if raw is None:
         if request.method == "POST":
@@ -136,8 +190,7 @@ def endpoint() -> Response:
     if len(batch) > BATCH_SIZE:
         return reply({"error": f"{len(batch)} queries in one batch; at most {BATCH_SIZE} (see batchSize)"}, 413)
     parsed = {key: parse_query(index, q, key, lang) for key, q in batch.items()}
-    return reply({key: {"result": [candidate_json(index, c, q.lang) for c in reconcile(index, q)]}
-                  for key, q in parsed.items()})
+    return reply({key: {"result": _candidates(index, q, deadline)} for key, q in parsed.items()})
 
 
 def _paging() -> tuple[int, int]:
@@ -256,7 +309,7 @@ def draft_manifest() -> Response:
 
 @bp.post("/draft/reconcile")
 def draft_reconcile() -> Response:
-    index, lang = _index(), _lang()
+    deadline, index, lang = _deadline(), _index(), _lang()
     try:
         body = request.get_json(silent=True)
     except RecursionError:  # silent only covers ValueError; deep nesting raises this
@@ -266,6 +319,5 @@ def draft_reconcile() -> Response:
     if len(body["queries"]) > BATCH_SIZE:
         return reply({"error": f"{len(body['queries'])} queries in one batch; at most {BATCH_SIZE}"}, 413)
     parsed = [parse_query(index, q, str(i), lang) for i, q in enumerate(body["queries"])]
-    return reply({"results": [{"candidates": [candidate_json(index, c, q.lang, True) for c in reconcile(index, q)]}
-                              for q in parsed]})
+    return reply({"results": [{"candidates": _candidates(index, q, deadline, True)} for q in parsed]})
 

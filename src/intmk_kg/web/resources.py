@@ -8,6 +8,7 @@ named graphs, one per source document.
 from __future__ import annotations
 
 from collections import defaultdict
+from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, url_for
@@ -26,6 +27,7 @@ JSON = Offer("json", "application/json")
 DOC_OFFERS = [HTML_OFFER, *RDF_OFFERS, TRIG, NQUADS]
 GRAPH_OFFERS = [HTML_OFFER, TRIG, NQUADS, *(o for o in RDF_OFFERS if o.key in ("ttl", "nt"))]
 MAX_HTML_TRIPLES = 5000
+PARAMETERS = ("lang", "format")  # the only query parameters these pages read
 
 RDF_TYPE = ns.PREFIXES["rdf"] + "type"
 RDFS_LABEL = ns.PREFIXES["rdfs"] + "label"
@@ -38,10 +40,25 @@ HEADINGS = {
            "wikidata": "Wikidata", "iri": "IRI", "type": "Type", "graph": "Graph", "value": "Value",
            "property": "Property", "source": "Source", "online": "online"},
 }
+MORE_INCOMING = {
+    "de": "Die ersten {shown} von {total} Verweisen; alle liefert diese SPARQL-Abfrage:",
+    "en": "The first {shown} of {total} references; this SPARQL query lists them all:",
+}
 
 
 def _service():
     return current_app.extensions["intmk"].service
+
+
+@bp.before_request
+def known_parameters_only():
+    """A parameter no page reads (`?x=1`) would make one more cache entry of the same page, and
+    the page's work once more: send the client, once and for good, to the URL without it."""
+    if all(name in PARAMETERS for name in request.args):
+        return None
+    kept = [(k, v) for k, v in request.args.items(multi=True) if k in PARAMETERS]
+    target = quote(request.script_root + request.path, safe="/:@!$&'()*+,;=-._~")
+    return redirect(target + ("?" + urlencode(kept) if kept else ""), 301)
 
 
 def split_suffix(name: str, offers: list[Offer]) -> tuple[str, str | None]:
@@ -115,6 +132,7 @@ def _entity_page(node: ox.NamedNode, base: str) -> Response:
         | {s.document for s in sources.values() if s.document},
     )
     out = [f for f in facts if f.direction == "out"]
+    incoming = [f for f in facts if f.direction == "in"]
     types = [f.other for f in out if f.predicate.value == RDF_TYPE]
     schema = schemaorg.mapping(service, iris_in(types) | {f.predicate.value for f in out})
     numbers = {gr: i for i, gr in enumerate(sorted(sources), start=1)}
@@ -129,7 +147,8 @@ def _entity_page(node: ox.NamedNode, base: str) -> Response:
         types=[view(t, labels, lang) for t in types],
         wikidata=[f.other.value for f in out if f.predicate.value == SAME_AS and f.other.value.startswith(ns.WD)],
         outgoing=_rows(out, labels, lang, numbers),
-        incoming=_rows([f for f in facts if f.direction == "in"], labels, lang, numbers),
+        incoming=_rows(incoming, labels, lang, numbers),
+        more_incoming=_more_incoming(service, node, incoming, lang),
         sources=[
             {"number": numbers[gr], "graph": view(ox.NamedNode(gr), labels, lang),
              "document": view(ox.NamedNode(s.document), labels, lang) if s.document else None, "url": s.url}
@@ -139,6 +158,18 @@ def _entity_page(node: ox.NamedNode, base: str) -> Response:
         jsonld=schemaorg.script_text(schemaorg.entity(node.value, public_url(base.removeprefix(request.script_root)), facts, labels, lang, schema)),
     ), mimetype="text/html")
     return localized(response, lang)
+
+
+def _more_incoming(service, node: ox.NamedNode, shown: list[describe.Fact], lang: str) -> dict | None:
+    """When describe.facts stopped at MAX_INCOMING statements: how many there are, and the query for all."""
+    if sum(len(f.graphs) for f in shown) < describe.MAX_INCOMING:
+        return None
+    total = describe.incoming_count(service, node)
+    if total <= len(shown):
+        return None
+    query = describe.incoming_query(node)
+    return {"text": MORE_INCOMING[lang].format(shown=len(shown), total=total), "query": query,
+            "href": request.script_root + "/sparql?" + urlencode({"query": query})}
 
 
 def localized(response: Response, lang: str) -> Response:

@@ -26,7 +26,8 @@ SETTINGS: list[Setting] = [
             "docs/deploy.md (slow clients, connection limits)."),
     Setting("PORT", 8080, "Port to bind.", int),
     Setting("WORKERS", 2, "WSGI worker processes (each holds the graph, shared copy-on-write).", int),
-    Setting("TIMEOUT", 30.0, "Seconds a SPARQL query may run before it is stopped and answered with 503.", float),
+    Setting("TIMEOUT", 30.0, "Seconds a SPARQL query, or a reconciliation request, may run before it is stopped "
+            "and answered with 503.", float),
     Setting("MAX_QUERY_BYTES", 100_000, "Largest accepted query text in bytes; larger gives 413.", int),
     Setting("MAX_RESULT_BYTES", 200_000_000, "Largest serialized query result in bytes; larger gives 503.", int),
     Setting("QUERY_MEMORY_MB", 2048, "Extra memory (MiB) a query process may allocate beyond the graph.", int),
