@@ -39,11 +39,11 @@ def test_a_long_query_is_scanned_once_per_request(client, scans, how):
     assert inline_safe(LONG)
     guard.forget()  # that check ran in this thread, as the request will
     scans.clear()
+    accept = {"Accept": "application/sparql-results+json"}
     if how == "GET":  # the direct layer, then the cache and the lane
-        reply = client.get("/sparql", query_string={"query": LONG}, headers={"Accept": "application/sparql-results+json"})
+        reply = client.get("/sparql", query_string={"query": LONG}, headers=accept)
     else:  # the Flask route, then the cache and the lane
-        reply = client.post("/sparql", data=LONG, headers={"Content-Type": "application/sparql-query",
-                                                           "Accept": "application/sparql-results+json"})
+        reply = client.post("/sparql", data=LONG, headers={"Content-Type": "application/sparql-query", **accept})
     assert reply.status_code == 200, reply.get_data(as_text=True)
     assert len(json.loads(reply.data)["results"]["bindings"]) == 1
     assert scans == [len(LONG)]

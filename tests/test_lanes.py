@@ -51,7 +51,7 @@ INSIDE = [
     "SELECT * WHERE { ?s ?p ?o } OFFSET 10000",
     "SELECT ?s { ?s ?p ?o }",
     "SELECT ?l { <https://w3id.org/intmk/id/state/DE-NI> rdfs:label ?l }",
-    "PREFIX x: <https://w3id.org/intmk/ontology#> SELECT ?c WHERE { ?c a x:Conference ; x:ordinal 20 } LIMIT 5 OFFSET 0",
+    "PREFIX x: <https://w3id.org/intmk/ontology#> SELECT ?c { ?c a x:Conference ; x:ordinal 20 } LIMIT 5 OFFSET 0",
     "BASE <https://w3id.org/intmk/> SELECT ?p { <id/conference/20> ?p ?o }",
     "ASK { ?s rdfs:label \"Niedersachsen\"@de }",
     "ASK { ?c intmk:ordinal 20 ; a intmk:Conference }",
@@ -82,8 +82,8 @@ OUTSIDE = {
     "a single pattern with a repeated variable (a scan with few rows)": "SELECT * { ?x ?p ?x }",
     "a CONSTRUCT that scans (its rows may add no triple)": "CONSTRUCT { <x:a> <x:b> <x:c> } WHERE { ?s ?p ?o }",
     "a DESCRIBE of every subject": "DESCRIBE ?s WHERE { ?s ?p ?o }",
-    "a CONSTRUCT template longer than the bound": "CONSTRUCT { " + " . ".join(f"?s <x:p> {i}" for i in range(MAX_PATTERNS + 1))
-                                                  + " } WHERE { ?s a intmk:State }",
+    "a CONSTRUCT template longer than the bound":
+        "CONSTRUCT { " + " . ".join(f"?s <x:p> {i}" for i in range(MAX_PATTERNS + 1)) + " } WHERE { ?s a intmk:State }",
     "FILTER": "SELECT * { ?a ?b ?c FILTER(?c = 1) }",
     "OPTIONAL": "SELECT * { ?a ?b ?c OPTIONAL { ?c ?d ?e } }",
     "UNION": "SELECT * { { ?a ?b ?c } UNION { ?a ?d ?e } }",
@@ -188,8 +188,8 @@ def _cpu_ticks(pids) -> int:
 
 
 def _post(server, query: str, timeout: float = 60):
-    return server.request("POST", body=query.encode(), timeout=timeout,
-                          headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"})
+    headers = {"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"}
+    return server.request("POST", body=query.encode(), timeout=timeout, headers=headers)
 
 
 # --- runaways of the security report of 2026-12-01, finding 4, on the project's release --------------
@@ -231,7 +231,8 @@ def test_an_answer_past_the_inline_cap_comes_whole_from_a_query_process(start_se
     data = tmp_path / "wide.nt"
     with data.open("w", encoding="utf-8") as out:
         for i in range(BIG):
-            out.write(f"<http://example.org/a-rather-long-name-for-node/{i:06d}> <http://example.org/p> <http://example.org/H> .\n")
+            out.write(f"<http://example.org/a-rather-long-name-for-node/{i:06d}> "
+                      "<http://example.org/p> <http://example.org/H> .\n")
     query = "SELECT * { ?x ?p <http://example.org/H> }"
     assert inline_safe(query)
     server = start_server("--data", str(data), "--workers", "1", "--cache-mb", "0", release=False)
