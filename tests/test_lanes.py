@@ -79,6 +79,7 @@ OUTSIDE = {
     "two unconnected patterns (a cross product)": "SELECT * { ?a ?b ?c . ?d ?e ?f } LIMIT 1",
     "an OFFSET beyond the bound": "SELECT * WHERE { ?s ?p ?o } OFFSET 10001",
     "an OFFSET that is not a plain integer": "SELECT * WHERE { ?s ?p ?o } OFFSET 1e3",
+    "an OFFSET of more digits than int() reads": "SELECT * WHERE { ?s ?p ?o } OFFSET " + "1" * 5000,
     "a single pattern with a repeated variable (a scan with few rows)": "SELECT * { ?x ?p ?x }",
     "a CONSTRUCT that scans (its rows may add no triple)": "CONSTRUCT { <x:a> <x:b> <x:c> } WHERE { ?s ?p ?o }",
     "a DESCRIBE of every subject": "DESCRIBE ?s WHERE { ?s ?p ?o }",

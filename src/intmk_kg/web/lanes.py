@@ -144,7 +144,7 @@ class _Reader:
         while self.word() in ("LIMIT", "OFFSET"):
             offset = self.take("word").text.upper() == "OFFSET"
             number = self.take("number").text
-            if offset and not (number.isdigit() and int(number) <= MAX_OFFSET):
+            if offset and not (number.isdigit() and len(number) <= len(str(MAX_OFFSET)) and int(number) <= MAX_OFFSET):
                 raise _Outside
         if self.peek() is not END:
             raise _Outside
