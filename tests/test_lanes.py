@@ -217,7 +217,7 @@ def test_many_runaway_clients_leave_pages_served(two_workers):
     answered (before: 8 requests in 20 s, all read errors, and 9 workers retired in 30 s)."""
     figures = runaways.scenario(two_workers.url, clients=8, seconds=10, timeout=60)
     assert not figures.page_errors, figures.line()
-    assert figures.pages >= 3, figures.line()
+    assert figures.pages >= 2, figures.line()
     assert set(figures.runaways) == {503}, figures.line()  # each runaway answered, none dropped
     assert "retiring web worker" not in two_workers.output()
 
