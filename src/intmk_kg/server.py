@@ -11,17 +11,18 @@ overruns its time limit retires the worker, and gunicorn replaces it.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import threading
+import time
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from .web import create_app
 from .web.executor import web_threads
-from .web.lanes import on_retire
+from .web.lanes import on_retire, overrunning
 
-RETIRE_SECONDS = 3  # how long a retiring worker has to finish its other requests
 HEARTBEAT_SLACK = 30  # seconds a worker may stay silent beyond the query timeout before gunicorn replaces it
 
 
@@ -78,17 +79,32 @@ def _start_query_processes(server, worker) -> None:
         pool()
 
 
+RETIRE_POLL_SECONDS = 0.1  # how often a retiring worker looks whether its other requests are done
+RETIRE_LINGER_SECONDS = 0.5  # then how long it waits before it exits, for the last connection's close
+
+
 def _retire(worker) -> None:
     """A query stuck in this worker's engine: stop accepting, finish the other requests, exit.
 
-    gunicorn's threaded worker leaves its loop within a second of `alive` turning false, then
-    waits for its open requests, the stuck one included; so the process ends itself after
-    RETIRE_SECONDS, and the arbiter starts a fresh worker in its place.
+    As on SIGTERM, gunicorn's threaded worker stops accepting at once and serves the connections
+    it has (one kept alive gets its next request answered with Connection: close) for up to its
+    graceful timeout; but then it would wait forever for the thread stuck in the engine. So the
+    process ends itself once no connection but the stuck ones is open, or the graceful timeout
+    has passed, and the arbiter starts a fresh worker in its place.
     """
-    worker.alive = False
-    timer = threading.Timer(RETIRE_SECONDS, os._exit, (0,))
-    timer.daemon = True
-    timer.start()
+    if getattr(worker, "intmk_retiring", False):
+        return
+    worker.intmk_retiring = True
+    worker.handle_exit(signal.SIGTERM, None)  # alive = False, and the accepting loop wakes up now
+    threading.Thread(target=_exit_when_served, args=(worker,), name="retire", daemon=True).start()
+
+
+def _exit_when_served(worker) -> None:
+    deadline = time.monotonic() + worker.cfg.graceful_timeout
+    while worker.nr_conns > overrunning() and time.monotonic() < deadline:
+        time.sleep(RETIRE_POLL_SECONDS)
+    time.sleep(RETIRE_LINGER_SECONDS)  # the last answer's connection is closed on gunicorn's thread
+    os._exit(0)
 
 
 def _announce(server) -> None:

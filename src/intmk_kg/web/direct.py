@@ -23,7 +23,7 @@ from werkzeug.http import parse_accept_header
 from .. import namespaces as ns
 from . import lanes
 from .conneg import HTML_OFFER, RDF_OFFERS, Offer, choose
-from .guard import MEMO_MAX_CHARS, MEMO_TEXTS, inspect
+from .guard import MEMO_MAX_CHARS, MEMO_TEXTS, forget, inspect
 from .http import (CACHE_SECONDS, COMPRESSIBLE, CONDITIONAL, CORS_EXPOSE_HEADERS, GZIP_MAX_BYTES, GZIP_MIN_BYTES,
                    tag_of, variant)
 from .service import Dataset
@@ -44,6 +44,12 @@ class DirectSparql:
 
     def __call__(self, environ, start_response):
         lanes.client.socket = environ.get("gunicorn.socket")  # for the watchdog of a query run in this thread
+        try:
+            return self._answer(environ, start_response)
+        finally:
+            forget()  # the tokens of a long query, kept while this request needed them (guard.tokens)
+
+    def _answer(self, environ, start_response):
         if (environ.get("PATH_INFO") != PATH or environ.get("REQUEST_METHOD") != "GET" or environ.get("CONTENT_TYPE")
                 or not CONDITIONAL.isdisjoint(environ) or not self._routed(*(environ.get(k) for k in _HOST_KEYS))):
             return self.inner(environ, start_response)

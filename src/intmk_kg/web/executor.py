@@ -34,7 +34,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from .embedded import EmbeddedService
-from .lanes import InlineLane, inline_safe
+from .lanes import INLINE_RESULT_BYTES, InlineLane, Outgrown, inline_safe
 from .service import Dataset, QueryAborted, QueryError, QueryOutcome, QueryTimeout
 
 log = logging.getLogger(__name__)
@@ -147,7 +147,9 @@ class IsolatedService:
     def execute(self, text: str, result_format: str, dataset: Dataset = Dataset()) -> QueryOutcome:
         job = Job(text, result_format, dataset)
         if self.isolate == "heavy" and dataset == Dataset() and inline_safe(text):
-            return self._lane.run(job, self.timeout)
+            outcome = self._lane.run(job, self.timeout)  # None: the lane is full or the answer outgrew it
+            if outcome is not None:
+                return outcome
         return self.pool().run(job, self.timeout)
 
     def pool(self) -> "QueryPool":
@@ -162,10 +164,16 @@ class IsolatedService:
         return self.inner.execute(job.text, job.result_format, job.dataset, limit=self.max_result_bytes)
 
     def _run_inline(self, job: Job) -> QueryOutcome:
-        """In a lane thread of the web worker: the engine's errors read as in a query process."""
+        """In a lane thread of the web worker: the engine's errors read as in a query process; an answer
+        past the lane's cap is left to a query process, so the worker never holds a large one."""
+        limit = min(INLINE_RESULT_BYTES, self.max_result_bytes)
         try:
             with self._gate.lookup():
-                return self._run(job)
+                return self.inner.execute(job.text, job.result_format, job.dataset, limit=limit)
+        except QueryAborted:
+            if limit < self.max_result_bytes:
+                raise Outgrown from None
+            raise
         except (OSError, RuntimeError, ValueError) as e:
             raise QueryError(f"The query could not be evaluated: {e}") from None
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
@@ -76,16 +77,29 @@ class QueryForbidden(Exception):
 
 
 MEMO_TEXTS = 256  # recent query texts whose tokens are kept: a repeated query is not scanned again
-MEMO_MAX_CHARS = 4096  # longer texts are scanned each time, so the memo stays small (about 30 MB at most)
+MEMO_MAX_CHARS = 4096  # longer texts are kept for one request only, so the memo stays small (about 30 MB at most)
 
 
 def tokens(text: str) -> tuple[Token, ...]:
     """The query's tokens without whitespace and comments.
 
-    Scanning costs about 2 µs per character, more than a cached answer costs to send, so the
-    tokens of short recent texts are remembered (the guard and the response cache both ask).
+    Scanning costs about 2 µs per character, more than a cached answer costs to send, and the
+    guard, the lanes and the response cache all ask: so the tokens of short recent texts are
+    remembered, and those of a long one for the request at hand (by its thread, until `forget`).
     """
-    return _remembered(text) if len(text) <= MEMO_MAX_CHARS else _scan(text)
+    if len(text) <= MEMO_MAX_CHARS:
+        return _remembered(text)
+    last = getattr(_long, "text", None)
+    if last is not None and (last is text or last == text):
+        return _long.tokens
+    found = _scan(text)
+    _long.text, _long.tokens = text, found
+    return found
+
+
+def forget() -> None:
+    """The request is answered: its long text's tokens need not be held any longer (direct.py)."""
+    _long.__dict__.clear()
 
 
 def _scan(text: str) -> tuple[Token, ...]:
@@ -93,6 +107,7 @@ def _scan(text: str) -> tuple[Token, ...]:
 
 
 _remembered = functools.lru_cache(maxsize=MEMO_TEXTS)(_scan)
+_long = threading.local()  # .text and .tokens of the last long text scanned in this thread
 
 
 def _unescape_iri(text: str) -> str:

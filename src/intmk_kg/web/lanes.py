@@ -5,19 +5,34 @@ two context switches, as much CPU as Flask's whole request under load (docs/perf
 Queries of a small SPARQL subset need no such isolation:
 
 - a prologue (PREFIX, BASE), then SELECT with `*` or plain variables, ASK, DESCRIBE, or
-  CONSTRUCT with a template;
-- at most one WHERE group of up to MAX_PATTERNS triple patterns whose terms are variables, IRIs, prefixed names,
-  blank node labels, literals and `a`, joined by shared variables into one connected whole;
-- LIMIT and OFFSET; no FROM, FILTER, OPTIONAL, UNION, GRAPH, VALUES, BIND, sub-queries,
-  aggregates, ORDER BY, DISTINCT, property paths or function calls.
+  CONSTRUCT with a template of at most MAX_PATTERNS triples;
+- at most one WHERE group of triple patterns whose terms are variables, IRIs, prefixed names,
+  blank node labels, literals and `a`, with no FROM, FILTER, OPTIONAL, UNION, GRAPH, VALUES, BIND,
+  sub-queries, aggregates, ORDER BY, DISTINCT, property paths or function calls;
+- LIMIT, and OFFSET up to MAX_OFFSET.
 
-Such a query cannot name a URL to fetch (the grammar has no SERVICE, FROM or function) and is
-evaluated as a stream of nested-loop joins (no hash table, no sort), so its memory stays small
-while its result is capped in bytes. It can still take long (a cycle of patterns with no match),
-so it runs under the same time limit, watched: past it, the request is answered 503 and
-the worker retires (it stops accepting, finishes its other requests and exits, and gunicorn starts
-a fresh one), because a thread inside the engine cannot be stopped. Everything else goes to the
-query processes (executor.py).
+The group must be one whose work is bounded by what it touches, not by the product of what it
+touches (a cross product, a cycle, a chain through hub nodes):
+
+- either up to MAX_PATTERNS patterns that each have a constant subject or object, and whose
+  variables in predicate position appear in no other pattern. Each pattern then holds at most one
+  variable that can join, so a connected group is a star: facts about one node, each pattern
+  matching no more triples than its constant has, and the engine looks each candidate up once;
+- or, for SELECT and ASK, a single pattern with no repeated variable: each of its matches is a
+  row that is sent (stopped by the result cap below) or skipped (by OFFSET, at most MAX_OFFSET).
+
+So the label lookup, the trivial SELECT and DESCRIBE of an IRI stay here; a join of patterns with
+no constants (the report of 2026-12-01, finding 4: 32 patterns sharing a predicate variable, with
+an OFFSET of 10^12) goes to a query process, where it can be killed.
+
+In the worker a query may produce at most INLINE_RESULT_BYTES; a larger answer is asked of a query
+process instead (where --max-result-bytes and --query-memory-mb apply), so the client gets the
+same answer and the worker's memory stays small. At most INLINE_SLOTS queries run inline at once;
+while the lane is full a query goes to a query process rather than wait. A query can still run
+past its time limit (a constant with millions of triples), so it is watched: past the limit the
+request is answered 503 and the worker retires (server.py: it stops accepting, finishes its other
+requests and exits, and gunicorn starts a fresh one), because a thread inside the engine cannot be
+stopped. Everything else goes to the query processes (executor.py).
 """
 
 from __future__ import annotations
@@ -28,7 +43,9 @@ import os
 import socket
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
+from typing import NamedTuple
 
 from .guard import MEMO_MAX_CHARS, MEMO_TEXTS, Token, tokens
 from .service import QueryOutcome, QueryTimeout
@@ -37,11 +54,18 @@ log = logging.getLogger(__name__)
 
 FORMS = {"SELECT", "ASK", "DESCRIBE", "CONSTRUCT"}
 END = Token("end", "")
-MAX_PATTERNS = 32  # the engine's join planning grows fast with the patterns: longer groups go to a process
+MAX_PATTERNS = 8  # a star of facts about one node rarely needs more; more is a query process's work
+MAX_OFFSET = 10_000  # rows skipped cost work without output: deeper pages go to a query process
+INLINE_RESULT_BYTES = 4 * 1024 * 1024  # larger answers are asked of a query process instead
+INLINE_SLOTS = 2  # inline queries at once per worker; more go to a query process rather than wait
 
 
 class _Outside(Exception):
     """The query is not of the subset."""
+
+
+class Outgrown(Exception):
+    """The answer grew past INLINE_RESULT_BYTES: a query process is asked instead."""
 
 
 def inline_safe(text: str) -> bool:
@@ -57,6 +81,14 @@ def _classify(text: str) -> bool:
 
 
 _remembered = functools.lru_cache(maxsize=MEMO_TEXTS)(_classify)
+
+
+class _Pattern(NamedTuple):
+    """A triple pattern: each term a variable's name, or None for a constant."""
+
+    subject: str | None
+    predicate: str | None
+    object: str | None
 
 
 class _Reader:
@@ -86,7 +118,7 @@ class _Reader:
         form = self.take("word").text.upper()
         if form not in FORMS:
             raise _Outside
-        pattern: list[set[str]] | None = None
+        patterns: list[_Pattern] | None = None
         if form == "SELECT":
             if self.peek().text == "*":
                 self.i += 1
@@ -94,9 +126,9 @@ class _Reader:
                 self.take("var")
                 while self.peek().kind == "var":
                     self.i += 1
-            pattern = self.where(required=True)
+            patterns = self.where(required=True)
         elif form == "ASK":
-            pattern = self.where(required=True)
+            patterns = self.where(required=True)
         elif form == "DESCRIBE":
             if self.peek().text == "*":
                 self.i += 1
@@ -104,29 +136,31 @@ class _Reader:
                 self.term(("var", "iri", "pname"))
                 while self.peek().kind in ("var", "iri", "pname"):
                     self.i += 1
-            pattern = self.where(required=False)
+            patterns = self.where(required=False)
         else:  # CONSTRUCT { template } WHERE { pattern }, or CONSTRUCT WHERE { pattern }
-            if self.word() != "WHERE":
-                self.group()
-            pattern = self.where(required=True)
+            if self.word() != "WHERE" and len(self.group()) > MAX_PATTERNS:
+                raise _Outside  # each solution builds every template triple
+            patterns = self.where(required=True)
         while self.word() in ("LIMIT", "OFFSET"):
-            self.i += 1
-            self.take("number")
+            offset = self.take("word").text.upper() == "OFFSET"
+            number = self.take("number").text
+            if offset and not (number.isdigit() and len(number) <= len(str(MAX_OFFSET)) and int(number) <= MAX_OFFSET):
+                raise _Outside
         if self.peek() is not END:
             raise _Outside
-        return pattern is None or (len(pattern) <= MAX_PATTERNS and _connected(pattern))
+        return patterns is None or _bounded(patterns, rows=form in ("SELECT", "ASK"))
 
-    def where(self, required: bool) -> list[set[str]] | None:
+    def where(self, required: bool) -> list[_Pattern] | None:
         if self.word() == "WHERE":
             self.i += 1
         elif not required and self.peek().text != "{":
             return None
         return self.group()
 
-    def group(self) -> list[set[str]]:
-        """`{ triples }`: the variables of each triple pattern."""
+    def group(self) -> list[_Pattern]:
+        """`{ triples }`: its triple patterns."""
         self.take("other", "{")
-        triples: list[set[str]] = []
+        triples: list[_Pattern] = []
         while self.peek().text != "}":
             if self.peek() is END:
                 raise _Outside
@@ -134,7 +168,7 @@ class _Reader:
             while True:
                 predicate = self.predicate()
                 while True:
-                    triples.append({v for v in (subject, predicate, self.object()) if v})
+                    triples.append(_Pattern(subject, predicate, self.object()))
                     if self.peek().text != ",":
                         break
                     self.i += 1
@@ -182,6 +216,26 @@ class _Reader:
         return self.term(("var", "bnode", "iri", "pname", "number"))
 
 
+def _bounded(patterns: list[_Pattern], rows: bool) -> bool:
+    """Is the group's work bounded by what it touches (the module's docstring says how)?
+
+    `rows`: every solution becomes a row of the answer (SELECT, ASK), so a single pattern is
+    bounded by the result cap and MAX_OFFSET whatever it matches.
+    """
+    if len(patterns) > MAX_PATTERNS:
+        return False
+    if rows and len(patterns) == 1:
+        names = [v for v in patterns[0] if v]
+        if len(names) == len(set(names)):
+            return True
+    if any(p.subject and p.object for p in patterns):
+        return False  # no constant subject or object: as many matches as the predicate has
+    uses = Counter(v for p in patterns for v in set(p) if v)
+    if any(p.predicate and uses[p.predicate] > 1 for p in patterns):
+        return False  # a predicate variable that joins links any node to any other
+    return _connected([{v for v in p if v} for p in patterns])
+
+
 def _connected(triples: list[set[str]]) -> bool:
     """Do the patterns with variables form one group through shared variables?"""
     groups = [t for t in triples if t]
@@ -215,19 +269,27 @@ class InlineLane:
         self.cors_origin = cors_origin
         self._running: set[_Running] = set()
         self._lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(INLINE_SLOTS)
         self._owner = 0
 
-    def run(self, job, timeout: float) -> QueryOutcome:
+    def run(self, job, timeout: float) -> QueryOutcome | None:
+        """The answer, or None when the lane is full or the answer outgrew it: ask a query process."""
         self._start()
+        if not self._slots.acquire(blocking=False):
+            return None
         entry = _Running(time.monotonic() + timeout, timeout, _client_socket())
         with self._lock:
             self._running.add(entry)
         try:
             return self._run(job)
+        except Outgrown:
+            return None
         finally:
             with self._lock:
                 self._running.discard(entry)
                 answered = entry.answered
+            _overrunning.discard(entry)
+            self._slots.release()  # a query stuck in the engine keeps its slot until the worker is gone
             if answered:  # too late: the client has its 503 and the connection is closed
                 raise QueryTimeout(entry.message())
 
@@ -238,6 +300,7 @@ class InlineLane:
         with self._lock:
             if self._owner != os.getpid():
                 self._running = set()
+                self._slots = threading.BoundedSemaphore(INLINE_SLOTS)
                 threading.Thread(target=self._watch, name="inline-query-watchdog", daemon=True).start()
                 self._owner = os.getpid()
 
@@ -249,6 +312,7 @@ class InlineLane:
                 late = [e for e in self._running if e.deadline <= now and not e.answered]
                 for e in late:
                     e.answered = True
+                    _overrunning.add(e)
             for e in late:
                 self._answer(e)
             if late:
@@ -281,6 +345,14 @@ class _Running:
 
     def message(self) -> str:
         return f"The query ran longer than {self.timeout:g} s and was stopped; narrow it or add a LIMIT."
+
+
+_overrunning: set[_Running] = set()  # queries answered by the watchdog and still in the engine
+
+
+def overrunning() -> int:
+    """How many of this process's requests wait for a query the watchdog has given up on (server.py)."""
+    return len(_overrunning)
 
 
 client = threading.local()  # .socket: the client socket of this thread's request (set by direct.py)

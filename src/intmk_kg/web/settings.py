@@ -32,8 +32,8 @@ SETTINGS: list[Setting] = [
     Setting("MAX_RESULT_BYTES", 200_000_000, "Largest serialized query result in bytes; larger gives 503.", int),
     Setting("QUERY_MEMORY_MB", 2048, "Extra memory (MiB) a query process may allocate beyond the graph.", int),
     Setting("QUERY_PROCESSES", 2, "Isolated query processes per worker (a runaway query ends only its own).", int),
-    Setting("ISOLATE", "heavy", "Which /sparql queries run in a query process: 'heavy' (all but one connected group of "
-            "triple patterns, which runs in the web worker) or 'all'."),
+    Setting("ISOLATE", "heavy", "Which /sparql queries run in a query process: 'heavy' (all but a few triple patterns "
+            "about one node, which run in the web worker) or 'all'."),
     Setting("CACHE_MB", 64, "Memory (MiB) per worker for answers to repeated /sparql queries; 0 turns the cache off.", int),
     Setting("BASE_URL", "https://w3id.org/intmk/", "Canonical base of our IRIs; pages are served on any host."),
     Setting("PUBLIC_URL", "", "Public address of this server, used in every absolute URL of an answer (reconciliation "
