@@ -42,11 +42,12 @@ def test_chair_and_place_of_the_20th(store):
     ]
 
 
-def test_resolutions_of_the_20th_and_which_unanimously(store):
-    got = {(r["resolution"].rsplit("/", 1)[1], r["unanimous"]) for r in rows(store, "resolutions-of-20th")}
+def test_resolutions_of_the_20th_and_how_they_were_adopted(store):
+    got = {(r["resolution"].rsplit("/", 1)[1], r["vote"]) for r in rows(store, "resolutions-of-20th")}
     # Leitantrag "einstimmig verabschiedet"; the Göttinger Erklärung and the Anwerbegeneration
-    # resolution are reported without a voting outcome.
-    assert got == {("20-leitantrag", "true"), ("20-goettinger-erklaerung", "false"), ("20-anwerbegeneration", "false")}
+    # resolution are reported without a voting outcome: unknown, not "not unanimous".
+    assert got == {("20-leitantrag", "unanimous"), ("20-goettinger-erklaerung", "unknown"),
+                   ("20-anwerbegeneration", "unknown")}
 
 
 def test_milestones_and_the_laws_that_created_them(store):

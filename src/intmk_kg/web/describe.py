@@ -51,7 +51,11 @@ def facts(service: QueryService, node: ox.NamedNode) -> list[Fact]:
 
 
 def sources(service: QueryService, graphs: set[str]) -> dict[str, Source]:
-    """For each graph, the document it was derived from and that document's address."""
+    """For each graph, the document it was derived from and that document's address.
+
+    A curation record is derived from several documents: the first by IRI that has an address stands
+    for them, so the answer does not change from one query to the next.
+    """
     if not graphs:
         return {}
     values = " ".join(str(ox.NamedNode(g)) for g in sorted(graphs))
@@ -60,7 +64,7 @@ def sources(service: QueryService, graphs: set[str]) -> dict[str, Source]:
         "OPTIONAL { GRAPH ?g { ?g prov:wasDerivedFrom ?doc } OPTIONAL { ?doc intmk:url ?url } } }"
     )
     found: dict[str, Source] = {}
-    for row in rows:
+    for row in sorted(rows, key=lambda r: (r["g"].value, r["doc"].value if r.get("doc") else "")):
         g = row["g"].value
         doc, url = row.get("doc"), row.get("url")
         if g not in found or (found[g].url is None and url is not None):

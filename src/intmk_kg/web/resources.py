@@ -15,7 +15,7 @@ from flask import Blueprint, Response, abort, current_app, g, redirect, render_t
 from .. import namespaces as ns
 from . import describe, paths, schemaorg
 from .conneg import HTML_OFFER, RDF_OFFERS, Offer, negotiate
-from .labels import LANGUAGES, Labels, iris_in, view
+from .labels import LANGUAGES, Labels, TermView, iris_in, view
 
 bp = Blueprint("resources", __name__)
 
@@ -37,6 +37,22 @@ HEADINGS = {
            "wikidata": "Wikidata", "iri": "IRI", "type": "Type", "graph": "Graph", "value": "Value",
            "property": "Property", "source": "Source", "online": "online"},
 }
+
+
+# What a reader expects on a page of such a thing; where no source reports it, the page says
+# "unknown" rather than leaving a gap that reads as "no" (not unanimous, still in office).
+UNKNOWN_WHEN_ABSENT = {ns.ONT + "Resolution": ns.ONT + "votingOutcome", ns.ONT + "Office": ns.ONT + "endDate"}
+UNKNOWN = {"de": "unbekannt", "en": "unknown"}
+
+
+def _unknown_rows(out: list[describe.Fact], labels: Labels, lang: str) -> list[dict]:
+    types = {f.other.value for f in out if f.predicate.value == RDF_TYPE}
+    present = {f.predicate.value for f in out}
+    return [
+        {"property": view(ox.NamedNode(p), labels, lang),
+         "values": [{"term": TermView("literal", UNKNOWN[lang], "", lang=lang), "sources": []}]}
+        for cls, p in UNKNOWN_WHEN_ABSENT.items() if cls in types and p not in present
+    ]
 
 
 def _service():
@@ -111,7 +127,7 @@ def _entity_page(node: ox.NamedNode, base: str) -> Response:
     labels = Labels.fetch(
         service,
         {node.value} | {f.predicate.value for f in facts} | iris_in(f.other for f in facts)
-        | {s.document for s in sources.values() if s.document},
+        | {s.document for s in sources.values() if s.document} | set(UNKNOWN_WHEN_ABSENT.values()),
     )
     out = [f for f in facts if f.direction == "out"]
     types = [f.other for f in out if f.predicate.value == RDF_TYPE]
@@ -127,7 +143,7 @@ def _entity_page(node: ox.NamedNode, base: str) -> Response:
         title=labels.text(node.value, lang),
         types=[view(t, labels, lang) for t in types],
         wikidata=[f.other.value for f in out if f.predicate.value == SAME_AS and f.other.value.startswith(ns.WD)],
-        outgoing=_rows(out, labels, lang, numbers),
+        outgoing=_rows(out, labels, lang, numbers) + _unknown_rows(out, labels, lang),
         incoming=_rows([f for f in facts if f.direction == "in"], labels, lang, numbers),
         sources=[
             {"number": numbers[gr], "graph": view(ox.NamedNode(gr), labels, lang),
