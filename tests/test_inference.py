@@ -151,3 +151,32 @@ def test_speakers_at_a_conference_are_its_participants(store):
     outside = store.query(P + """SELECT ?who ?c WHERE { ?s a intmk:Statement ; intmk:speaker ?who ; intmk:occasion ?c .
         ?c a intmk:Conference FILTER NOT EXISTS { ?c intmk:participant ?who } }""")
     assert not list(outside)
+
+
+def test_what_the_text_names_is_an_entity_linked_to_where_it_is_named(store):
+    # "zugewanderten Frauen": Drese's reported speech (5), her quote (8) and the demand drawn from it
+    women = {r["x"].value.removeprefix(ID) for r in store.query(
+        P + f"SELECT ?x WHERE {{ <{ID}group/zugewanderte-frauen> intmk:mentionedIn ?x }}")}
+    assert women == {"statement/ms-ni-2025-068-05", "statement/ms-ni-2025-068-08", "demand/20-drese-frauen"}
+    # "für Personen mit Aufenthaltsgestattung (oder teilweise mit Duldung) ... an einem Integrationskurs teilzunehmen"
+    named = {r["x"].value.removeprefix(ID) for r in store.query(
+        P + f"SELECT ?x WHERE {{ <{ID}milestone/chancen-aufenthaltsrecht> intmk:mentions ?x }}")}
+    assert named == {"status/aufenthaltsgestattung", "status/duldung", "service/integrationskurs"}
+    # "anlässlich des 20. Jubiläums der IntMK"
+    assert store.query(P + f"ASK {{ <{ID}resolution/20-goettinger-erklaerung> intmk:mentions ?a . ?a a intmk:Anniversary }}")
+    unlabelled = store.query(P + """SELECT ?x WHERE { ?s intmk:mentions ?x
+        FILTER NOT EXISTS { ?x rdfs:label ?de , ?en FILTER (LANG(?de) = "de" && LANG(?en) = "en") } }""")
+    assert not list(unlabelled)
+
+
+def test_claims_are_the_projects_summaries(store):
+    rows = list(store.query(P + """SELECT ?g ?c WHERE { GRAPH ?g { ?s intmk:makesClaim ?c } }"""))
+    # quotes 3, 8, 9 make one claim each, quotes 4 and 11 two each
+    assert len({r["c"].value for r in rows}) == 7
+    graphs = {r["g"].value for r in rows}
+    assert graphs == {ns.graph("curation-ms-ni-2025-068-claims")}
+    assert store.query(P + f"""ASK {{ GRAPH ?g {{ ?g a intmk:CurationRecord ;
+        prov:wasAttributedTo <{ID}project/intmk-kg> }} FILTER (?g = <{ns.graph("curation-ms-ni-2025-068-claims")}>) }}""")
+    nine = store.query(P + f"""SELECT ?l WHERE {{ <{ID}statement/ms-ni-2025-068-09> intmk:makesClaim ?c .
+        ?c rdfs:label ?l FILTER (LANG(?l) = "en") }}""")
+    assert [r["l"].value for r in nine] == ["People only come where they are welcome."]
