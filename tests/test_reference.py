@@ -90,3 +90,13 @@ def test_quotes_are_only_in_the_press_release_graph(store):
     graphs = {q.graph_name.value for q in store.quads_for_pattern(None, ox.NamedNode(ONT + "speaker"), None, None)
               if isinstance(q.graph_name, ox.NamedNode)}
     assert graphs == {ns.graph("ms-ni-2025-068")}
+
+
+def test_every_medium_record_has_a_note(store):
+    # persons.csv marks Monika Bachmann and Norbert Bischoff medium and has no notes column
+    rows = store.query(ns.sparql_prologue() + """SELECT ?g WHERE { GRAPH ?g { ?g intmk:confidence intmk:MediumConfidence }
+        FILTER NOT EXISTS { GRAPH ?g { ?g skos:editorialNote ?n } } }""")
+    assert not list(rows)
+    record = ns.graph("curation-persons-monika-bachmann")
+    assert ask(store, f"ASK {{ GRAPH <{record}> {{ <{record}> intmk:confidence intmk:MediumConfidence ; skos:editorialNote ?n }} }}")
+

@@ -29,6 +29,8 @@ Fact = tuple[str, str, "str | ox.NamedNode | ox.Literal"]
 
 QID = re.compile(r"^Q[1-9][0-9]*$")
 CONFIDENCE = {"high": "intmk:HighConfidence", "medium": "intmk:MediumConfidence", "low": "intmk:LowConfidence"}
+UNSTATED_REASON = ("Medium confidence (one non-official source, or a value inferred from official facts); "
+                   "the table gives no note on which part is weaker.")
 
 
 def e(kind: str, key: str) -> str:
@@ -106,6 +108,8 @@ class Curation:
         w.add(w.graph, "prov:wasAttributedTo", PROJECT)
         w.add(w.graph, "intmk:confidence", CONFIDENCE[level])
         w.add(w.graph, "intmk:curatedIn", lit(f"{row.path.name}, line {row.line}"))
+        if not note and level != "high":
+            note = UNSTATED_REASON  # a medium fact is published only with a note
         if note:
             w.add(w.graph, "skos:editorialNote", lit(note, "en"))
         return w
