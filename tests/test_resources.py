@@ -170,8 +170,9 @@ def test_page_shows_both_directions_wikidata_and_sources(client):
     assert 'href="http://www.wikidata.org/entity/Q1197"' in page
     assert 'href="/doc/place/goettingen?lang=en"' in page  # incoming: Göttingen lies in Lower Saxony
     assert "Referenced by" in page
-    # the state's facts come from its row of states.csv, one curation record
+    # the state's facts come from its row of states.csv, one curation record compiled from three documents
     assert 'href="/graph/curation-states-DE-NI"' in page
+    assert "compiled from 3 documents" in page
     assert 'href="/ontology#inState"' in page  # properties link to their documentation
 
 
@@ -293,7 +294,7 @@ def test_graph_listing_and_unknown_graph(client):
     assert graphs[SEED_GRAPH]["document"] == ID + "document/ms-ni-2025-068"
     # states.csv row DE-NI cites two GitHub files (registry keys github, github-2) and Wikidata's Q1197
     record = graphs["https://w3id.org/intmk/graph/curation-states-DE-NI"]
-    assert record["document"] == ID + "document/github"
+    assert record["document"] == ID + "document/github" and record["documents"] == 3
     assert record["url"] == "https://github.com/Sultanow/dt_society/blob/HEAD/app/flask/flaskr/preprocessing/states.py"
     assert client.get("/graph/no-such-source").status_code == 404
 

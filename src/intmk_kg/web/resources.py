@@ -32,10 +32,12 @@ SAME_AS = ns.PREFIXES["owl"] + "sameAs"
 HEADINGS = {
     "de": {"out": "Eigenschaften", "in": "Verweise auf diese Ressource", "sources": "Quellen",
            "formats": "Formate", "wikidata": "Wikidata", "iri": "IRI", "type": "Typ", "graph": "Graph",
-           "value": "Wert", "property": "Eigenschaft", "source": "Quelle", "online": "online"},
+           "value": "Wert", "property": "Eigenschaft", "source": "Quelle", "online": "online",
+           "compiled": "zusammengestellt aus {} Dokumenten, darunter"},
     "en": {"out": "Properties", "in": "Referenced by", "sources": "Sources", "formats": "Formats",
            "wikidata": "Wikidata", "iri": "IRI", "type": "Type", "graph": "Graph", "value": "Value",
-           "property": "Property", "source": "Source", "online": "online"},
+           "property": "Property", "source": "Source", "online": "online",
+           "compiled": "compiled from {} documents, among them"},
 }
 
 
@@ -147,7 +149,8 @@ def _entity_page(node: ox.NamedNode, base: str) -> Response:
         incoming=_rows([f for f in facts if f.direction == "in"], labels, lang, numbers),
         sources=[
             {"number": numbers[gr], "graph": view(ox.NamedNode(gr), labels, lang),
-             "document": view(ox.NamedNode(s.document), labels, lang) if s.document else None, "url": s.url}
+             "document": view(ox.NamedNode(s.document), labels, lang) if s.document else None, "url": s.url,
+             "documents": s.documents}
             for gr, s in sorted(sources.items(), key=lambda item: numbers[item[0]])
         ],
         formats=[o for o in DOC_OFFERS if o is not HTML_OFFER],
@@ -194,7 +197,8 @@ def graphs():
     sources = describe.sources(service, set(counts))
     items = [
         {"graph": gr, "href": paths.local(gr), "triples": counts[gr],
-         "document": sources[gr].document if gr in sources else None, "url": sources[gr].url if gr in sources else None}
+         "document": sources[gr].document if gr in sources else None, "url": sources[gr].url if gr in sources else None,
+         "documents": sources[gr].documents if gr in sources else 0}
         for gr in sorted(counts)
     ]
     if offer is JSON:
