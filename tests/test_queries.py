@@ -85,6 +85,14 @@ def test_quotes_with_speaker_office_and_land(store):
         "Josefine Paul": ("Integrationsministerin", "Nordrhein-Westfalen"),
     }
     assert got[12]["text"] == "Länder und Kommunen brauchen hier Planungssicherheit!"
+    # offices.csv: the posts held on 2025-04-24
+    posts = {r["speakerName"]: r["postTitle"] for r in got}
+    assert posts == {
+        "Andreas Philippi": "Niedersächsischer Minister für Soziales, Arbeit, Gesundheit und Gleichstellung",
+        "Stefanie Drese": "Ministerin für Soziales, Gesundheit und Sport des Landes Mecklenburg-Vorpommern",
+        "Josefine Paul": "Ministerin für Kinder, Jugend, Familie, Gleichstellung, Flucht und Integration des Landes "
+                         "Nordrhein-Westfalen",
+    }
     assert got[1]["kind"].endswith("#Quote") and got[0]["kind"].endswith("#ReportedSpeech")
 
 
@@ -168,6 +176,9 @@ def test_chair_history(store):
     # conferences.csv marks rows 4, 5, 6, 7 and 9 medium; the notes of 4, 5, 6 and 9 name a weaker field
     # (number, year, place), not the chair, and row 7's note names none, so the whole row is medium.
     assert medium == {7}
+    # row 21's note: "Josefine Paul chaired until she left office on 2026-01-27"
+    until = {int(r["ordinal"]): r["personUntil"] for r in rows(store, "chair-history") if r.get("personUntil")}
+    assert until == {21: "2026-01-27"}
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "queries").glob("*.rq")), ids=lambda p: p.stem)
