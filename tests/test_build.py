@@ -139,7 +139,7 @@ def test_a_copy_of_the_project_with_changed_data_gives_a_new_release_and_keeps_t
     old = build(copy, out)
     trig = home / "data" / "ms-ni-2025-068.trig"
     trig.write_text(trig.read_text(encoding="utf-8").replace('intmk:pressReleaseNumber "68/2025" ;',
-                                                             'intmk:pressReleaseNumber "68/2025" ; intmk:issued "2025-04-24"^^xsd:date ;', 1),
+                                                             'intmk:pressReleaseNumber "68/2025" ; skos:altLabel "PM 68/2025"@de ;', 1),
                     encoding="utf-8")
     new = build(copy, out)
     assert new.version != old.version

@@ -45,3 +45,18 @@ def test_query_without_a_release_says_what_to_do(tmp_path):
     out = run("query", "ASK {}", "--dist", str(tmp_path))
     assert out.returncode != 0
     assert "intmk-kg build" in out.stderr
+
+
+def test_long_inline_query_is_not_taken_for_a_file_name(release_dir):
+    # Longer than a file name may be (255 bytes) and without a "/", so it is one path component.
+    q = "# a comment line that makes the query long\n" * 8 + "SELECT (COUNT(?code) AS ?n) WHERE { ?s <urn:none> ?code }"
+    assert len(q.encode()) > 255 and "/" not in q
+    out = run("query", q, "--format", "csv", "--dist", str(release_dir))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["n", "0"]
+
+
+def test_missing_query_file_is_a_clear_error(release_dir):
+    out = run("query", "queries/no-such-query.rq", "--dist", str(release_dir))
+    assert out.returncode != 0
+    assert "queries/no-such-query.rq" in out.stderr and "Traceback" not in out.stderr

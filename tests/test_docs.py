@@ -1,5 +1,6 @@
 """The documentation keeps up with the ontology."""
 
+import re
 from pathlib import Path
 
 import rdflib
@@ -16,3 +17,13 @@ def test_every_ontology_term_is_in_the_data_model_doc():
         terms |= {g.qname(t) for t in g.subjects(RDF.type, kind)}
     missing = sorted(t for t in terms if f"`{t}`" not in doc)
     assert not missing, f"undocumented in docs/data-model.md: {missing}"
+
+
+def test_worked_examples_in_the_data_model_doc_answer(store):
+    doc = (ROOT / "docs" / "data-model.md").read_text(encoding="utf-8")
+    examples = re.findall(r"```sparql\n(.+?)```", doc, re.S)
+    assert len(examples) == 4  # a document graph, a curation record, confidence per statement, the inferred graph
+    answers = [list(store.query(q)) for q in examples]
+    assert all(answers), [q.splitlines()[0] for q, a in zip(examples, answers) if not a]
+    # the inferred graph's example finds all three resolutions of the 20th IntMK
+    assert len(answers[3]) == 3

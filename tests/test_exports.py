@@ -27,7 +27,7 @@ RETRIEVED = "+2025-01-31T00:00:00Z/11"
 ITEM = re.compile(r"Q[1-9][0-9]*")
 STRING = re.compile(r'"[^"\t]*"')
 MONOLINGUAL = re.compile(r'[a-z]{2,3}:"[^"\t]*"')
-TIME = re.compile(r"\+\d{4}-\d\d-\d\dT00:00:00Z/(9|11)")
+TIME = re.compile(r"\+\d{4}-\d\d-\d\dT00:00:00Z/(9|10|11)")
 
 
 def parse(text: str) -> list[dict]:
@@ -49,10 +49,10 @@ def parse(text: str) -> list[dict]:
             assert item == "LAST" and re.fullmatch(r"P[1-9][0-9]*", prop), where
             assert any(p.fullmatch(value) for p in (ITEM, STRING, MONOLINGUAL, TIME)), where
             refs = dict(zip(rest[0::2], rest[1::2]))
-            assert len(refs) * 2 == len(rest) and set(refs) == {"S854", "S813"}, where
-            assert STRING.fullmatch(refs["S854"]) and TIME.fullmatch(refs["S813"]), where
+            assert len(refs) * 2 == len(rest) and set(refs) in ({"S854", "S813"}, {"S854"}), where
+            assert STRING.fullmatch(refs["S854"]) and TIME.fullmatch(refs.get("S813", "+0000-00-00T00:00:00Z/9")), where
             commands.append({"kind": "statement", "prop": prop, "value": value, "url": refs["S854"][1:-1],
-                             "retrieved": refs["S813"]})
+                             "retrieved": refs.get("S813")})
     return commands
 
 
@@ -97,7 +97,12 @@ def test_every_line_parses_and_each_statement_cites_our_sources(qs_text, qs, sto
     ours = source_urls(store)
     assert {s["url"] for s in statements} <= ours
     assert not any(s["url"].startswith("https://www.wikidata.org/") for s in statements)
-    assert {s["retrieved"] for s in statements} == {RETRIEVED}
+    # S813: the document's own date where sources.csv gives one, else the date the editor passed
+    retrieved = {s["url"]: s["retrieved"] for s in statements}
+    assert retrieved["https://polit-x.de/de/documents/20773533"] == "+2025-04-24T00:00:00Z/11"  # polit-x-2025-04-24
+    assert retrieved["https://www.bild.de/regional/ruhrgebiet/integrationsminister-beraten-ueber-dialog-11864266.bild.html"] \
+        == "+2010-03-18T00:00:00Z/11"  # bild-2010-03-18
+    assert retrieved["https://integrationsministerkonferenz.de"] == RETRIEVED  # no date in sources.csv
 
 
 def test_items_are_only_verified_qids(qs, store):
@@ -217,3 +222,11 @@ def test_format_regex_in_the_docs_fits_every_identifier(store):
     for wrong in ("state/DE-ni", "state/NI", "conference/020", "person/Andreas-Philippi", "place/göttingen",
                   "person/andreas--philippi", "planet/mars", "https://w3id.org/intmk/id/state/DE-NI"):
         assert not regex.fullmatch(wrong), wrong
+
+
+def test_references_never_carry_the_day_the_batch_was_written(store):
+    # without a retrieved date, an undated document's reference has no S813 at all
+    statements = [c for g in items(parse(quickstatements(store_select(store)))) for c in g if c["kind"] == "statement"]
+    by_url = {s["url"]: s["retrieved"] for s in statements}
+    assert by_url["https://integrationsministerkonferenz.de"] is None
+    assert by_url["https://polit-x.de/de/documents/20773533"] == "+2025-04-24T00:00:00Z/11"

@@ -98,3 +98,14 @@ def test_dataset_iri_leads_to_its_description(client):
 def test_unknown_syntax_is_400_and_unacceptable_is_406(client):
     assert client.get("/ontology.pdf").status_code == 400
     assert client.get("/shapes", headers={"Accept": "application/pdf"}).status_code == 406
+
+
+def test_void_lists_every_document_a_curation_record_is_derived_from(release):
+    import rdflib
+
+    void = rdflib.Graph().parse(release.file("void.ttl"), format="turtle")
+    record = rdflib.URIRef("https://w3id.org/intmk/graph/curation-states-DE-NI")
+    prov = rdflib.Namespace("http://www.w3.org/ns/prov#")
+    # states.csv row DE-NI: two GitHub files (registry keys github, github-2) and the Wikidata item Q1197
+    assert {str(o).rsplit("/", 1)[1] for o in void.objects(record, prov.wasDerivedFrom)} == {
+        "github", "github-2", "wikidata-q1197"}

@@ -170,7 +170,9 @@ def test_page_shows_both_directions_wikidata_and_sources(client):
     assert 'href="http://www.wikidata.org/entity/Q1197"' in page
     assert 'href="/doc/place/goettingen?lang=en"' in page  # incoming: Göttingen lies in Lower Saxony
     assert "Referenced by" in page
-    assert 'href="/graph/wikidata"' in page  # a source of the state's facts (states.csv cites Wikidata)
+    # the state's facts come from its row of states.csv, one curation record compiled from three documents
+    assert 'href="/graph/curation-states-DE-NI"' in page
+    assert "compiled from 3 documents" in page
     assert 'href="/ontology#inState"' in page  # properties link to their documentation
 
 
@@ -290,7 +292,10 @@ def test_graph_listing_and_unknown_graph(client):
     listing = json.loads(client.get("/graph/?format=json").data)
     graphs = {g["graph"]: g for g in listing["graphs"]}
     assert graphs[SEED_GRAPH]["document"] == ID + "document/ms-ni-2025-068"
-    assert graphs["https://w3id.org/intmk/graph/wikidata"]["url"] == "https://www.wikidata.org/"
+    # states.csv row DE-NI cites two GitHub files (registry keys github, github-2) and Wikidata's Q1197
+    record = graphs["https://w3id.org/intmk/graph/curation-states-DE-NI"]
+    assert record["document"] == ID + "document/github" and record["documents"] == 3
+    assert record["url"] == "https://github.com/Sultanow/dt_society/blob/HEAD/app/flask/flaskr/preprocessing/states.py"
     assert client.get("/graph/no-such-source").status_code == 404
 
 
@@ -389,3 +394,16 @@ def test_known_parameters_are_served_without_a_redirect(client):
         assert client.get(f"/doc/state/DE-NI?{query}").status_code == 200, query
     assert client.get("/id/state/DE-NI?x=1").status_code == 301
     assert client.get("/id/state/DE-NI").status_code == 303
+
+
+def test_unreported_votes_and_ends_are_shown_as_unknown(client):
+    # the press release reports no vote on the Göttinger Erklärung; it reports the Leitantrag "einstimmig"
+    page = client.get("/doc/resolution/20-goettinger-erklaerung?lang=en").get_data(as_text=True)
+    assert re.search(r'voting outcome</a></th>\s*<td><ul class="values">\s*<li><span class="literal" lang="en">unknown<', page)
+    page = client.get("/doc/resolution/20-leitantrag?lang=de").get_data(as_text=True)
+    assert ">einstimmig<" in page and ">unbekannt<" not in page
+    # offices.csv: Philippi's post since 2023-01-25 has no end date; Paul's ended on 2026-01-27
+    page = client.get("/doc/office/andreas-philippi-2023-01-25?lang=en").get_data(as_text=True)
+    assert ">unknown<" in page
+    page = client.get("/doc/office/josefine-paul-2022-06-29?lang=en").get_data(as_text=True)
+    assert "2026-01-27" in page and ">unknown<" not in page

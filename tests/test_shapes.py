@@ -459,3 +459,45 @@ def test_reference_row_error_names_table_and_line(make_project, table, row, mess
     assert problem.path == path
     assert problem.line == 3
     assert problem.message == message
+
+
+# The registry of tests/fixtures/projects/minimal (sources.csv) has 15 documents, the last on line 16.
+REGISTRY_CASES = [
+    ("conferences.csv", "21,2026,,,,,,,,,,high,https://example.org/not-registered", 3,
+     "source is not in the registry (sources.csv) nor a Wikidata item of this row: 'https://example.org/not-registered'"),
+    ("states.csv", "DE-NW,Nordrhein-Westfalen,North Rhine-Westphalia,,05,high,Wikidata", 3,
+     "source is not in the registry (sources.csv) nor a Wikidata item of this row: 'Wikidata'"),
+    ("sources.csv", "github,https://example.org/other,,,,,,", 17, "document key 'github' appears twice"),
+    ("sources.csv", "other-doc,https://example.org/other,,,24.04.2025,news,,", 17,
+     "date must be YYYY, YYYY-MM or YYYY-MM-DD: '24.04.2025'"),
+    ("sources.csv", "other-doc,https://example.org/other,,,,blog,,", 17,
+     "unknown kind 'blog'; one of official-record, official-press-release, news, other"),
+]
+
+
+@pytest.mark.parametrize("table, row, line, message", REGISTRY_CASES,
+                         ids=["unregistered-url", "wikidata-without-qid", "duplicate-key", "bad-date", "bad-kind"])
+def test_registry_error_names_table_and_line(make_project, table, row, line, message):
+    home = make_project(project="minimal")
+    path = home / "data" / "reference" / table
+    with path.open("a", encoding="utf-8") as f:
+        f.write(row + "\n")
+    problem = load_error(home).problems[0]
+    assert (problem.path, problem.line, problem.message) == (path, line, message)
+
+
+def test_a_weaker_field_only_in_a_medium_row(make_project):
+    home = make_project(project="minimal")
+    path = home / "data" / "reference" / "notes" / "weak-fields.csv"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text("table,record,fields,note\nconferences,20,place,not weaker\n", encoding="utf-8")
+    problem = load_error(home).problems[0]
+    assert (problem.path, problem.line) == (path, 2)
+    assert problem.message == "conferences 20 is high, so no field of it is weaker than the rest"
+
+
+def test_missing_registry_is_named(make_project):
+    home = make_project(project="minimal")
+    (home / "data" / "reference" / "sources.csv").unlink()
+    problem = load_error(home).problems[0]
+    assert "sources.csv" in problem.message and problem.path == home / "data" / "reference"

@@ -107,6 +107,21 @@ def validate(home: Path | None, fmt: str) -> None:
     sys.exit(0 if result.conforms else 1)
 
 
+def _query_text(arg: str) -> str:
+    """The SPARQL of QUERY: a file's text if it names one, else the argument itself.
+
+    A long inline query is no valid file name; asking the file system about it would fail.
+    """
+    path = Path(arg)
+    try:
+        is_file = path.is_file()
+    except OSError:
+        is_file = False
+    if not is_file and arg.endswith(".rq"):
+        raise click.ClickException(f"{arg}: no such query file")
+    return path.read_text(encoding="utf-8") if is_file else arg
+
+
 @main.command()
 @HOME_OPTION
 @click.argument("query")
@@ -120,7 +135,7 @@ def query(home: Path | None, query: str, fmt: str, dist: Path | None) -> None:
     from .query import format_result, run
     from .release import load_store, open_release
 
-    text = Path(query).read_text(encoding="utf-8") if query.endswith(".rq") or Path(query).is_file() else query
+    text = _query_text(query)
     try:
         release = open_release(dist or Project.at(home).dist_dir)
     except FileNotFoundError as e:

@@ -1,52 +1,45 @@
 """Map the verified reference tables (data/reference/*.csv) to quads.
 
-Each row names its public sources; its facts go into the named graph of every source it
-names (one source-document entity per URL), so a query for "which document supports this
-statement" finds each of them. The confidence rule of the reference README is applied here:
-high rows are plain facts; medium rows are kept with an explicit note and
-intmk:confidence intmk:MediumConfidence; low hints live only in notes; blank cells are unknown
-and produce nothing.
+A row of a table is one curation record: the project compiled its facts from the documents the
+row lists, and the row does not say which document supports which field. So its facts go into one
+named graph of that record (`graph/curation-{table}-{key}`), derived from each listed document
+(keys from the registry, sources.csv), attributed to the project, with the row's confidence and
+the curator's notes; no document's own graph is credited with them. The confidence rule of the
+reference README is applied per statement: where notes/weak-fields.csv names the weaker fields of
+a medium row, only their facts sit in a record of their own with intmk:MediumConfidence and the
+rest of the row is high; a medium row not listed there is medium as a whole. Low rows are not
+asserted; blank cells are unknown and produce nothing.
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 
 from . import namespaces as ns
 from .errors import InputError, Problem
 from .quads import GraphWriter, date, integer, iri, lit
+from .registry import PROJECT, Registry, missing_registry
 
 Fact = tuple[str, str, "str | ox.NamedNode | ox.Literal"]
 
 QID = re.compile(r"^Q[1-9][0-9]*$")
-WIKIDATA_URL = "https://www.wikidata.org/"
-CONFIDENCE = {"high": None, "medium": "intmk:MediumConfidence", "low": "intmk:LowConfidence"}
+CONFIDENCE = {"high": "intmk:HighConfidence", "medium": "intmk:MediumConfidence", "low": "intmk:LowConfidence"}
+UNSTATED_REASON = ("Medium confidence (one non-official source, or a value inferred from official facts); "
+                   "the table gives no note on which part is weaker.")
 
 
 def e(kind: str, key: str) -> str:
     return ns.entity(kind, key)
 
 
-def source_key(source: str) -> str:
-    """A stable, readable key for a source named in the tables."""
-    if source.startswith("Wikidata"):
-        return "wikidata"
-    parts = urlsplit(source)
-    host = parts.netloc.lower().removeprefix("www.")
-    slug = re.sub(r"[^a-z0-9]+", "-", host).strip("-")
-    digest = hashlib.sha256(source.encode()).hexdigest()[:8]
-    return f"web-{slug}-{digest}"
-
-
-def source_url(source: str) -> str:
-    return WIKIDATA_URL if source.startswith("Wikidata") else source
+def record_graph(table: str, record: str) -> str:
+    """The graph of one curation record, e.g. graph/curation-conferences-20."""
+    return ns.graph(f"curation-{table}-{record}")
 
 
 @dataclass
@@ -77,58 +70,90 @@ def read_rows(path: Path, required: list[str]) -> list[Row]:
     return rows
 
 
-class Sources:
-    """Collects facts per source and writes one graph per source document."""
+@dataclass
+class Weak:
+    """Fields of a medium row that are weaker than the rest (notes/weak-fields.csv)."""
 
-    def __init__(self) -> None:
-        self.writers: dict[str, GraphWriter] = {}
+    fields: list[str]
+    note: str
+    row: Row
+
+
+def read_weak_fields(path: Path) -> dict[tuple[str, str], Weak]:
+    if not path.is_file():
+        return {}
+    weak: dict[tuple[str, str], Weak] = {}
+    for row in read_rows(path, ["table", "record", "fields", "note"]):
+        if not row.many("fields") or not row["note"]:
+            raise row.problem("a weak-field entry needs its fields and a note that says why")
+        weak[(row["table"], row["record"])] = Weak(row.many("fields"), row["note"], row)
+    return weak
+
+
+class Curation:
+    """Writes one named graph per curation record (table row), derived from the documents it lists."""
+
+    def __init__(self, registry: Registry, weak: dict[tuple[str, str], Weak]) -> None:
+        self.registry = registry
+        self.weak = weak
         self.by_table: dict[Path, list[ox.Quad]] = {}
         self.person_names: dict[str, str] = {}
+        self.place_states: dict[str, str] = {}
 
-    def writer(self, source: str, path: Path) -> GraphWriter:
-        key = source_key(source)
-        if key not in self.writers:
-            w = GraphWriter(ns.graph(key))
-            doc = e("document", key)
-            url = source_url(source)
-            w.add(w.graph, "rdf:type", "intmk:NamedGraph")
+    def _record(self, name: str, row: Row, docs: list[str], level: str, note: str) -> GraphWriter:
+        w = GraphWriter(name)
+        w.add(w.graph, "rdf:type", "intmk:CurationRecord")
+        for doc in docs:
             w.add(w.graph, "prov:wasDerivedFrom", doc)
-            w.add(doc, "rdf:type", "intmk:WebSource")
-            w.add(doc, "intmk:url", ox.NamedNode(url))
-            label = "Wikidata" if key == "wikidata" else url
-            w.add(doc, "rdfs:label", lit(label, "de"))
-            w.add(doc, "rdfs:label", lit(label, "en"))
-            self.writers[key] = w
-            self.by_table.setdefault(path, []).extend(w.quads)
-        return self.writers[key]
+        w.add(w.graph, "prov:wasAttributedTo", PROJECT)
+        w.add(w.graph, "intmk:confidence", CONFIDENCE[level])
+        w.add(w.graph, "intmk:curatedIn", lit(f"{row.path.name}, line {row.line}"))
+        if not note and level != "high":
+            note = UNSTATED_REASON  # a medium fact is published only with a note
+        if note:
+            w.add(w.graph, "skos:editorialNote", lit(note, "en"))
+        return w
 
-    def emit(self, row: Row, facts: list[Fact], source_column: str = "source") -> None:
+    def emit(self, row: Row, record: str, facts: list[Fact], source_column: str = "source",
+             fields: dict[str, list[Fact]] | None = None) -> None:
+        """The row's facts in its record graph; the facts of its weaker fields in a record of their own."""
+        level = row["confidence"]
+        if level not in CONFIDENCE:
+            raise row.problem(f"confidence must be high, medium or low, not {level!r}")
+        if level == "low":
+            raise row.problem("low-confidence rows are not asserted; keep the hint in another row's notes")
         sources = row.many(source_column)
         if not sources:
             raise row.problem(f"row has no {source_column}")
+        docs = []
         for source in sources:
-            if not (source.startswith("http://") or source.startswith("https://") or source.startswith("Wikidata")):
-                raise row.problem(f"source is neither a URL nor Wikidata: {source!r}")
-            w = self.writer(source, row.path)
-            start = len(w.quads)
-            for s, p, o in facts:
+            where = row.problem(f"source is not in the registry (sources.csv) nor a Wikidata item of this row: "
+                                f"{source!r}")
+            docs.append(self.registry.cited(source, row["wikidata"], where).iri)
+        table = row.path.stem
+        fields = fields or {}
+        weak = self.weak.pop((table, record), None)
+        weak_fields = weak.fields if weak else []
+        if weak and level != "medium":
+            raise weak.row.problem(f"{table} {record} is {level}, so no field of it is weaker than the rest")
+        for name in weak_fields:
+            if name not in fields:
+                raise weak.row.problem(f"{table} has no field {name!r} that can be marked weaker; "
+                                       f"known: {', '.join(sorted(fields)) or 'none'}")
+        main = self._record(record_graph(table, record), row, docs, "high" if weak else level, row["notes"])
+        for s, p, o in facts + [f for name, fs in fields.items() if name not in weak_fields for f in fs]:
+            main.add(s, p, o)
+        out = self.by_table.setdefault(row.path, [])
+        out.extend(main.quads)
+        for name in weak_fields:
+            w = self._record(record_graph(table, f"{record}-{name}"), row, docs, level, weak.note)
+            for s, p, o in fields[name]:
                 w.add(s, p, o)
-            self.by_table.setdefault(row.path, []).extend(w.quads[start:])
+            out.extend(w.quads)
 
-
-def confidence_facts(subject: str, row: Row) -> list[Fact]:
-    level = row["confidence"]
-    if level not in CONFIDENCE:
-        raise row.problem(f"confidence must be high, medium or low, not {level!r}")
-    facts: list[Fact] = []
-    if level == "low":
-        # Low rows are not asserted at all; callers skip them before they get here.
-        raise row.problem("low-confidence rows are not asserted")
-    if CONFIDENCE[level]:
-        facts.append((subject, "intmk:confidence", CONFIDENCE[level]))
-    if row.data.get("notes"):
-        facts.append((subject, "skos:editorialNote", lit(row["notes"], "en")))
-    return facts
+    def unused_weak_entries(self) -> None:
+        for weak in self.weak.values():
+            raise weak.row.problem("no such record in the reference tables")
 
 
 def wikidata(subject: str, row: Row) -> list[Fact]:
@@ -151,7 +176,7 @@ def ordinal_en(n: int) -> str:
 # --- one mapper per table -------------------------------------------------------------------
 
 
-def map_states(path: Path, sources: Sources, known: dict[str, set[str]]) -> None:
+def map_states(path: Path, sources: Curation, known: dict[str, set[str]]) -> None:
     for row in read_rows(path, ["key", "name_de", "name_en", "wikidata", "destatis_key", "confidence", "source"]):
         s = e("state", row["key"])
         if not re.fullmatch(r"DE-[A-Z]{2}", row["key"]):
@@ -164,15 +189,15 @@ def map_states(path: Path, sources: Sources, known: dict[str, set[str]]) -> None
             (s, "intmk:destatisKey", lit(row["destatis_key"])),
             (s, "intmk:country", e("place", "germany")),
         ]
-        facts += wikidata(s, row) + confidence_facts(s, row)
-        sources.emit(row, facts)
+        facts += wikidata(s, row)
+        sources.emit(row, row["key"], facts)
         known["state"].add(row["key"])
 
 
 PLACE_CLASS = {"country": "intmk:Country", "city": "intmk:City", "venue": "intmk:Venue"}
 
 
-def map_places(path: Path, sources: Sources, known: dict[str, set[str]]) -> None:
+def map_places(path: Path, sources: Curation, known: dict[str, set[str]]) -> None:
     for row in read_rows(path, ["key", "name_de", "name_en", "kind", "wikidata", "in_state", "confidence", "source"]):
         s = e("place", row["key"])
         if row["kind"] not in PLACE_CLASS:
@@ -184,8 +209,9 @@ def map_places(path: Path, sources: Sources, known: dict[str, set[str]]) -> None
         ]
         if row["in_state"]:
             facts.append((s, "intmk:inState", e("state", row["in_state"])))
-        facts += wikidata(s, row) + confidence_facts(s, row)
-        sources.emit(row, facts)
+            sources.place_states[row["key"]] = row["in_state"]
+        facts += wikidata(s, row)
+        sources.emit(row, row["key"], facts)
         known["place"].add(row["key"])
 
 
@@ -195,7 +221,7 @@ PARTIES = {
 }
 
 
-def map_persons(path: Path, sources: Sources, known: dict[str, set[str]]) -> None:
+def map_persons(path: Path, sources: Curation, known: dict[str, set[str]]) -> None:
     for row in read_rows(path, ["key", "name", "honorific", "party", "wikidata", "confidence", "source"]):
         s = e("person", row["key"])
         facts: list[Fact] = [
@@ -218,13 +244,13 @@ def map_persons(path: Path, sources: Sources, known: dict[str, set[str]]) -> Non
                 (p, "rdfs:label", lit(en, "en")),
                 (p, "skos:altLabel", lit(row["party"], "de")),
             ]
-        facts += wikidata(s, row) + confidence_facts(s, row)
-        sources.emit(row, facts)
+        facts += wikidata(s, row)
+        sources.emit(row, row["key"], facts)
         known["person"].add(row["key"])
         sources.person_names[row["key"]] = row["name"]
 
 
-def map_offices(path: Path, sources: Sources, known: dict[str, set[str]]) -> None:
+def map_offices(path: Path, sources: Curation, known: dict[str, set[str]]) -> None:
     for row in read_rows(path, ["person_key", "office_de", "state", "start", "end", "confidence", "source"]):
         if row["person_key"] not in known["person"]:
             raise row.problem(f"unknown person {row['person_key']!r} (not in persons.csv)")
@@ -247,8 +273,7 @@ def map_offices(path: Path, sources: Sources, known: dict[str, set[str]]) -> Non
         ministry = MINISTRY_OF_POST.get(row["office_de"])
         if ministry:
             facts.append((s, "intmk:ministry", e("organisation", ministry)))
-        facts += confidence_facts(s, row)
-        sources.emit(row, facts)
+        sources.emit(row, key, facts)
         known["office"].add(key)
 
 
@@ -260,7 +285,7 @@ MINISTRY_OF_POST = {
 }
 
 
-def map_organisations(path: Path, sources: Sources, known: dict[str, set[str]]) -> None:
+def map_organisations(path: Path, sources: Curation, known: dict[str, set[str]]) -> None:
     cols = ["key", "name_de", "short_name", "other_names", "state", "website", "wikidata", "confidence", "source"]
     for row in read_rows(path, cols):
         s = e("organisation", row["key"])
@@ -287,12 +312,12 @@ def map_organisations(path: Path, sources: Sources, known: dict[str, set[str]]) 
             facts.append((s, "intmk:state", e("state", row["state"])))
         if row["website"]:
             facts.append((s, "intmk:website", ox.NamedNode(row["website"])))
-        facts += wikidata(s, row) + confidence_facts(s, row)
-        sources.emit(row, facts)
+        facts += wikidata(s, row)
+        sources.emit(row, row["key"], facts)
         known["organisation"].add(row["key"])
 
 
-def map_laws(path: Path, sources: Sources, known: dict[str, set[str]]) -> None:
+def map_laws(path: Path, sources: Curation, known: dict[str, set[str]]) -> None:
     cols = ["key", "title_de", "short_title", "legal_basis", "published", "in_force", "content_summary_en", "confidence", "source"]
     for row in read_rows(path, cols):
         s = e("law", row["key"])
@@ -313,8 +338,7 @@ def map_laws(path: Path, sources: Sources, known: dict[str, set[str]]) -> None:
             facts.append((s, "intmk:inForceDate", date(row["in_force"])))
         for milestone in MILESTONES_OF_LAW.get(row["key"], []):
             facts.append((e("milestone", milestone), "intmk:establishedBy", s))
-        facts += confidence_facts(s, row)
-        sources.emit(row, facts)
+        sources.emit(row, row["key"], facts)
         known["law"].add(row["key"])
 
 
@@ -331,7 +355,7 @@ MILESTONES_OF_LAW = {
 }
 
 
-def map_conferences(path: Path, sources: Sources, known: dict[str, set[str]]) -> None:
+def map_conferences(path: Path, sources: Curation, known: dict[str, set[str]]) -> None:
     cols = ["number", "year", "place", "start", "end", "chair_state", "chair_person", "chair_from", "chair_to",
             "motto", "notes", "confidence", "sources"]
     seen: dict[int, int] = {}
@@ -346,20 +370,30 @@ def map_conferences(path: Path, sources: Sources, known: dict[str, set[str]]) ->
         s = e("conference", str(n))
         facts: list[Fact] = [
             (s, "rdf:type", "intmk:Conference"),
-            (s, "intmk:ordinal", integer(n)),
             (s, "intmk:partOfSeries", e("organisation", "intmk")),
-            (s, "rdfs:label", lit(f"{n}. Integrationsministerkonferenz", "de")),
-            (s, "rdfs:label", lit(f"{ordinal_en(n)} Conference of Integration Ministers", "en")),
-            (s, "skos:altLabel", lit(f"{n}. IntMK", "de")),
-            (s, "skos:altLabel", lit(f"{ordinal_en(n)} IntMK", "en")),
         ]
+        # The fields a note may call weaker than the rest of the row (notes/weak-fields.csv).
+        fields: dict[str, list[Fact]] = {
+            "number": [
+                (s, "intmk:ordinal", integer(n)),
+                (s, "rdfs:label", lit(f"{n}. Integrationsministerkonferenz", "de")),
+                (s, "rdfs:label", lit(f"{ordinal_en(n)} Conference of Integration Ministers", "en")),
+                (s, "skos:altLabel", lit(f"{n}. IntMK", "de")),
+                (s, "skos:altLabel", lit(f"{ordinal_en(n)} IntMK", "en")),
+            ],
+            "year": [],
+            "place": [],
+        }
         if row["year"]:
-            facts.append((s, "intmk:year", ox.Literal(row["year"], datatype=iri("xsd:gYear"))))
+            fields["year"].append((s, "intmk:year", ox.Literal(row["year"], datatype=iri("xsd:gYear"))))
         for place in row.many("place"):
             if place not in known["place"]:
                 raise row.problem(f"unknown place {place!r} (not in places.csv)")
             kind = "intmk:venue" if place in VENUES else "intmk:location"
-            facts.append((s, kind, e("place", place)))
+            fields["place"].append((s, kind, e("place", place)))
+            # One location model: the Land of a conference is that of its place (places.csv in_state).
+            if sources.place_states.get(place):
+                fields["place"].append((s, "intmk:heldInState", e("state", sources.place_states[place])))
         if row["start"]:
             facts.append((s, "intmk:startDate", date(row["start"])))
         if row["end"]:
@@ -387,11 +421,8 @@ def map_conferences(path: Path, sources: Sources, known: dict[str, set[str]]) ->
                 facts.append((c, "intmk:startDate", date(row["chair_from"])))
             if row["chair_to"]:
                 facts.append((c, "intmk:endDate", date(row["chair_to"])))
-            if CONFIDENCE.get(row["confidence"]):
-                facts.append((c, "intmk:confidence", CONFIDENCE[row["confidence"]]))
-        facts += confidence_facts(s, row)
         facts += note_facts(path.parent / "notes" / f"conference-{n}.ttl")
-        sources.emit(row, facts, "sources")
+        sources.emit(row, str(n), facts, "sources", fields)
         known["conference"].add(str(n))
 
 
@@ -419,12 +450,17 @@ TABLES = [
 
 
 def reference_quads(folder: Path) -> list[tuple[Path, list[ox.Quad]]]:
-    """All reference quads, grouped by the table each came from."""
-    sources = Sources()
+    """All reference quads, grouped by the table each came from (the registry under sources.csv)."""
+    registry_path = folder / "sources.csv"
+    if not registry_path.is_file():
+        raise missing_registry(folder)
+    registry = Registry(registry_path)
+    curation = Curation(registry, read_weak_fields(folder / "notes" / "weak-fields.csv"))
     known: dict[str, set[str]] = {k: set() for k in ("state", "place", "person", "office", "organisation", "law", "conference")}
     for name, mapper in TABLES:
         path = folder / name
         if not path.is_file():
             raise InputError(Problem(f"reference table {name} is missing", folder))
-        mapper(path, sources, known)
-    return list(sources.by_table.items())
+        mapper(path, curation, known)
+    curation.unused_weak_entries()
+    return [(registry_path, registry.quads()), *curation.by_table.items()]

@@ -36,6 +36,7 @@ from . import namespaces as ns
 from .dumps import (CONTEXT_FILE, DUMPS, ENCODED_MIN_BYTES, count_named_quads, graph_names, graph_nquads,
                     write_context, write_dump, write_gzip_copy)
 from .errors import InputError, Problem
+from .inference import materialize_inferred
 from .loader import ONTOLOGY_GRAPH, load_project, materialize_union
 from .progress import Progress
 from .project import Project
@@ -260,6 +261,7 @@ def build(
     result = validate(loaded, project.shapes_files(), engine=shacl, progress=progress)
     if not result.conforms:
         raise ValidationFailed(result)
+    materialize_inferred(loaded.store, progress)  # after SHACL, which validates what is asserted
     version = content_version(loaded.store, progress)
     releases = out / RELEASES
     try:

@@ -133,20 +133,26 @@ def _partitions(store: ox.Store, w: GraphWriter, d: str) -> None:
 
 
 def _graphs(store: ox.Store, w: GraphWriter, d: str) -> None:
-    """Each named graph as a VoID subset with its size and source (sd:name is the graph IRI)."""
+    """Each named graph as a VoID subset with its size and sources (sd:name is the graph IRI).
+
+    A curation record is derived from several documents: each is listed, none stands for the others.
+    """
     rows = store.query(
         ns.sparql_prologue(["prov"])
-        + "SELECT ?g ?n (SAMPLE(?src) AS ?source) WHERE { "
+        + "SELECT ?g ?n ?source WHERE { "
         "{ SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g } "
-        "OPTIONAL { GRAPH ?g { ?g prov:wasDerivedFrom ?src } } } GROUP BY ?g ?n ORDER BY ?g"
+        "OPTIONAL { GRAPH ?g { ?g prov:wasDerivedFrom ?source } } } ORDER BY ?g ?source"
     )
+    seen: set[str] = set()
     for row in rows:
         g = row["g"]
-        w.add(d, "void:subset", g)
-        w.add(g, "rdf:type", "void:Dataset")
-        w.add(g, "rdf:type", SD + "NamedGraph")
-        w.add(g, SD + "name", g)
-        w.add(g, "void:triples", integer(row["n"].value))
+        if g.value not in seen:
+            seen.add(g.value)
+            w.add(d, "void:subset", g)
+            w.add(g, "rdf:type", "void:Dataset")
+            w.add(g, "rdf:type", SD + "NamedGraph")
+            w.add(g, SD + "name", g)
+            w.add(g, "void:triples", integer(row["n"].value))
         if row["source"] is not None:
             w.add(g, "prov:wasDerivedFrom", row["source"])
 

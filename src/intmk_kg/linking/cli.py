@@ -52,12 +52,13 @@ def export() -> None:
 @DIST_OPTION
 @OUT_OPTION
 @click.option("--retrieved", callback=_date, default=None,
-              help="Retrieved date (S813) on every reference, YYYY-MM-DD (default: today, UTC).")
+              help="Retrieved date (S813), YYYY-MM-DD, for references to documents without a date of their own "
+                   "(default: none; a document's own date is always used where the registry gives one).")
 def quickstatements(dist: Path | None, out: Path | None, retrieved: str | None) -> None:
     """QuickStatements v1 creating Wikidata items for the IntMK conferences that lack one."""
     from .quickstatements import quickstatements as make
 
-    _emit(make(_select(dist), retrieved or dt.datetime.now(dt.timezone.utc).date().isoformat()), out)
+    _emit(make(_select(dist), retrieved), out)
 
 
 @export.command()

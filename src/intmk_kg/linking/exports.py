@@ -3,7 +3,6 @@ the name index file that the server's reconciliation reads (not a download)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -21,12 +20,11 @@ MIXNMATCH = "intmk-kg.mixnmatch.csv"
 def write_exports(store: ox.Store, folder: Path, retrieved: str | None = None, progress: Progress | None = None
                   ) -> list[tuple[str, str, str]]:
     """Write both exports and the index; returns (file name, media type, title) of each export.
-    `retrieved` defaults to today (UTC)."""
+    `retrieved` is S813 for undated documents (default: none; never the build date)."""
     progress = progress or Progress.silent()
     select = store_select(store)
-    day = retrieved or dt.datetime.now(dt.timezone.utc).date().isoformat()
     with progress.stage("QuickStatements"):
-        (folder / QUICKSTATEMENTS).write_text(quickstatements(select, day), encoding="utf-8")
+        (folder / QUICKSTATEMENTS).write_text(quickstatements(select, retrieved), encoding="utf-8")
     with progress.stage("names, types and values of the entities", unit="queries") as stage:
         def counted(text: str) -> list[dict]:
             rows = select(text)

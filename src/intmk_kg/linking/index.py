@@ -21,6 +21,7 @@ from typing import Protocol
 import pyoxigraph as ox
 
 from .. import namespaces as ns
+from ..inference import INFERRED_GRAPH
 from .scoring import Form, form
 
 Select = Callable[[str], list[dict]]
@@ -256,7 +257,9 @@ def build_index(select: Select) -> LinkIndex:
 def collect(select: Select) -> tuple[dict[str, Entity], dict[str, TypeInfo]]:
     """Entities (names, types, Wikidata links, property values) and types, from a few bulk queries."""
     entities: dict[str, Entity] = {}
-    rows = select(PREFIXES + f"SELECT DISTINCT ?e ?c WHERE {{ GRAPH ?g {{ ?e rdf:type ?c }} FILTER ({IN_ID}) }}")
+    # asserted types only: the broader ones come from the ontology below, not from graph/inferred
+    rows = select(PREFIXES + f"SELECT DISTINCT ?e ?c WHERE {{ GRAPH ?g {{ ?e rdf:type ?c }} FILTER ({IN_ID}) "
+                  f"FILTER (?g != <{INFERRED_GRAPH}>) }}")
     for row in rows:
         eid = _local(row["e"].value, ns.ID)
         e = entities.setdefault(eid, Entity(eid))

@@ -5,7 +5,9 @@ conference that has none, with labels, descriptions and aliases in German and En
 statements our data supports: series ordinal (P1545), location (P276), start and end time (P580,
 P582) or, with no date, the year as point in time (P585). The series gets short name (P1813), official name
 (P1448) and official website (P856). Every statement carries a reference to each source document
-that states it: reference URL (S854) and retrieved date (S813).
+that states it: reference URL (S854) and retrieved date (S813). The date is the source document's own
+date where the registry gives one, else the date the editor passes as retrieved, else none: never
+the day the batch is written, which says nothing about the source.
 
 A statement whose value is an item is written only with a QID from our verified owl:sameAs links.
 Where no QID exists yet, because the target is created by this very batch (series, neighbouring
@@ -31,18 +33,20 @@ Term = ox.NamedNode | ox.Literal
 PREFIXES = ns.sparql_prologue(["rdf", "rdfs", "owl", "skos", "prov", "intmk"])
 
 FACTS = PREFIXES + """
-SELECT DISTINCT ?s ?p ?o ?url WHERE {
+SELECT DISTINCT ?s ?p ?o ?url ?issued WHERE {
   { SELECT DISTINCT ?s WHERE { GRAPH ?t { ?s rdf:type intmk:Conference } } }
   UNION { BIND(<%s> AS ?s) }
   GRAPH ?g { ?s ?p ?o }
-  OPTIONAL { GRAPH ?g { ?g prov:wasDerivedFrom ?doc } GRAPH ?d { ?doc intmk:url ?url } }
+  OPTIONAL { GRAPH ?g { ?g prov:wasDerivedFrom ?doc } GRAPH ?d { ?doc intmk:url ?url }
+             OPTIONAL { GRAPH ?e { ?doc intmk:issued ?issued } } }
 }""" % SERIES
 
 CHAIRS = PREFIXES + """
-SELECT DISTINCT ?s ?o ?url WHERE {
+SELECT DISTINCT ?s ?o ?url ?issued WHERE {
   GRAPH ?t { ?s intmk:chairmanship ?c }
   GRAPH ?g { ?c intmk:chairPerson ?o }
-  OPTIONAL { GRAPH ?g { ?g prov:wasDerivedFrom ?doc } GRAPH ?d { ?doc intmk:url ?url } }
+  OPTIONAL { GRAPH ?g { ?g prov:wasDerivedFrom ?doc } GRAPH ?d { ?doc intmk:url ?url }
+             OPTIONAL { GRAPH ?e { ?doc intmk:issued ?issued } } }
 }"""
 
 LINKS = PREFIXES + f"""
@@ -58,11 +62,14 @@ class Facts:
     """Values per (subject, predicate), each with the URLs of the source documents stating it."""
 
     values: dict[tuple[str, str], dict[Term, set[str]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(set)))
+    dates: dict[str, str] = field(default_factory=dict)  # URL -> the document's own date (YYYY[-MM[-DD]])
 
-    def add(self, s: str, p: str, o: Term, url: ox.NamedNode | None) -> None:
+    def add(self, s: str, p: str, o: Term, url: ox.NamedNode | None, issued: ox.Literal | None = None) -> None:
         urls = self.values[(s, p)][o]
         if url is not None and not url.value.startswith(WIKIDATA_SOURCE):
             urls.add(url.value)
+            if issued is not None:
+                self.dates[url.value] = issued.value
 
     def get(self, s: str, p: str) -> dict[Term, set[str]]:
         return self.values.get((s, _q(p)), {})
@@ -101,10 +108,17 @@ def _time(date: str, precision: int) -> str:
     return f"+{date}T00:00:00Z/{precision}"
 
 
+def _source_time(date: str) -> str:
+    """A document date of any precision the registry keeps: day (11), month (10) or year (9)."""
+    parts = date.split("-")
+    padded = "-".join(parts + ["00"] * (3 - len(parts)))
+    return _time(padded, {3: 11, 2: 10, 1: 9}[len(parts)])
+
+
 class Batch:
-    def __init__(self, facts: Facts, qids: dict[str, str], labels: dict[str, str], retrieved: str):
+    def __init__(self, facts: Facts, qids: dict[str, str], labels: dict[str, str], retrieved: str | None):
         self.facts, self.qids, self.labels = facts, qids, labels
-        self.retrieved = _time(retrieved, 11)
+        self.retrieved = _time(retrieved, 11) if retrieved else None
         self.lines: list[str] = []
 
     def comment(self, text: str) -> None:
@@ -118,7 +132,9 @@ class Batch:
         if not urls:
             self.comment(f"TODO {prop} {value}: no source document with a URL states it, so it has no reference")
         for url in sorted(urls):
-            self.lines.append(f"LAST\t{prop}\t{value}\tS854\t{_text(url)}\tS813\t{self.retrieved}")
+            day = _source_time(self.facts.dates[url]) if url in self.facts.dates else self.retrieved
+            when = f"\tS813\t{day}" if day else ""
+            self.lines.append(f"LAST\t{prop}\t{value}\tS854\t{_text(url)}{when}")
 
     def item_statement(self, prop: str, label: str, target: str, urls: set[str], why: str = "") -> None:
         qid = self.qids.get(target)
@@ -132,9 +148,9 @@ class Batch:
 def load(select: Select) -> tuple[Facts, dict[str, str], dict[str, str]]:
     facts = Facts()
     for row in select(FACTS):
-        facts.add(row["s"].value, row["p"].value, row["o"], row.get("url"))
+        facts.add(row["s"].value, row["p"].value, row["o"], row.get("url"), row.get("issued"))
     for row in select(CHAIRS):
-        facts.add(row["s"].value, "chairPerson", row["o"], row.get("url"))
+        facts.add(row["s"].value, "chairPerson", row["o"], row.get("url"), row.get("issued"))
     qids: dict[str, str] = {}
     for row in select(LINKS):
         qids.setdefault(row["s"].value, row["q"].value)
@@ -142,14 +158,15 @@ def load(select: Select) -> tuple[Facts, dict[str, str], dict[str, str]]:
     return facts, qids, labels
 
 
-def quickstatements(select: Select, retrieved: str) -> str:
-    """The batch as text; `retrieved` (YYYY-MM-DD) is the date given as S813 on every reference."""
+def quickstatements(select: Select, retrieved: str | None = None) -> str:
+    """The batch as text; `retrieved` (YYYY-MM-DD) is S813 for sources without a date of their own."""
     facts, qids, labels = load(select)
     b = Batch(facts, qids, labels, retrieved)
     b.comment("QuickStatements (version 1) for the IntMK knowledge graph, https://w3id.org/intmk/ (CC0).")
     b.comment("Creates an item for the IntMK series (unless it has one) and for each IntMK conference without one.")
     b.comment("Lines starting with # are not commands: they list what could not be stated yet (TODO).")
-    b.comment(f"References: S854 = the source document stating the fact, S813 = {retrieved} (retrieved).")
+    b.comment("References: S854 = the source document stating the fact, S813 = the document's own date"
+              + (f" (else {retrieved}, retrieved)." if retrieved else " (none where it has none)."))
     if SERIES in qids:
         series_note = ""
     else:

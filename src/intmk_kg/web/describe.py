@@ -1,12 +1,13 @@
 """What the store says about one resource: its facts in both directions, who states each, as RDF.
 
-Every query reads the named graphs (GRAPH ?g), so each fact comes with the sources that state
-it; the default graph is their union, so a fact stated by three documents is one triple there.
+Every query reads the named graphs (GRAPH ?g), so each fact comes with the graphs that hold it (a
+document's own graph, or a curation record compiled from several documents); the default graph is
+their union, so a fact stated by three documents is one triple there.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pyoxigraph as ox
 import rdflib
@@ -36,6 +37,7 @@ class Source:
     graph: str
     document: str | None
     url: str | None
+    documents: int = 1  # a curation record is compiled from several
 
 
 def facts(service: QueryService, node: ox.NamedNode) -> list[Fact]:
@@ -68,7 +70,11 @@ def incoming_query(node: ox.NamedNode) -> str:
 
 
 def sources(service: QueryService, graphs: set[str]) -> dict[str, Source]:
-    """For each graph, the document it was derived from and that document's address."""
+    """For each graph, the document it was derived from and that document's address.
+
+    A curation record is derived from several documents: the first by IRI that has an address stands
+    for them, so the answer does not change from one query to the next.
+    """
     if not graphs:
         return {}
     values = " ".join(str(ox.NamedNode(g)) for g in sorted(graphs))
@@ -77,12 +83,15 @@ def sources(service: QueryService, graphs: set[str]) -> dict[str, Source]:
         "OPTIONAL { GRAPH ?g { ?g prov:wasDerivedFrom ?doc } OPTIONAL { ?doc intmk:url ?url } } }"
     )
     found: dict[str, Source] = {}
-    for row in rows:
+    docs: dict[str, set[str]] = {}
+    for row in sorted(rows, key=lambda r: (r["g"].value, r["doc"].value if r.get("doc") else "")):
         g = row["g"].value
         doc, url = row.get("doc"), row.get("url")
+        if doc:
+            docs.setdefault(g, set()).add(doc.value)
         if g not in found or (found[g].url is None and url is not None):
             found[g] = Source(g, doc.value if doc else None, paths.web_link(url.value) if url else None)
-    return found
+    return {g: replace(s, documents=len(docs.get(g, ())) or 1) for g, s in found.items()}
 
 
 def description(service: QueryService, node: ox.NamedNode) -> list[ox.Triple]:

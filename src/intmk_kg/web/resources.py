@@ -16,7 +16,7 @@ from flask import Blueprint, Response, abort, current_app, g, redirect, render_t
 from .. import namespaces as ns
 from . import describe, paths, schemaorg
 from .conneg import HTML_OFFER, RDF_OFFERS, Offer, negotiate
-from .labels import LANGUAGES, Labels, iris_in, view
+from .labels import LANGUAGES, Labels, TermView, iris_in, view
 from .origin import public_url
 
 bp = Blueprint("resources", __name__)
@@ -35,15 +35,33 @@ SAME_AS = ns.PREFIXES["owl"] + "sameAs"
 HEADINGS = {
     "de": {"out": "Eigenschaften", "in": "Verweise auf diese Ressource", "sources": "Quellen",
            "formats": "Formate", "wikidata": "Wikidata", "iri": "IRI", "type": "Typ", "graph": "Graph",
-           "value": "Wert", "property": "Eigenschaft", "source": "Quelle", "online": "online"},
+           "value": "Wert", "property": "Eigenschaft", "source": "Quelle", "online": "online",
+           "compiled": "zusammengestellt aus {} Dokumenten, darunter"},
     "en": {"out": "Properties", "in": "Referenced by", "sources": "Sources", "formats": "Formats",
            "wikidata": "Wikidata", "iri": "IRI", "type": "Type", "graph": "Graph", "value": "Value",
-           "property": "Property", "source": "Source", "online": "online"},
+           "property": "Property", "source": "Source", "online": "online",
+           "compiled": "compiled from {} documents, among them"},
 }
 MORE_INCOMING = {
     "de": "Die ersten {shown} von {total} Verweisen; alle liefert diese SPARQL-Abfrage:",
     "en": "The first {shown} of {total} references; this SPARQL query lists them all:",
 }
+
+
+# What a reader expects on a page of such a thing; where no source reports it, the page says
+# "unknown" rather than leaving a gap that reads as "no" (not unanimous, still in office).
+UNKNOWN_WHEN_ABSENT = {ns.ONT + "Resolution": ns.ONT + "votingOutcome", ns.ONT + "Office": ns.ONT + "endDate"}
+UNKNOWN = {"de": "unbekannt", "en": "unknown"}
+
+
+def _unknown_rows(out: list[describe.Fact], labels: Labels, lang: str) -> list[dict]:
+    types = {f.other.value for f in out if f.predicate.value == RDF_TYPE}
+    present = {f.predicate.value for f in out}
+    return [
+        {"property": view(ox.NamedNode(p), labels, lang),
+         "values": [{"term": TermView("literal", UNKNOWN[lang], "", lang=lang), "sources": []}]}
+        for cls, p in UNKNOWN_WHEN_ABSENT.items() if cls in types and p not in present
+    ]
 
 
 def _service():
@@ -129,7 +147,7 @@ def _entity_page(node: ox.NamedNode, base: str) -> Response:
     labels = Labels.fetch(
         service,
         {node.value} | {f.predicate.value for f in facts} | iris_in(f.other for f in facts)
-        | {s.document for s in sources.values() if s.document},
+        | {s.document for s in sources.values() if s.document} | set(UNKNOWN_WHEN_ABSENT.values()),
     )
     out = [f for f in facts if f.direction == "out"]
     incoming = [f for f in facts if f.direction == "in"]
@@ -146,12 +164,13 @@ def _entity_page(node: ox.NamedNode, base: str) -> Response:
         title=labels.text(node.value, lang),
         types=[view(t, labels, lang) for t in types],
         wikidata=[f.other.value for f in out if f.predicate.value == SAME_AS and f.other.value.startswith(ns.WD)],
-        outgoing=_rows(out, labels, lang, numbers),
+        outgoing=_rows(out, labels, lang, numbers) + _unknown_rows(out, labels, lang),
         incoming=_rows(incoming, labels, lang, numbers),
         more_incoming=_more_incoming(service, node, incoming, lang),
         sources=[
             {"number": numbers[gr], "graph": view(ox.NamedNode(gr), labels, lang),
-             "document": view(ox.NamedNode(s.document), labels, lang) if s.document else None, "url": s.url}
+             "document": view(ox.NamedNode(s.document), labels, lang) if s.document else None, "url": s.url,
+             "documents": s.documents}
             for gr, s in sorted(sources.items(), key=lambda item: numbers[item[0]])
         ],
         formats=[o for o in DOC_OFFERS if o is not HTML_OFFER],
@@ -210,7 +229,8 @@ def graphs():
     sources = describe.sources(service, set(counts))
     items = [
         {"graph": gr, "href": paths.local(gr), "triples": counts[gr],
-         "document": sources[gr].document if gr in sources else None, "url": sources[gr].url if gr in sources else None}
+         "document": sources[gr].document if gr in sources else None, "url": sources[gr].url if gr in sources else None,
+         "documents": sources[gr].documents if gr in sources else 0}
         for gr in sorted(counts)
     ]
     if offer is JSON:
