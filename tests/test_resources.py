@@ -123,6 +123,18 @@ def test_quads_say_which_source_states_each_fact(client):
     assert f"<{CONF_20}> <{ONT.location}> <{GOETTINGEN}> <{SEED_GRAPH}> .".encode() in nquads.data
 
 
+@pytest.mark.parametrize("suffix,fmt", [("nq", "nquads"), ("trig", "trig")])
+def test_quad_documents_carry_the_description_in_the_default_graph(client, suffix, fmt):
+    """A client that reads the default graph of what it fetched (Comunica asks for N-Quads first)
+    sees the same description as from Turtle; the named graphs still tell the sources."""
+    dataset = rdflib.Dataset()
+    dataset.parse(data=client.get(f"/doc/conference/20.{suffix}").data, format=fmt)
+    default = set(dataset.default_context)
+    described = set(parse(client.get("/doc/conference/20.ttl"), "turtle"))
+    assert (CONF_20, ONT.location, GOETTINGEN) in default and default == described
+    assert (CONF_20, ONT.location, GOETTINGEN) in dataset.graph(URIRef(SEED_GRAPH))
+
+
 def test_alternates_vary_and_links(client):
     response = client.get("/doc/state/DE-NI", headers={"Accept": "text/turtle"})
     assert "Accept" in response.headers["Vary"]

@@ -124,6 +124,17 @@ def stated_quads(service: QueryService, node: ox.NamedNode) -> list[ox.Quad]:
     return sorted(quads, key=lambda q: (q.graph_name.value, str(q.subject), str(q.predicate), str(q.object)))
 
 
+def quad_document(service: QueryService, node: ox.NamedNode) -> list[ox.Quad]:
+    """The entity document in a quad syntax: the description in the default graph, as the triple
+    syntaxes give it, then each statement in the graph of its source. A client that reads only the
+    default graph of what it fetched (Comunica asks for N-Quads first) sees the description; the
+    named graphs still tell the sources."""
+    stated = stated_quads(service, node)
+    if not stated:
+        return []
+    return [ox.Quad(t.subject, t.predicate, t.object) for t in description(service, node)] + stated
+
+
 def graph_quads(service: QueryService, graph: ox.NamedNode) -> list[ox.Quad]:
     rows = service.select(f"SELECT ?s ?p ?o WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
     quads = [ox.Quad(r["s"], r["p"], r["o"], graph) for r in rows]

@@ -129,7 +129,7 @@ def document(kind: str, key: str):
     if offer is HTML_OFFER:
         response = _entity_page(node, url_for(".document", kind=kind, key=key))
     else:
-        items = describe.stated_quads(_service(), node) if offer in (TRIG, NQUADS) else describe.description(_service(), node)
+        items = describe.quad_document(_service(), node) if offer in (TRIG, NQUADS) else describe.description(_service(), node)
         if not items:
             abort(404, description=f"No resource has the IRI {node.value}")
         response = Response(describe.serialize(items, offer.key), mimetype=offer.media_type)
