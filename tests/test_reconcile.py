@@ -483,3 +483,37 @@ def test_near_leaves_out_trigrams_too_common_to_select(monkeypatch):
     assert [e.id for e in index.near(form("Konferenz in Göttingen"))] == ["place/goe"]
     only_common = [e.id for e in index.near(form("onferen"))]  # no rare trigram: the rarest still selects
     assert set(only_common) == {f"conference/{i}" for i in range(5)} | {"place/goe"}
+
+
+def test_a_bad_query_in_a_batch_leaves_the_others_answered(client):
+    """OpenRefine sends batches of 10: one unknown type or property must not lose the other nine."""
+    queries = {"good": {"query": "Niedersachsen"}, "badtype": {"query": "Bayern", "type": "Planet"},
+               "badprop": {"query": "Bayern", "properties": [{"pid": "colour", "v": "blue"}]}}
+    response = client.post("/reconcile", data={"queries": json.dumps(queries)})
+    assert response.status_code == 200
+    answer = valid(response.get_json(), "0.2/reconciliation-result-batch.json")
+    assert answer["good"]["result"][0]["id"] == "state/DE-NI" and "error" not in answer["good"]
+    assert answer["badtype"] == {"result": [], "error": answer["badtype"]["error"]}
+    assert "unknown type" in answer["badtype"]["error"] and "unknown property" in answer["badprop"]["error"]
+    draft = client.post("/reconcile/draft/reconcile", json={"queries": [{"query": "Niedersachsen"},
+                                                                      {"query": "Bayern", "type": "Planet"}]})
+    results = draft.get_json()["results"]
+    assert draft.status_code == 200 and results[0]["candidates"][0]["id"] == "state/DE-NI"
+    assert results[1]["candidates"] == [] and "unknown type" in results[1]["error"]
+
+
+def test_suggest_offers_things_before_texts_about_them(client):
+    """'Phil' is typed for the minister: articles titled "Philippi ..." and his quotes come after him."""
+    found = [r["id"] for r in client.get("/reconcile/suggest/entity?prefix=Phil&limit=20").get_json()["result"]]
+    assert found[0] == "person/andreas-philippi"
+    texts = [i for i, r in enumerate(found) if r.startswith(("statement/", "document/"))]
+    things = [i for i, r in enumerate(found) if not r.startswith(("statement/", "document/"))]
+    assert texts and max(things) < min(texts)
+
+
+def test_documents_known_only_by_their_url_are_no_candidates_for_names(client):
+    """sources.csv gives some documents no title: their name is the URL (asyl.net's is one)."""
+    by_word = client.get("/reconcile/suggest/entity?prefix=asyl&limit=50").get_json()["result"]
+    assert all(not r["name"].startswith("http") for r in by_word)
+    by_url = client.get("/reconcile/suggest/entity?prefix=https://asyl.net").get_json()["result"]
+    assert [r["id"] for r in by_url] == ["document/asyl"]

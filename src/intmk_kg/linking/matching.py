@@ -297,21 +297,32 @@ def _prefix_rank(p: Form, names: list[Form]) -> int:
     return best
 
 
+# Things said or written (a quote, a press article): their names are sentences or titles, which start
+# with the words a user types for the person or place they are about. They come after the things.
+TEXTS = frozenset({"Statement", "SourceDocument", "Claim"})
+
+
 def suggest_entities(index: Searchable, prefix: str, types: list[TypeInfo], cursor: int, limit: int) -> list[Entity]:
+    """Matches of a typed prefix: things before texts ("Phil" offers Andreas Philippi before the
+    articles titled "Philippi ..."), then the closer match; a document known only by its URL is
+    offered only for a prefix that is a URL."""
     direct = index.lookup(prefix)
     p = form(prefix)
     pool = list(index.prefixed(p))
     if direct is not None and all(e.id != direct.id for e in pool):
         pool.append(direct)
+    url_prefix = prefix.lstrip().lower().startswith(("http:", "https:"))
     ranked = []
     for e in pool:
         if types and not any(t.id in e.all_types for t in types):
             continue
+        if not url_prefix and all(n.lower().startswith(("http://", "https://")) for n in e.names or [e.name()]):
+            continue
         rank = 3 if _same(direct, e) else _prefix_rank(p, list(e.forms.values()))
         if rank:
-            ranked.append((-rank, e.name().casefold(), e.id, e))
-    ranked.sort(key=lambda r: r[:3])
-    return [r[3] for r in ranked[cursor : cursor + limit]]
+            ranked.append((bool(TEXTS & set(e.all_types)), -rank, e.name().casefold(), e.id, e))
+    ranked.sort(key=lambda r: r[:4])
+    return [r[4] for r in ranked[cursor : cursor + limit]]
 
 
 def suggest_types(index: Searchable, prefix: str, cursor: int, limit: int) -> list[TypeInfo]:

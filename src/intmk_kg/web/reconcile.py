@@ -189,8 +189,24 @@ def endpoint() -> Response:
         raise BadQuery("'queries' must be a non-empty JSON object mapping your keys to queries")
     if len(batch) > BATCH_SIZE:
         return reply({"error": f"{len(batch)} queries in one batch; at most {BATCH_SIZE} (see batchSize)"}, 413)
-    parsed = {key: parse_query(index, q, key, lang) for key, q in batch.items()}
-    return reply({key: {"result": _candidates(index, q, deadline)} for key, q in parsed.items()})
+    parsed = _parse_batch(index, list(batch.items()), lang)
+    return reply({key: {"result": _candidates(index, q, deadline)} if not isinstance(q, BadQuery)
+                  else {"result": [], "error": str(q)} for key, q in parsed})
+
+
+def _parse_batch(index: Searchable, batch: list[tuple[str, object]], lang: str) -> list[tuple[str, object]]:
+    """Each query parsed, or its BadQuery: a batch answers its good queries and says what is wrong
+    with the others (an empty result and the error), as OpenRefine expects of a batch. Only when no
+    query of the batch can be answered is the batch itself refused (400, the first error)."""
+    parsed = []
+    for key, q in batch:
+        try:
+            parsed.append((key, parse_query(index, q, key, lang)))
+        except BadQuery as e:
+            parsed.append((key, e))
+    if all(isinstance(q, BadQuery) for _, q in parsed):
+        raise parsed[0][1]
+    return parsed
 
 
 def _paging() -> tuple[int, int]:
@@ -318,6 +334,7 @@ def draft_reconcile() -> Response:
         raise BadQuery('POST a JSON body {"queries": [{"query": "..."}, ...]} with Content-Type application/json')
     if len(body["queries"]) > BATCH_SIZE:
         return reply({"error": f"{len(body['queries'])} queries in one batch; at most {BATCH_SIZE}"}, 413)
-    parsed = [parse_query(index, q, str(i), lang) for i, q in enumerate(body["queries"])]
-    return reply({"results": [{"candidates": _candidates(index, q, deadline, True)} for q in parsed]})
+    parsed = _parse_batch(index, [(str(i), q) for i, q in enumerate(body["queries"])], lang)
+    return reply({"results": [{"candidates": _candidates(index, q, deadline, True)} if not isinstance(q, BadQuery)
+                              else {"candidates": [], "error": str(q)} for _, q in parsed]})
 
