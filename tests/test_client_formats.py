@@ -100,3 +100,11 @@ def test_utf8_and_ascii_bodies_are_answered(client, content_type):
     response = client.post("/sparql", data="ASK {}".encode(), headers={"Content-Type": content_type,
                                                                       "Accept": "application/sparql-results+json"})
     assert response.status_code == 200 and json.loads(response.get_data())["boolean"] is True
+
+
+def test_each_route_gets_its_own_offer_back(client):
+    """Two routes with equal offers (JSON on /dumps/ and on the home page) share the remembered choice,
+    yet each gets its own Offer object (routes compare with `is`)."""
+    for path in ("/dumps/", "/", "/queries/", "/"):
+        response = client.get(path, headers={"Accept": "application/json"})
+        assert response.mimetype == "application/json", path

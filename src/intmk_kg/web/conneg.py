@@ -54,16 +54,20 @@ def names_html(accept: str) -> bool:
 
 
 def choose(accept: str, offers: tuple[Offer, ...] | list[Offer]) -> Offer | None:
-    """The offer an Accept header picks (the first for `*/*` or none), None if nothing fits."""
-    return _choose(accept, tuple(offers))
+    """The offer an Accept header picks (the first for `*/*` or none), None if nothing fits.
+
+    The route's own Offer object is returned (routes compare with `is`): the remembered choice is
+    a position, since equal offers of two routes would share a cache entry."""
+    at = _position(accept, tuple((o.media_type, o.accepts) for o in offers))
+    return None if at is None else offers[at]
 
 
 @functools.lru_cache(maxsize=512)
-def _choose(accept: str, offers: tuple[Offer, ...]) -> Offer | None:
-    best = best_media(accept, tuple(m for o in offers for m in (o.media_type, *o.accepts)))
+def _position(accept: str, media: tuple[tuple[str, tuple[str, ...]], ...]) -> int | None:
+    best = best_media(accept, tuple(m for main, more in media for m in (main, *more)))
     if best is NO_ACCEPT:
-        return offers[0]
-    return next((o for o in offers if best == o.media_type or best in o.accepts), None)
+        return 0
+    return next((i for i, (main, more) in enumerate(media) if best == main or best in more), None)
 
 
 def negotiate(request: Request, offers: list[Offer], explicit: str | None = None) -> Offer:

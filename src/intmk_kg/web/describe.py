@@ -132,7 +132,10 @@ def quad_document(service: QueryService, node: ox.NamedNode) -> list[ox.Quad]:
     stated = stated_quads(service, node)
     if not stated:
         return []
-    return [ox.Quad(t.subject, t.predicate, t.object) for t in description(service, node)] + stated
+    naming = {(q.subject, q.predicate) for q in stated if q.object == node}  # the same bounded few as stated
+    default = sorted({t for t in description(service, node) if t.object != node or (t.subject, t.predicate) in naming},
+                     key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    return [ox.Quad(t.subject, t.predicate, t.object) for t in default] + stated
 
 
 def graph_quads(service: QueryService, graph: ox.NamedNode) -> list[ox.Quad]:
