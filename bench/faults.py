@@ -36,7 +36,7 @@ from intmk_kg.release import damage
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
-from support import children, free_port  # noqa: E402  (the test suite's helpers, so both agree)
+from support import children, descendants, free_port  # noqa: E402  (the test suite's helpers, so both agree)
 
 INTMK_KG = str(Path(sys.executable).with_name("intmk-kg"))
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -149,7 +149,7 @@ def busy_query_process(server, wait: float = 60) -> tuple[int, int]:
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         for worker in children(server.process.pid):
-            for proc in children(worker):
+            for proc in descendants(worker):  # the worker's fork server and the query processes it forked
                 if state(proc) == "R":
                     return worker, proc
         time.sleep(0.05)
@@ -248,7 +248,7 @@ def killed_web_workers(server, runs: int) -> Outcome:
     for _ in range(runs):
         thread, result = in_background(server, RUNAWAY)
         worker, _ = busy_query_process(server)
-        orphans = children(worker)
+        orphans = descendants(worker)
         os.kill(worker, signal.SIGKILL)
         thread.join(120)
         status, _ = result["reply"]
