@@ -1,0 +1,202 @@
+"""Query processes and their admission (security report of 2026-12-01, findings 2, 9 and 6).
+
+A query process that ends (a crash, a kill at the timeout) is replaced by the worker's fork
+server, so no client connection of the worker leaks into the replacement: keep-alive connections
+still close at gunicorn's keep-alive time, and nginx's next request on a pooled upstream
+connection is answered at once. A replacement never waits for lookups running in the worker.
+Queries beyond the processes and a short queue are refused at once, so pages keep their threads.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import shutil
+import socket
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from intmk_kg.web.embedded import EmbeddedService
+from intmk_kg.web.executor import IsolatedService
+from intmk_kg.web.service import QueryAborted
+from support import free_port
+from test_replicas import NGINX, get, nginx_config
+from test_serve import RUNAWAY, SMALL
+
+CRASH = "ASK { FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ") }"  # 10 kB; the engine's parser ends its process
+CLOSED_WITHIN = 8  # seconds: gunicorn's keep-alive (2 s) plus a margin for a busy machine
+SPARQL_QUERY = {"Content-Type": "application/sparql-query"}
+
+
+def _connect(server) -> socket.socket:
+    port = int(server.url.rsplit(":", 1)[1].strip("/"))
+    return socket.create_connection(("127.0.0.1", port), timeout=60)
+
+
+def _exchange(sock: socket.socket, method: str, path: str, body: bytes = b"",
+              headers: dict | None = None) -> tuple[int, bytes]:
+    """One HTTP/1.1 request on a kept-alive connection, and its answer (status, body)."""
+    head = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", f"Content-Length: {len(body)}",
+            *(f"{k}: {v}" for k, v in (headers or {}).items())]
+    sock.sendall(("\r\n".join(head) + "\r\n\r\n").encode() + body)
+    response = http.client.HTTPResponse(sock)
+    response.begin()
+    return response.status, response.read()
+
+
+def _still_open(socks: list[socket.socket], within: float) -> int:
+    """How many of the connections the server has not closed within `within` seconds."""
+    deadline = time.monotonic() + within
+    open_ = 0
+    for sock in socks:
+        sock.settimeout(max(0.01, deadline - time.monotonic()))
+        try:
+            if sock.recv(1) != b"":
+                open_ += 1  # the server sent something unasked: not closed either
+        except TimeoutError:
+            open_ += 1
+        except OSError:
+            pass  # reset: closed
+        finally:
+            sock.close()
+    return open_
+
+
+def test_connections_open_across_crashed_query_processes_close_at_the_keep_alive_time(start_server):
+    """Finding 2: 20 idle keep-alive connections and the two that sent crash queries all close."""
+    server = start_server("--workers", "1", "--query-processes", "2")
+    idle = [_connect(server) for _ in range(20)]
+    for sock in idle:
+        assert _exchange(sock, "GET", "/sparql?" + urllib.parse.urlencode({"query": SMALL}))[0] == 200
+    crashers = [_connect(server) for _ in range(2)]
+    answers: list[tuple[int, bytes]] = []
+    threads = [threading.Thread(target=lambda s=s: answers.append(_exchange(s, "POST", "/sparql", CRASH.encode(),
+                                                                            SPARQL_QUERY))) for s in crashers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert [status for status, _ in answers] == [503, 503]
+    assert all(b"stopped before it answered" in body for _, body in answers)
+    assert _still_open(crashers + idle, CLOSED_WITHIN) == 0
+    assert server.request(params={"query": SMALL}).status == 200
+
+
+def test_a_connection_whose_query_was_stopped_at_the_timeout_closes(start_server):
+    server = start_server("--workers", "1", "--query-processes", "1", "--timeout", "2")
+    sock = _connect(server)
+    status, body = _exchange(sock, "POST", "/sparql", RUNAWAY.encode(), SPARQL_QUERY)
+    assert status == 503 and b"ran longer than 2 s" in body
+    assert _still_open([sock], CLOSED_WITHIN) == 0
+    assert server.request(params={"query": SMALL}).status == 200
+
+
+@pytest.fixture()
+def nginx_in_front(tmp_path):
+    """deploy/nginx.conf in front of one server (both upstream lines name it), as `start(server)`."""
+    processes: list[subprocess.Popen] = []
+
+    def start(server) -> str:
+        port, upstream = free_port(), int(server.url.rsplit(":", 1)[1].strip("/"))
+        config = nginx_config(tmp_path, port, [upstream, upstream])
+        settings = f"daemon off; pid {tmp_path / 'nginx.pid'}; error_log {tmp_path / 'error.log'};"
+        if os.geteuid() == 0:
+            settings += " user root;"
+        processes.append(subprocess.Popen([NGINX, "-p", str(tmp_path), "-c", str(config), "-g", settings],
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    return f"http://127.0.0.1:{port}/"
+            except OSError:
+                if time.monotonic() > deadline or processes[-1].poll() is not None:
+                    pytest.fail(f"nginx did not listen: {(tmp_path / 'error.log').read_text()}")
+                time.sleep(0.1)
+
+    yield start
+    for process in processes:
+        process.terminate()
+        process.wait(30)
+
+
+@pytest.mark.skipif(not Path(NGINX).exists() and not shutil.which("nginx"), reason="nginx is not installed")
+def test_through_nginx_the_request_after_a_crash_query_is_answered_at_once(start_server, nginx_in_front):
+    """Finding 2 as nginx saw it: its pooled upstream connection used to stay open without a reader (75 s)."""
+    server = start_server("--workers", "1", "--query-processes", "1")
+    proxy = nginx_in_front(server)
+    crash = urllib.request.Request(proxy + "sparql", data=CRASH.encode(), headers=SPARQL_QUERY, method="POST")
+    try:
+        urllib.request.urlopen(crash, timeout=60)
+        pytest.fail("the crash query was answered")
+    except urllib.error.HTTPError as e:
+        assert e.code == 503
+    time.sleep(3)  # past gunicorn's keep-alive: the worker has closed its side of nginx's upstream connection
+    started = time.monotonic()
+    status, _, _ = get(proxy + "doc/state/DE-NI?after-a-crash", {"Accept": "text/html"})
+    assert status == 200 and time.monotonic() - started < 10
+
+
+def test_a_replacement_query_process_does_not_wait_for_running_lookups(store, release):
+    """Finding 9: a lookup in the engine (here ~7 s) while a crash query's process is replaced."""
+    service = IsolatedService(EmbeddedService(store, release.version), timeout=30, processes=1, memory_mb=2048,
+                              max_result_bytes=10_000_000)
+    service.pool()  # as in post_fork: before any other thread
+    slow = threading.Thread(target=service.select, args=(
+        "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?a ?h ?i }",), daemon=True)
+    slow.start()
+    time.sleep(0.5)
+    started = time.monotonic()
+    with pytest.raises(QueryAborted, match="stopped before it answered"):
+        service.execute(CRASH, "application/sparql-results+json")
+    replaced = time.monotonic() - started
+    assert slow.is_alive(), "the slow lookup ended before the test could show anything; make it slower"
+    lookup_started = time.monotonic()
+    assert service.ask("ASK { ?s ?p ?o }") is True
+    outcome = service.execute("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o . ?s2 ?p ?o2 }", "json")
+    assert b'"vars":["n"]' in outcome.body  # the replacement answers
+    assert replaced < 4 and time.monotonic() - lookup_started < 4, (replaced, time.monotonic() - lookup_started)
+    slow.join(120)
+
+
+def test_runaway_queries_beyond_the_queue_are_refused_at_once_and_pages_keep_answering(start_server):
+    """Finding 6: 16 clients send heavy runaway queries for 10 s to a worker with 2 query processes."""
+    server = start_server("--workers", "1", "--query-processes", "2", "--timeout", "6")
+    until = time.monotonic() + 10
+    refused: list[tuple[float, str | None, str]] = []
+    others: list[int] = []
+
+    def flood():
+        while time.monotonic() < until:
+            started = time.monotonic()
+            reply = server.request("POST", body=RUNAWAY.encode(), headers=SPARQL_QUERY, timeout=60)
+            if reply.status == 503 and "are busy" in reply.text:
+                refused.append((time.monotonic() - started, reply.headers["Retry-After"], reply.text))
+            else:
+                others.append(reply.status)
+
+    clients = [threading.Thread(target=flood) for _ in range(16)]
+    for client in clients:
+        client.start()
+    time.sleep(1)
+    probes = []
+    while time.monotonic() < until:
+        started = time.monotonic()
+        reply = server.request(path="doc/state/DE-NI", headers={"Accept": "text/html"}, timeout=30)
+        probes.append((reply.status, time.monotonic() - started))
+        time.sleep(0.5)
+    for client in clients:
+        client.join(60)
+    assert probes and all(status == 200 for status, _ in probes), probes
+    assert max(seconds for _, seconds in probes) < 3, probes
+    assert refused, others
+    assert all(retry_after == "5" for _, retry_after, _ in refused)
+    assert min(seconds for seconds, _, _ in refused) < 1
+    assert set(others) <= {503}  # the admitted ones ran into the timeout
