@@ -106,6 +106,9 @@ def nginx_in_front(tmp_path):
     def start(server) -> str:
         port, upstream = free_port(), int(server.url.rsplit(":", 1)[1].strip("/"))
         config = nginx_config(tmp_path, port, [upstream, upstream])
+        # one nginx worker, so that the next request takes the pooled upstream connection the crash query used
+        config.write_text(config.read_text(encoding="utf-8").replace("worker_processes auto;", "worker_processes 1;"),
+                          encoding="utf-8")
         settings = f"daemon off; pid {tmp_path / 'nginx.pid'}; error_log {tmp_path / 'error.log'};"
         if os.geteuid() == 0:
             settings += " user root;"
@@ -157,12 +160,13 @@ def test_a_replacement_query_process_does_not_wait_for_running_lookups(store, re
     with pytest.raises(QueryAborted, match="stopped before it answered"):
         service.execute(CRASH, "application/sparql-results+json")
     replaced = time.monotonic() - started
+    assert replaced < 4, f"the replacement took {replaced:.1f} s"
     assert slow.is_alive(), "the slow lookup ended before the test could show anything; make it slower"
     lookup_started = time.monotonic()
     assert service.ask("ASK { ?s ?p ?o }") is True
     outcome = service.execute("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o . ?s2 ?p ?o2 }", "json")
     assert b'"vars":["n"]' in outcome.body  # the replacement answers
-    assert replaced < 4 and time.monotonic() - lookup_started < 4, (replaced, time.monotonic() - lookup_started)
+    assert time.monotonic() - lookup_started < 4
     slow.join(120)
 
 
