@@ -145,7 +145,7 @@ def test_load_with_a_runaway_query_beside_it(start_server, tmp_path):
     _load_spec.loader.exec_module(load)
     server = start_server("--workers", "2", "--query-processes", "2", "--timeout", "2")
     row = load.measure(server, load.write_mix(server, tmp_path), connections=8, duration=4)
-    assert row["requests"] > 0 and row["errors"] == 0, row
+    assert row["requests"] > 0 and row["errors"] == 0, {k: row[k] for k in ("statuses", "socket_errors", "runaway") if k in row}
     assert set(row["statuses"]) <= {"200", "303"}, row["statuses"]
     assert set(row["runaway"]) == {"503"}, row["runaway"]
     assert faults.ask(server, faults.SMALL) == (200, True)

@@ -15,9 +15,12 @@ The query processes, replacements included, are forked by the worker's fork serv
 no query process holds a client's connection, and none can inherit an engine lock held by a
 thread of the worker: lookups need no gate against forks, and never wait for one.
 
-Admission is bounded: when no process is free, at most as many queries as there are processes
-wait for one (each holding a request thread); the next is answered 503 at once with Retry-After,
-so that request threads stay free for pages (web_threads counts them in).
+Admission is bounded: when no process is free, WAITING_PER_PROCESS queries per process may wait
+for one, each holding a request thread up to the timeout. Beyond those, a query is answered 503
+with Retry-After at once if no process came free in the last TURNOVER_SECONDS (they are stuck in
+long queries), or after waiting that long at most if they turn over (a burst of short queries,
+e.g. canned query pages, whose wait is milliseconds). So runaway queries hold at most
+2 x QUERY_PROCESSES request threads for long, and web_threads keeps PAGE_THREADS besides.
 """
 
 from __future__ import annotations
@@ -49,6 +52,8 @@ UNSHARE = ctypes.CDLL(None, use_errno=True).unshare  # looked up here, so a fork
 STARTUP_SECONDS = 10
 RETRY_AFTER_SECONDS = 5  # Retry-After of a query refused because every process is busy and enough wait
 PAGE_THREADS = 4  # request threads per worker that no query to a query process can hold
+WAITING_PER_PROCESS = 1  # queries that may wait (up to the timeout) for a busy query process, per process
+TURNOVER_SECONDS = 0.5  # beyond those, a query waits this long if processes came free lately, else is refused
 
 
 ISOLATE = ("heavy", "all")  # which queries go to a query process; "heavy": all but lanes.inline_safe ones
@@ -56,8 +61,8 @@ ISOLATE = ("heavy", "all")  # which queries go to a query process; "heavy": all 
 
 def web_threads(query_processes: int) -> int:
     """Request threads per web worker (gunicorn's gthread): one per query process running, one per query
-    waiting for a process (as many, see QueryPool), and PAGE_THREADS for pages, lookups and inline queries."""
-    return 2 * max(1, query_processes) + PAGE_THREADS
+    that may wait for a process (QueryPool), and PAGE_THREADS for pages, lookups and inline queries."""
+    return (1 + WAITING_PER_PROCESS) * max(1, query_processes) + PAGE_THREADS
 
 
 @dataclass(frozen=True)
@@ -141,10 +146,11 @@ class QueryPool:
 
     def __init__(self, spawner: Spawner, size: int, waiting: int | None = None):
         self._spawner = spawner
-        self.waiting_most = size if waiting is None else waiting
+        self.waiting_most = WAITING_PER_PROCESS * size if waiting is None else waiting
         self._cond = threading.Condition()
         self._idle: list[QueryProcess] = []
         self._waiting = 0
+        self._freed = time.monotonic()  # when a process last came free
         for _ in range(size):
             self._idle.append(self._spawn())
 
@@ -173,20 +179,29 @@ class QueryPool:
 
     def _borrow(self, timeout: float) -> "QueryProcess":
         with self._cond:
+            wait = timeout
             if not self._idle and self._waiting >= self.waiting_most:
-                raise QueryBusy(f"All query processes are busy and {self._waiting} more queries wait for one; "
-                                f"try again in a few seconds.", RETRY_AFTER_SECONDS)
+                if time.monotonic() - self._freed > TURNOVER_SECONDS:
+                    raise self._busy()  # the processes are stuck in long queries: do not hold a thread
+                wait = min(timeout, TURNOVER_SECONDS)  # they come free often (short queries): a short wait
             self._waiting += 1
             try:
-                if not self._cond.wait_for(lambda: self._idle, timeout):
+                if not self._cond.wait_for(lambda: self._idle, wait):
+                    if wait < timeout:
+                        raise self._busy()
                     raise QueryTimeout(f"All query processes stayed busy for {timeout:g} s; try again later.")
                 return self._idle.pop()
             finally:
                 self._waiting -= 1
 
+    def _busy(self) -> QueryBusy:
+        return QueryBusy(f"All query processes are busy and {self._waiting} more queries wait for one; "
+                         f"try again in a few seconds.", RETRY_AFTER_SECONDS)
+
     def _give_back(self, proc: "QueryProcess") -> None:
         with self._cond:
             self._idle.append(proc)
+            self._freed = time.monotonic()
             self._cond.notify()
 
 
