@@ -12,6 +12,7 @@ from __future__ import annotations
 import http.client
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import threading
@@ -26,13 +27,14 @@ import pytest
 from intmk_kg.web.embedded import EmbeddedService
 from intmk_kg.web.executor import IsolatedService
 from intmk_kg.web.service import QueryAborted
-from support import free_port
+from support import children, free_port
 from test_replicas import NGINX, get, nginx_config
 from test_serve import RUNAWAY, SMALL
 
 CRASH = "ASK { FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ") }"  # 10 kB; the engine's parser ends its process
 CLOSED_WITHIN = 8  # seconds: gunicorn's keep-alive (2 s) plus a margin for a busy machine
 SPARQL_QUERY = {"Content-Type": "application/sparql-query"}
+COUNT = b"SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"  # an aggregate: it goes to a query process
 
 
 def _connect(server) -> socket.socket:
@@ -208,3 +210,23 @@ def test_runaway_queries_beyond_the_queue_are_refused_at_once_and_pages_keep_ans
     assert all(text.startswith("503 Service Unavailable\nAll query processes are busy") for _, _, text in refused)
     assert min(seconds for seconds, _, _ in refused) < 1
     assert set(others) <= {503}  # the admitted ones ran into the timeout
+
+
+def test_a_killed_fork_server_takes_its_query_processes_and_the_worker_is_replaced(start_server):
+    server = start_server("--workers", "1", "--query-processes", "2")
+    (worker,) = children(server.process.pid)
+    (fork_server,) = children(worker)
+    query_processes = children(fork_server)
+    assert len(query_processes) == 2
+    os.kill(fork_server, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() for pid in query_processes) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(Path(f"/proc/{pid}").exists() for pid in query_processes), "they outlived their fork server"
+    first = server.request("POST", body=COUNT, headers=SPARQL_QUERY)
+    assert first.status == 503 and "could not be started" in first.text
+    deadline = time.monotonic() + 60  # the worker retires; gunicorn starts a fresh one with a fresh fork server
+    while server.request("POST", body=COUNT, headers=SPARQL_QUERY).status != 200:
+        assert time.monotonic() < deadline, "no query was answered after the fork server was killed"
+        time.sleep(0.2)
+    assert children(server.process.pid) != [worker]
