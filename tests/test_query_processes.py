@@ -230,3 +230,21 @@ def test_a_killed_fork_server_takes_its_query_processes_and_the_worker_is_replac
         assert time.monotonic() < deadline, "no query was answered after the fork server was killed"
         time.sleep(0.2)
     assert children(server.process.pid) != [worker]
+
+
+def _sockets(pid: int) -> int:
+    fds = Path(f"/proc/{pid}/fd")
+    return sum(os.readlink(fd).startswith("socket:") for fd in fds.iterdir())
+
+
+def test_neither_the_fork_server_nor_a_query_process_holds_a_client_or_listening_socket(start_server):
+    server = start_server("--workers", "1", "--query-processes", "2")
+    keep = _connect(server)  # a client connection open in the worker while a replacement is made
+    assert _exchange(keep, "GET", "/sparql?" + urllib.parse.urlencode({"query": SMALL}))[0] == 200
+    assert server.request("POST", body=CRASH.encode(), headers=SPARQL_QUERY).status == 503
+    (worker,) = children(server.process.pid)
+    (fork_server,) = children(worker)
+    assert _sockets(worker) >= 2  # the listening socket and the client's (and the fork server's channel)
+    assert _sockets(fork_server) == 1  # its channel to the worker
+    assert len(children(fork_server)) == 2 and all(_sockets(pid) == 0 for pid in children(fork_server))
+    keep.close()

@@ -106,8 +106,9 @@ class Spawner:
 def close_sockets(fds: Iterable[int] = (), keep: Iterable[int] = ()) -> None:
     """Drop `fds` and every other socket but `keep`: /dev/null takes their place, so that a Python
     object still holding one of these numbers can never close a descriptor opened later. Other
-    descriptors stay: an on-disk store's open files are needed."""
-    fds, keep = set(fds), set(keep)
+    descriptors stay: an on-disk store's open files are needed, and so are stdin, stdout and stderr
+    (a socket to the journal under systemd)."""
+    fds, keep = set(fds), {0, 1, 2, *keep}
     found = {int(name) for name in os.listdir("/proc/self/fd")}
     null = os.open(os.devnull, os.O_RDWR)
     try:
