@@ -1,6 +1,7 @@
-"""Faults, survived: killed builds, killed query processes and web workers, damaged releases, a full disk.
+"""Faults, survived: killed builds, killed query processes and web workers, damaged releases, a full disk,
+crash queries beside keep-alive connections, runaway queries beyond the admission queue.
 
-    .venv/bin/python bench/faults.py [--runs 10] [--seed 1]
+    .venv/bin/python bench/faults.py [--runs 10] [--seed 1] [--processes-only]
 
 Each scenario runs the real programs (`intmk-kg build` and `intmk-kg serve` as subprocesses) and
 checks the promise after the fault: `current` points at a complete release whose files match
@@ -21,6 +22,7 @@ import random
 import resource
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -36,11 +38,13 @@ from intmk_kg.release import damage
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
-from support import children, free_port  # noqa: E402  (the test suite's helpers, so both agree)
+from support import children, descendants, free_port  # noqa: E402  (the test suite's helpers, so both agree)
 
 INTMK_KG = str(Path(sys.executable).with_name("intmk-kg"))
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 SMALL = "ASK { ?s ?p ?o }"
+CRASH = "ASK { FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ") }"  # 10 kB; the engine's parser ends its process
+PAGE = "doc/state/DE-NI"
 
 
 # --- helpers ----------------------------------------------------------------------------------------
@@ -149,7 +153,7 @@ def busy_query_process(server, wait: float = 60) -> tuple[int, int]:
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         for worker in children(server.process.pid):
-            for proc in children(worker):
+            for proc in descendants(worker):  # the worker's fork server and the query processes it forked
                 if state(proc) == "R":
                     return worker, proc
         time.sleep(0.05)
@@ -248,7 +252,7 @@ def killed_web_workers(server, runs: int) -> Outcome:
     for _ in range(runs):
         thread, result = in_background(server, RUNAWAY)
         worker, _ = busy_query_process(server)
-        orphans = children(worker)
+        orphans = descendants(worker)
         os.kill(worker, signal.SIGKILL)
         thread.join(120)
         status, _ = result["reply"]
@@ -261,6 +265,101 @@ def killed_web_workers(server, runs: int) -> Outcome:
         outcome.runs += 1
         outcome.survived += 1
         outcome.notes.append(f"answered again after {recovered:.1f}s")
+    return outcome
+
+
+def _exchange(sock: socket.socket, method: str, path: str, body: bytes = b"") -> int:
+    """One HTTP/1.1 request on a kept-alive connection; its status (the body is read)."""
+    head = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", f"Content-Length: {len(body)}",
+            "Content-Type: application/sparql-query"]
+    sock.sendall(("\r\n".join(head) + "\r\n\r\n").encode() + body)
+    response = http.client.HTTPResponse(sock)
+    response.begin()
+    response.read()
+    return response.status
+
+
+def _closed_after(sock: socket.socket, started: float, wait: float) -> float | None:
+    """Seconds from `started` until the server closed the connection; None if not within `wait`."""
+    sock.settimeout(max(0.01, started + wait - time.monotonic()))
+    try:
+        data = sock.recv(1)
+    except TimeoutError:
+        return None
+    except OSError:
+        data = b""
+    finally:
+        sock.close()
+    return time.monotonic() - started if data == b"" else None
+
+
+def crash_beside_keep_alive(server, runs: int, idle: int = 20, wait: float = 8) -> Outcome:
+    """A crash query (its query process dies and is replaced) while `idle` keep-alive connections are
+    open: every connection, the crash query's own included, is closed at the keep-alive time (2 s)."""
+    outcome = Outcome(f"crash query beside {idle} keep-alive connections")
+    port = int(server.url.rsplit(":", 1)[1].strip("/"))
+    slowest = 0.0
+    for _ in range(runs):
+        socks = [socket.create_connection(("127.0.0.1", port), timeout=60) for _ in range(idle + 1)]
+        for sock in socks[1:]:
+            assert _exchange(sock, "GET", "/sparql?" + urllib.parse.urlencode({"query": SMALL})) == 200
+        assert _exchange(socks[0], "POST", "/sparql", CRASH.encode()) == 503
+        started = time.monotonic()
+        closed = [_closed_after(sock, started, wait) for sock in socks]
+        outcome.runs += 1
+        if all(c is not None for c in closed):
+            outcome.survived += 1
+            slowest = max(slowest, *closed)
+        else:
+            outcome.notes.append(f"{sum(c is None for c in closed)} of {len(socks)} still open after {wait:g} s")
+        assert ask(server, SMALL) == (200, True)
+    outcome.notes.insert(0, f"all closed within {slowest:.1f} s of the 503")
+    return outcome
+
+
+def runaway_overflow(server, clients: int, duration: float, page_limit: float = 3) -> Outcome:
+    """`clients` clients send the runaway query for `duration` s; beyond the processes and their queue
+    they get 503 at once with Retry-After, and a page asked every 0.5 s is answered within `page_limit` s."""
+    outcome = Outcome(f"{clients} runaway clients for {duration:g} s beside a page probe")
+    until = time.monotonic() + duration
+    refused: list[float] = []
+    others: dict[str, int] = {}
+
+    def flood() -> None:
+        while time.monotonic() < until:
+            started = time.monotonic()
+            status, message = ask(server, RUNAWAY, timeout=120)
+            if status == 503 and "are busy" in str(message):
+                refused.append(time.monotonic() - started)
+            else:
+                others[str(status)] = others.get(str(status), 0) + 1
+
+    threads = [threading.Thread(target=flood) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    probes: list[tuple[int | str, float]] = []
+    time.sleep(1)
+    while time.monotonic() < until:
+        started = time.monotonic()
+        request = urllib.request.Request(server.url + PAGE, headers={"Accept": "text/html"})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                response.read()
+                probes.append((response.status, time.monotonic() - started))
+        except (urllib.error.URLError, OSError) as e:
+            probes.append((repr(e), time.monotonic() - started))
+        time.sleep(0.5)
+    for thread in threads:
+        thread.join(180)
+    slowest = max(seconds for _, seconds in probes)
+    outcome.runs = 1
+    if all(status == 200 for status, _ in probes) and slowest < page_limit and refused:
+        outcome.survived = 1
+    refused.sort()
+    outcome.notes = [f"page {len(probes)}/{len(probes)} answered, max {slowest:.2f} s" if outcome.survived
+                     else f"page probes {probes}",
+                     f"{len(refused)} refused at once (median {refused[len(refused) // 2] if refused else 0:.3f} s)",
+                     f"admitted: {others}"]
     return outcome
 
 
@@ -335,19 +434,30 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10, help="runs of each kill scenario")
     parser.add_argument("--seed", type=int, default=1, help="seed of the random kill delays")
+    parser.add_argument("--processes-only", action="store_true",
+                        help="only the crash query beside keep-alive connections and the runaway overflow (a minute)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="intmk-faults-") as tmp:
         workdir = Path(tmp)
-        print(killed_builds(workdir / "builds", args.runs, args.seed).line(), flush=True)
-        print(killed_builds(workdir / "writing", args.runs, args.seed, writing_only=True).line(), flush=True)
         release_out = workdir / "release"
+        if not args.processes_only:
+            print(killed_builds(workdir / "builds", args.runs, args.seed).line(), flush=True)
+            print(killed_builds(workdir / "writing", args.runs, args.seed, writing_only=True).line(), flush=True)
         assert build(ROOT, release_out).returncode == 0
-        print(damaged_releases((release_out / "current").resolve(), workdir / "damaged").line(), flush=True)
-        print(full_disk(workdir).line(), flush=True)
+        if not args.processes_only:
+            print(damaged_releases((release_out / "current").resolve(), workdir / "damaged").line(), flush=True)
+            print(full_disk(workdir).line(), flush=True)
         server = serve(release_out, "--workers", "2", "--query-processes", "2", "--timeout", "30")
         try:
-            print(killed_query_processes(server, args.runs).line(), flush=True)
-            print(killed_web_workers(server, args.runs).line(), flush=True)
+            if not args.processes_only:
+                print(killed_query_processes(server, args.runs).line(), flush=True)
+                print(killed_web_workers(server, args.runs).line(), flush=True)
+            print(crash_beside_keep_alive(server, args.runs).line(), flush=True)
+        finally:
+            server.stop()
+        server = serve(release_out, "--workers", "1", "--query-processes", "2", "--timeout", "6")
+        try:
+            print(runaway_overflow(server, clients=32, duration=20).line(), flush=True)
         finally:
             server.stop()
 

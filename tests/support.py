@@ -64,3 +64,11 @@ def children(pid: int) -> list[int]:
             if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
                 found.append(int(entry.name))
     return found
+
+
+def descendants(pid: int) -> list[int]:
+    """Children of `pid`, their children and so on (a worker's fork server and its query processes)."""
+    found = children(pid)
+    for child in list(found):
+        found += descendants(child)
+    return found

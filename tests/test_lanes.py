@@ -25,7 +25,7 @@ from intmk_kg.web.embedded import EmbeddedService
 from intmk_kg.web.executor import IsolatedService
 from intmk_kg.web.lanes import INLINE_RESULT_BYTES, MAX_PATTERNS, inline_safe
 from intmk_kg.web.service import QueryError
-from support import children
+from support import children, descendants
 from test_serve import SMALL
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -238,7 +238,7 @@ def test_an_answer_past_the_inline_cap_comes_whole_from_a_query_process(start_se
     assert inline_safe(query)
     server = start_server("--data", str(data), "--workers", "1", "--cache-mb", "0", release=False)
     worker = _workers_when(server, lambda found: len(found) == 1)
-    query_processes = [pid for w in worker for pid in children(w)]
+    query_processes = [pid for w in worker for pid in descendants(w)]  # the fork server and its query processes
     before = _cpu_ticks(query_processes)
     reply = _post(server, query)
     assert reply.status == 200, reply.text[:500]

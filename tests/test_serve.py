@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from intmk_kg.web.settings import SETTINGS
-from support import children
+from support import children, descendants
 
 INTMK_KG = str(Path(sys.executable).with_name("intmk-kg"))
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"  # ~2,500 triples ^ 4
@@ -103,11 +103,11 @@ def _state(pid: int) -> str:
 
 
 def _busy_query_process(server, deadline_s: float = 60) -> int:
-    """The query process (a child of a gunicorn worker) that is running a query now."""
+    """The query process (a child of a gunicorn worker's fork server) that is running a query now."""
     deadline = time.monotonic() + deadline_s
     while time.monotonic() < deadline:
         for worker in children(server.process.pid):
-            for proc in children(worker):
+            for proc in descendants(worker):
                 if _state(proc) == "R":
                     return proc
         time.sleep(0.05)
@@ -181,7 +181,7 @@ def test_serve_with_jemalloc_preloaded_forks_kills_and_bounds_as_without(start_s
     server = start_server("--timeout", "3", "--workers", "1", "--query-processes", "1", "--query-memory-mb", "64",
                           env={"LD_PRELOAD": str(JEMALLOC)})
     (worker,) = children(server.process.pid)
-    assert "libjemalloc" in _maps(worker) and all("libjemalloc" in _maps(p) for p in children(worker))
+    assert "libjemalloc" in _maps(worker) and all("libjemalloc" in _maps(p) for p in descendants(worker))
 
     lane = server.request(params={"query": "SELECT ?p ?o WHERE { ?s ?p ?o } LIMIT 3"})
     assert lane.status == 200 and len(json.loads(lane.body)["results"]["bindings"]) == 3
@@ -197,4 +197,4 @@ def test_serve_with_jemalloc_preloaded_forks_kills_and_bounds_as_without(start_s
     assert hungry.status == 503 and "stopped before it answered" in hungry.text
     after = server.request(params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"})
     assert after.status == 200 and int(json.loads(after.body)["results"]["bindings"][0]["n"]["value"]) > 1000
-    assert all("libjemalloc" in _maps(p) for p in children(worker))
+    assert all("libjemalloc" in _maps(p) for p in descendants(worker))

@@ -73,10 +73,12 @@ def run(config: dict) -> None:
 
 
 def _start_query_processes(server, worker) -> None:
+    """Before the worker accepts a client or starts a thread: its fork server (which must not keep
+    the listening sockets) and, forked by that, its query processes."""
     on_retire(lambda: _retire(worker))
     pool = getattr(server.app.application.extensions["intmk"].service, "pool", None)
     if pool is not None:
-        pool()
+        pool(closing=[sock.fileno() for sock in worker.sockets])
 
 
 RETIRE_POLL_SECONDS = 0.1  # how often a retiring worker looks whether its other requests are done

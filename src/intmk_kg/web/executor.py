@@ -10,50 +10,59 @@ another host. Internal lookups (select, construct, ask) stay in-process: they ar
 do public queries of the bounded subset of lanes.py (unless ISOLATE is "all"), which need none of
 this and would pay more for the trip than for the query.
 
-A replacement process is forked by a worker that has other threads, some of which may be inside
-the engine (pyoxigraph releases the GIL while it reads the store). A child forked at that moment
-would inherit an engine lock that nobody will release, so lookups and forks pass a gate: a fork
-waits until no lookup is inside the store, and lookups wait while a fork happens.
+The query processes, replacements included, are forked by the worker's fork server
+(spawner.py), a single-threaded process made before the worker has clients or other threads. So
+no query process holds a client's connection, and none can inherit an engine lock held by a
+thread of the worker: lookups need no gate against forks, and never wait for one.
+
+Admission is bounded: when no process is free, WAITING_PER_PROCESS queries per process may wait
+for one, each holding a request thread up to the timeout. Beyond those, a query is answered 503
+with Retry-After at once if no process came free in the last TURNOVER_SECONDS (they are stuck in
+long queries), or after waiting that long at most if they turn over (a burst of short queries,
+e.g. canned query pages, whose wait is milliseconds). So runaway queries hold at most
+2 x QUERY_PROCESSES request threads for long, and web_threads keeps PAGE_THREADS besides.
 """
 
 from __future__ import annotations
 
 import ctypes
+import functools
 import json
 import logging
 import os
-import queue
 import resource
 import select
 import signal
 import struct
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from .embedded import EmbeddedService
-from .lanes import INLINE_RESULT_BYTES, InlineLane, Outgrown, inline_safe
-from .service import Dataset, QueryAborted, QueryError, QueryOutcome, QueryTimeout
+from .lanes import INLINE_RESULT_BYTES, InlineLane, Outgrown, inline_safe, retire
+from .service import Dataset, QueryAborted, QueryBusy, QueryError, QueryOutcome, QueryTimeout
+from .spawner import PR_SET_PDEATHSIG, PRCTL, RESET_SIGNALS, Spawned, Spawner, SpawnerGone
 
 log = logging.getLogger(__name__)
 
-PR_SET_PDEATHSIG = 1
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWNET = 0x40000000
-_LIBC = ctypes.CDLL(None, use_errno=True)
-PRCTL, UNSHARE = _LIBC.prctl, _LIBC.unshare  # looked up here, so a forked child never calls the dynamic loader
+UNSHARE = ctypes.CDLL(None, use_errno=True).unshare  # looked up here, so a forked child never calls the dynamic loader
 STARTUP_SECONDS = 10
-RESET_SIGNALS = ("SIGTERM", "SIGINT", "SIGQUIT", "SIGHUP", "SIGUSR1", "SIGUSR2", "SIGWINCH", "SIGABRT", "SIGCHLD")
+RETRY_AFTER_SECONDS = 5  # Retry-After of a query refused because every process is busy and enough wait
+PAGE_THREADS = 4  # request threads per worker that no query to a query process can hold
+WAITING_PER_PROCESS = 1  # queries that may wait (up to the timeout) for a busy query process, per process
+TURNOVER_SECONDS = 0.5  # beyond those, a query waits this long if processes came free lately, else is refused
 
 
 ISOLATE = ("heavy", "all")  # which queries go to a query process; "heavy": all but lanes.inline_safe ones
 
 
 def web_threads(query_processes: int) -> int:
-    """Request threads per web worker (gunicorn's gthread): enough for every query process and pages besides."""
-    return max(4, 2 * max(1, query_processes))
+    """Request threads per web worker (gunicorn's gthread): one per query process running, one per query
+    that may wait for a process (QueryPool), and PAGE_THREADS for pages, lookups and inline queries."""
+    return (1 + WAITING_PER_PROCESS) * max(1, query_processes) + PAGE_THREADS
 
 
 @dataclass(frozen=True)
@@ -64,40 +73,6 @@ class Job:
 
 
 Runner = Callable[[Job], QueryOutcome]
-
-
-class Gate:
-    """Many lookups at once, or one fork alone."""
-
-    def __init__(self):
-        self._cond = threading.Condition()
-        self._inside = 0
-        self._forking = False
-
-    @contextmanager
-    def lookup(self) -> Iterator[None]:
-        with self._cond:
-            self._cond.wait_for(lambda: not self._forking)
-            self._inside += 1
-        try:
-            yield
-        finally:
-            with self._cond:
-                self._inside -= 1
-                self._cond.notify_all()
-
-    @contextmanager
-    def fork(self) -> Iterator[None]:
-        with self._cond:
-            self._cond.wait_for(lambda: not self._forking)
-            self._forking = True
-            self._cond.wait_for(lambda: self._inside == 0)
-        try:
-            yield
-        finally:
-            with self._cond:
-                self._forking = False
-                self._cond.notify_all()
 
 
 class IsolatedService:
@@ -114,7 +89,6 @@ class IsolatedService:
         self.max_result_bytes = max_result_bytes
         self.isolate = isolate
         self._lock = threading.Lock()
-        self._gate = Gate()
         self._pool: QueryPool | None = None
         self._pool_owner = 0
         self._lane = InlineLane(self._run_inline, cors_origin)
@@ -129,20 +103,16 @@ class IsolatedService:
         return self.inner.version
 
     def select(self, text: str):
-        with self._gate.lookup():
-            return self.inner.select(text)
+        return self.inner.select(text)
 
     def construct(self, text: str):
-        with self._gate.lookup():
-            return self.inner.construct(text)
+        return self.inner.construct(text)
 
     def ask(self, text: str) -> bool:
-        with self._gate.lookup():
-            return self.inner.ask(text)
+        return self.inner.ask(text)
 
     def graph_names(self) -> list[str]:
-        with self._gate.lookup():
-            return self.inner.graph_names()
+        return self.inner.graph_names()
 
     def execute(self, text: str, result_format: str, dataset: Dataset = Dataset()) -> QueryOutcome:
         job = Job(text, result_format, dataset)
@@ -152,11 +122,13 @@ class IsolatedService:
                 return outcome
         return self.pool().run(job, self.timeout)
 
-    def pool(self) -> "QueryPool":
-        """This process's pool; a forked web worker makes its own on first use (or in `post_fork`)."""
+    def pool(self, closing: Iterable[int] = ()) -> "QueryPool":
+        """This process's pool and its fork server, made in gunicorn's `post_fork` (or on first use
+        without gunicorn); `closing`: descriptors the fork server must not keep (the listening sockets)."""
         with self._lock:
             if self._pool is None or self._pool_owner != os.getpid():
-                self._pool = QueryPool(self._run, self.processes, self.memory_mb, self._gate)
+                spawner = Spawner(functools.partial(_serve, run=self._run, memory_mb=self.memory_mb), closing)
+                self._pool = QueryPool(spawner, self.processes)
                 self._pool_owner = os.getpid()
             return self._pool
 
@@ -168,8 +140,7 @@ class IsolatedService:
         past the lane's cap is left to a query process, so the worker never holds a large one."""
         limit = min(INLINE_RESULT_BYTES, self.max_result_bytes)
         try:
-            with self._gate.lookup():
-                return self.inner.execute(job.text, job.result_format, job.dataset, limit=limit)
+            return self.inner.execute(job.text, job.result_format, job.dataset, limit=limit)
         except QueryAborted:
             if limit < self.max_result_bytes:
                 raise Outgrown from None
@@ -179,17 +150,26 @@ class IsolatedService:
 
 
 class QueryPool:
-    def __init__(self, run: Runner, size: int, memory_mb: int, gate: Gate):
-        self._run = run
-        self._memory_mb = memory_mb
-        self._gate = gate
-        self._idle: queue.Queue[QueryProcess] = queue.Queue()
+    """The worker's query processes; at most `waiting` queries wait for a free one, the next is refused."""
+
+    def __init__(self, spawner: Spawner, size: int, waiting: int | None = None):
+        self._spawner = spawner
+        self.waiting_most = WAITING_PER_PROCESS * size if waiting is None else waiting
+        self._cond = threading.Condition()
+        self._idle: list[QueryProcess] = []
+        self._waiting = 0
+        self._freed = time.monotonic()  # when a process last came free
         for _ in range(size):
-            self._idle.put(self._spawn())
+            self._idle.append(self._spawn())
 
     def _spawn(self) -> "QueryProcess":
-        with self._gate.fork():
-            proc = QueryProcess.fork(self._run, self._memory_mb)
+        try:
+            proc = QueryProcess.start(self._spawner.spawn())
+        except SpawnerGone as e:
+            retire(str(e))  # no more query processes here: let gunicorn start a fresh worker
+            raise QueryAborted("A query process could not be started; try again later.") from None
+        except OSError:
+            raise QueryAborted("A query process could not be started; try again later.") from None
         if not proc.offline:
             log.warning("query process %d could not leave the network (no user namespaces here); "
                         "SERVICE is still refused by the query guard", proc.pid)
@@ -197,16 +177,40 @@ class QueryPool:
 
     def run(self, job: Job, timeout: float) -> QueryOutcome:
         deadline = time.monotonic() + timeout
-        try:
-            proc = self._idle.get(timeout=timeout)
-        except queue.Empty:
-            raise QueryTimeout(f"All query processes stayed busy for {timeout:g} s; try again later.") from None
+        proc = self._borrow(timeout)
         try:
             if not proc.alive():
                 proc = self._spawn()  # it died while idle (killed from outside): not this query's fault
             return proc.run(job, deadline, timeout)
         finally:
-            self._idle.put(proc if proc.alive() else self._spawn())
+            self._give_back(proc if proc.alive() else self._spawn())
+
+    def _borrow(self, timeout: float) -> "QueryProcess":
+        with self._cond:
+            wait = timeout
+            if not self._idle and self._waiting >= self.waiting_most:
+                if time.monotonic() - self._freed > TURNOVER_SECONDS:
+                    raise self._busy()  # the processes are stuck in long queries: do not hold a thread
+                wait = min(timeout, TURNOVER_SECONDS)  # they come free often (short queries): a short wait
+            self._waiting += 1
+            try:
+                if not self._cond.wait_for(lambda: self._idle, wait):
+                    if wait < timeout:
+                        raise self._busy()
+                    raise QueryTimeout(f"All query processes stayed busy for {timeout:g} s; try again later.")
+                return self._idle.pop()
+            finally:
+                self._waiting -= 1
+
+    def _busy(self) -> QueryBusy:
+        return QueryBusy(f"All query processes are busy and {self._waiting} more queries wait for one; "
+                         f"try again in a few seconds.", RETRY_AFTER_SECONDS)
+
+    def _give_back(self, proc: "QueryProcess") -> None:
+        with self._cond:
+            self._idle.append(proc)
+            self._freed = time.monotonic()
+            self._cond.notify()
 
 
 class QueryProcess:
@@ -217,65 +221,49 @@ class QueryProcess:
     times as much CPU per query, which light queries felt (docs/performance.md).
     """
 
-    def __init__(self, pid: int, jobs: int, answers: int, offline: bool):
-        self.pid = pid
-        self.jobs = jobs  # write end, to the process
-        self.answers = answers  # read end, from the process
+    def __init__(self, spawned: Spawned, offline: bool):
+        self.pid = spawned.pid
+        self.pidfd = spawned.pidfd
+        self.jobs = spawned.jobs  # write end, to the process
+        self.answers = spawned.answers  # read end, from the process
         self.offline = offline
         self._dead = False
         self._poll = select.poll()
-        self._poll.register(answers, select.POLLIN)
-        self._reader = FrameReader(answers)
+        self._poll.register(self.answers, select.POLLIN)
+        self._reader = FrameReader(self.answers)
 
     @classmethod
-    def fork(cls, run: Runner, memory_mb: int) -> "QueryProcess":
-        job_read, job_write = os.pipe()
-        answer_read, answer_write = os.pipe()
-        parent_pid = os.getpid()
-        pid = os.fork()
-        if pid == 0:  # the query process: never returns into the web worker's code
-            code = 1
-            try:
-                os.close(job_write)
-                os.close(answer_read)
-                _serve(job_read, answer_write, run, memory_mb, parent_pid)
-                code = 0
-            finally:
-                os._exit(code)
-        os.close(job_read)
-        os.close(answer_write)
-        proc = cls(pid, job_write, answer_read, offline=False)
+    def start(cls, spawned: Spawned) -> "QueryProcess":
+        """A process the fork server has just forked, once it says it is ready."""
+        proc = cls(spawned, offline=False)
         try:
             proc.offline = proc._frame(time.monotonic() + STARTUP_SECONDS, STARTUP_SECONDS) == b"offline"
         except (EOFError, OSError, QueryTimeout):
             proc.kill()
-            raise QueryAborted("A query process could not be started; try again later.") from None
+            raise OSError(f"query process {proc.pid} did not start") from None
         return proc
 
     def alive(self) -> bool:
-        if self._dead:
-            return False
-        try:
-            done, _ = os.waitpid(self.pid, os.WNOHANG)
-        except ChildProcessError:
-            done = self.pid
-        if done:
-            self._close()
+        """Between queries: a process that has ended shows as EOF (POLLHUP) on its answer pipe."""
+        if not self._dead and self._poll.poll(0):  # an idle process sends nothing; any event means it ended
+            self.kill()
         return not self._dead
 
     def kill(self) -> None:
         if self._dead:
             return
-        try:
-            os.kill(self.pid, signal.SIGKILL)
-            os.waitpid(self.pid, 0)
-        except (ProcessLookupError, ChildProcessError):
-            pass
+        if self.pidfd is not None:
+            try:
+                signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
+            except OSError:
+                pass  # it has ended already
         self._close()
 
     def _close(self) -> None:
         self._dead = True
-        for fd in (self.jobs, self.answers):
+        for fd in (self.jobs, self.answers, self.pidfd):
+            if fd is None:
+                continue
             try:
                 os.close(fd)
             except OSError:
@@ -343,13 +331,13 @@ class FrameReader:
         return data
 
 
-def _serve(jobs: int, answers: int, run: Runner, memory_mb: int, parent_pid: int) -> None:
+def _serve(jobs: int, answers: int, parent_pid: int, run: Runner, memory_mb: int) -> None:
     """The loop of a query process: one job at a time, answered as a header and a body."""
     for name in RESET_SIGNALS:
         signal.signal(getattr(signal, name), signal.SIG_DFL)  # the web worker's handlers are not ours
-    PRCTL(PR_SET_PDEATHSIG, signal.SIGKILL)
+    PRCTL(PR_SET_PDEATHSIG, signal.SIGKILL)  # it dies with the fork server, which dies with the worker
     if os.getppid() != parent_pid:
-        return  # the worker is already gone
+        return  # the fork server is already gone
     _limit_memory(memory_mb)
     offline = UNSHARE(CLONE_NEWUSER | CLONE_NEWNET) == 0 or UNSHARE(CLONE_NEWNET) == 0
     _write_frames(answers, b"offline" if offline else b"online")

@@ -235,6 +235,8 @@ def _http_error(error: HTTPException) -> Response:
     response = error_response(error.code, error.name, error.description or error.name)
     if error.code == 405 and getattr(error, "valid_methods", None):
         response.headers["Allow"] = ", ".join(error.valid_methods)
+    if getattr(error, "retry_after", None) is not None:  # a query refused while every query process is busy
+        response.headers["Retry-After"] = str(error.retry_after)
     return response
 
 

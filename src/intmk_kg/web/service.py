@@ -44,6 +44,14 @@ class QueryAborted(QueryTimeout):
     """
 
 
+class QueryBusy(QueryAborted):
+    """Refused before it ran: every query process is busy and enough queries wait (HTTP 503 at once)."""
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after  # seconds, for the Retry-After header
+
+
 class QueryService(Protocol):
     version: str
 

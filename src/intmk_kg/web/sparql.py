@@ -15,6 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, g, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import ServiceUnavailable
 
 from .. import namespaces as ns
 from ..project import Project
@@ -87,7 +88,7 @@ def endpoint():
     except QueryError as e:
         abort(400, description=_readable(text, str(e)))
     except QueryTimeout as e:
-        abort(503, description=str(e))
+        raise ServiceUnavailable(description=str(e), retry_after=getattr(e, "retry_after", None)) from None
     http.tag(*etag_parts(text, offer, dataset))
     response = Response(outcome.body, content_type=with_charset(answer_media(offer, outcome)))
     response.vary.add("Accept")
