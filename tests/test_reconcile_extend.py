@@ -78,6 +78,13 @@ def test_proposals_for_a_conference_and_a_person_in_english(client):
     assert "iso" not in proposed("Person")
 
 
+def test_proposals_support_jsonp(client):
+    """The specification asks JSONP of this endpoint as of every other."""
+    response = client.get("/reconcile/propose_properties", query_string={"type": "State", "callback": "cb"})
+    assert response.mimetype == "application/javascript"
+    assert response.get_data(as_text=True).startswith('/**/cb({"properties": [{"id": "iso"')
+
+
 def test_proposals_without_a_type_list_every_property(client):
     answer = valid(client.get("/reconcile/propose_properties").get_json(), "0.2/property-proposals.json")
     assert [p["id"] for p in answer["properties"]] == [c.id for c in extend.COLUMNS]
@@ -145,12 +152,16 @@ def test_unknown_ids_get_empty_values_and_ids_may_be_iris_or_qids(client):
 
 
 def test_a_batch_as_openrefine_sends_it_over_get_and_post(client):
-    """OpenRefine posts `extend` as a form field, for all rows of a batch at once."""
-    ids = ["state/DE-BW", "state/DE-BY", "state/DE-NI", "state/DE-NW"]
-    query = {"ids": ids, "properties": [{"id": "iso"}, {"id": "wikidata", "settings": {}}]}
+    """OpenRefine posts `extend` as a form field, for all rows of a batch at once. The rows hold
+    exactly the ids asked for, each with exactly the properties asked for, in the query's order."""
+    ids = ["state/DE-BW", "state/DE-BY", "state/DE-NI", "state/DE-NW", "conference/20"]
+    query = {"ids": ids, "properties": [{"id": "iso"}, {"id": "wikidata", "settings": {}}, {"id": "chairState"}]}
     posted = extended(client, query)
     assert posted == extended(client, query, method="GET")
-    assert [posted["rows"][i]["iso"] for i in ids] == [[{"str": i[6:]}] for i in ids]
+    assert list(posted["rows"]) == ids and [m["id"] for m in posted["meta"]] == ["iso", "wikidata", "chairState"]
+    assert all(list(row) == ["iso", "wikidata", "chairState"] for row in posted["rows"].values())
+    assert posted["rows"]["conference/20"]["iso"] == [] and posted["rows"]["state/DE-NI"]["chairState"] == []
+    assert [posted["rows"][i]["iso"] for i in ids[:4]] == [[{"str": i[6:]}] for i in ids[:4]]
     assert posted["rows"]["state/DE-BW"]["wikidata"] == [{"str": "Q985"}]
 
 
