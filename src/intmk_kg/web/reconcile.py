@@ -1,7 +1,8 @@
 """The W3C Reconciliation Service API (version 0.2, as OpenRefine speaks it) at /reconcile.
 
-Also the routes of the 1.0 draft under /reconcile/draft (JSON bodies, list-shaped batches); both
-share the name index and the scoring of `linking`. Every response allows cross-origin reads (CORS,
+Also data extension (0.2: property proposals at /reconcile/propose_properties, an `extend` field at
+/reconcile; values from the name index, linking/extend.py) and the routes of the 1.0 draft under
+/reconcile/draft (JSON bodies, list-shaped batches); all share the name index and the scoring of `linking`. Every response allows cross-origin reads (CORS,
 which 0.2 requires) and, for GET, JSONP with a strictly checked `callback` name.
 
 Entity ids are our IRIs relative to the identifier space `https://w3id.org/intmk/id/`, e.g.
