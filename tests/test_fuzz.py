@@ -111,8 +111,9 @@ def test_the_api_as_described(api, path, method, mode):
 
 ROUTES = ["/", "/sparql", "/doc/state/DE-NI", "/id/state/DE-NI", "/graph/", "/graph/ms-ni-2025-068", "/dumps/",
           "/queries/", "/queries/chair-of-21st", "/ontology", "/shapes", "/.well-known/void", "/reconcile",
-          "/reconcile/suggest/entity", "/reconcile/preview", "/wikidata/", "/wikidata/Q1197", "/openapi.json"]
-PARAMS = ["format", "lang", "query", "callback", "prefix", "id", "queries", "limit", "cursor", "type",
+          "/reconcile/suggest/entity", "/reconcile/preview", "/reconcile/propose_properties", "/wikidata/",
+          "/wikidata/Q1197", "/openapi.json"]
+PARAMS = ["format", "lang", "query", "callback", "prefix", "id", "queries", "extend", "limit", "cursor", "type",
           "default-graph-uri", "named-graph-uri", "update"]
 HOSTILE = ["../../pyproject.toml", "/etc/passwd", "<script>alert(1)</script>", "\r\nSet-Cookie: x=1", "\x00",
            "%00", "json\r\nX-Injected: 1", "😀", "\ud7ff", "ttl;q=0", "*/*", "'\"", "${jndi:ldap://127.0.0.1/}",

@@ -5,8 +5,10 @@ left out of the search), and the server reads it instead of building its own.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -17,7 +19,7 @@ from intmk_kg.linking import stored as stored_module
 from intmk_kg.linking.index import LinkIndex, build_index, collect, store_select
 from intmk_kg.linking.matching import parse_query, reconcile, suggest_entities
 from intmk_kg.linking.scoring import form
-from intmk_kg.linking.stored import INDEX_FILE, IndexFileError, StoredIndex, write_index
+from intmk_kg.linking.stored import INDEX_FILE, IndexFileError, IndexFormatError, StoredIndex, write_index
 from intmk_kg.synth import generate, ontology_topics
 
 
@@ -154,6 +156,31 @@ def test_a_release_without_the_file_gets_an_index_built(release_dir, tmp_path, p
     queries = json.dumps({"q0": {"query": "Niedersachsen"}})
     found = app.test_client().post("/reconcile", data={"queries": queries}).get_json()["q0"]["result"]
     assert found[0]["id"] == "state/DE-NI"
+
+
+def test_a_release_with_an_index_of_an_older_format_gets_an_index_built(release_dir, tmp_path, project):
+    """A file of format 1 lacks the values of data extension: the index is built from the graph instead
+    of answering them as unknown."""
+    from intmk_kg.web import create_app
+
+    copy = tmp_path / "dist"
+    shutil.copytree(release_dir, copy, symlinks=True)
+    path = (copy / "current").resolve() / INDEX_FILE
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE meta SET value = 'intmk-kg linking index 1' WHERE key = 'format'")
+    db.close()
+    manifest = json.loads((path.parent / "release.json").read_text(encoding="utf-8"))
+    for f in manifest["files"]:  # as that older build would have listed it
+        if f["name"] == INDEX_FILE:
+            f["size"], f["sha256"] = path.stat().st_size, hashlib.sha256(path.read_bytes()).hexdigest()
+    (path.parent / "release.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(IndexFormatError):
+        StoredIndex(path)
+    app = create_app({"TESTING": True, "RELEASE_DIR": str(copy), "HOME": str(project.home)})
+    assert isinstance(app.extensions["intmk"].names, LinkIndex)
+    query = json.dumps({"ids": ["state/DE-NI"], "properties": [{"id": "iso"}]})
+    rows = app.test_client().post("/reconcile", data={"extend": query}).get_json()["rows"]
+    assert rows == {"state/DE-NI": {"iso": [{"str": "DE-NI"}]}}
 
 
 def test_the_build_reports_the_linking_stages_with_counts(store, tmp_path):

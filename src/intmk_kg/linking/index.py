@@ -2,7 +2,8 @@
 
 It holds what reconciliation, the QID lookup and the exports need: each entity's id (its IRI
 relative to `id/`), names in German and English with their aliases, types with their broader
-types, Wikidata links and the values of the few properties a query may constrain. The index reads
+types, Wikidata links, the values of the few properties a query may constrain and of those data
+extension adds as columns. The index reads
 through a `select(text) -> rows` function, so it works on a store at build time and on the web
 app's query service alike (embedded or remote). The build stores it in the release (stored.py),
 which is what the server reads; this in-memory form serves where there is no such file.
@@ -86,6 +87,19 @@ PROPERTIES = [
              _g("?e owl:sameAs ?w") + f' FILTER STRSTARTS(STR(?w), "{ns.WD}") BIND(STRAFTER(STR(?w), "{ns.WD}") AS ?v)'),
 ]
 PROPERTY_BY_ID = {p.id: p for p in PROPERTIES}
+
+# Values kept for data extension only (web/reconcile.py, linking/extend.py), not query constraints:
+# what OpenRefine may add as columns beyond the properties above.
+EXTENSION_VALUES = [
+    Property("iso", "ISO-Code", "ISO code", "The ISO 3166-2 code of a Land.", _g("?e intmk:isoCode ?v")),
+    Property("chairState", "Vorsitzland", "chair Land", "The Land that chaired a conference.",
+             _g("?e intmk:chairmanship ?c") + " GRAPH ?h { ?c intmk:chairState ?v }"),
+    Property("startDate", "Beginn", "start date", "The first day of a conference or office.",
+             _g("?e intmk:startDate ?v")),
+    Property("endDate", "Ende", "end date", "The last day of a conference or office (none while unknown).",
+             _g("?e intmk:endDate ?v")),
+    Property("office", "Amt", "office", "An office a person held or holds.", _g("?v intmk:holder ?e")),
+]
 
 
 @dataclass(frozen=True)
@@ -289,7 +303,7 @@ def collect(select: Select) -> tuple[dict[str, Entity], dict[str, TypeInfo]]:
     for row in rows:
         _alias(entities, _local(row["e"].value, ns.ID), f"{row['h'].value} {row['n'].value}")
 
-    for p in PROPERTIES:
+    for p in PROPERTIES + EXTENSION_VALUES:
         for row in select(PREFIXES + f"SELECT DISTINCT ?e ?v WHERE {{ {p.where} FILTER ({IN_ID}) }}"):
             e = entities.get(_local(row["e"].value, ns.ID))
             v = row["v"]

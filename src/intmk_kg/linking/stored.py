@@ -30,7 +30,7 @@ from .index import (Entity, Names, TypeInfo, Value, _closure, entity_trigrams, l
 from .scoring import Form, form
 
 INDEX_FILE = "linking-index.sqlite"
-FORMAT = "intmk-kg linking index 1"
+FORMAT = "intmk-kg linking index 2"  # 2: with the values of data extension (index.EXTENSION_VALUES)
 PREFIX_SCAN = 1000  # entities a suggest prefix reads and ranks (in Python, up to 50 µs an entity)
 CACHED_ENTITIES = 16384  # decoded entities kept per worker (a few KB each)
 COUNT_CAP = 20000  # a word's matches counted up to this, to choose the rarest typed word
@@ -48,6 +48,10 @@ ENTITY_TERMS = "CREATE INDEX term_of_entity ON term (n, term)"  # made after the
 
 class IndexFileError(Exception):
     """The file is not a linking index this version can read."""
+
+
+class IndexFormatError(IndexFileError):
+    """The file is of another format (an older release): its index must be built anew, not read."""
 
 
 class IndexDamaged(IndexFileError):
@@ -124,7 +128,7 @@ class StoredIndex(Names):
         self._local = threading.local()
         meta = dict(self._db().execute("SELECT key, value FROM meta"))
         if meta.get("format") != FORMAT:
-            raise IndexFileError(f"{self.path}: not a linking index of format {FORMAT!r} (found {meta.get('format')!r})")
+            raise IndexFormatError(f"{self.path}: not a linking index of format {FORMAT!r} (found {meta.get('format')!r})")
         types = {tid: TypeInfo(tid, labels, broader) for tid, labels, broader in json.loads(meta["types"])}
         super().__init__(_Entities(self), types)
         self.by_qid: dict[str, list[str]] = defaultdict(list)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app
 
+from ..linking.extend import MAX_IDS, MAX_PROPERTIES
 from .http import ERROR_FORMATS
 
 bp = Blueprint("openapi", __name__)
@@ -153,25 +154,45 @@ PAGING = [
 ]
 
 
+EXTEND_EXAMPLE = '{"ids": ["state/DE-NI"], "properties": [{"id": "iso"}]}'
+EXTEND_TEXT = (f"A data extension query: a JSON object of at most {MAX_IDS} ids and {MAX_PROPERTIES} properties (see "
+               "/reconcile/propose_properties), e.g. " + EXTEND_EXAMPLE + ".")
+
+
 def _reconcile_paths() -> dict:
     manifest_and_batch = {
         "get": {
-            "summary": "Reconciliation service manifest (API 0.2), or a batch given as ?queries=",
+            "summary": "Reconciliation service manifest (API 0.2), a batch given as ?queries=, or data extension "
+                       "given as ?extend=",
             "parameters": [_param("queries", "query", "A JSON object of queries, e.g. {\"q0\": {\"query\": "
-                                  "\"Niedersachsen\"}}.", {"type": "string"}), RECONCILE_LANG, CALLBACK],
-            "responses": _responses(_ok("The manifest or the candidates per query.", RECONCILE_JSON,
-                                        {JSON: LISTING}), "400", "413", "503", jsonp=True),
+                                  "\"Niedersachsen\"}}.", {"type": "string"}),
+                           _param("extend", "query", EXTEND_TEXT, {"type": "string"}), RECONCILE_LANG, CALLBACK],
+            "responses": _responses(_ok("The manifest, the candidates per query, or the values per id and property.",
+                                        RECONCILE_JSON, {JSON: LISTING}), "400", "413", "503", jsonp=True),
         },
         "post": {
-            "summary": "Reconcile a batch of names (OpenRefine's form POST)",
+            "summary": "Reconcile a batch of names, or add property values (OpenRefine's form POST)",
             "parameters": [RECONCILE_LANG],
             "requestBody": {"required": True, "content": {"application/x-www-form-urlencoded": {"schema": {
-                "type": "object", "required": ["queries"],
-                "properties": {"queries": {"type": "string", "example": '{"q0": {"query": "Niedersachsen"}}'}},
+                "type": "object", "anyOf": [{"required": ["queries"]}, {"required": ["extend"]}],
+                "properties": {"queries": {"type": "string", "example": '{"q0": {"query": "Niedersachsen"}}'},
+                               "extend": {"type": "string", "description": EXTEND_TEXT, "example": EXTEND_EXAMPLE}},
             }}}},
-            "responses": _responses(_ok("Candidates per query.", [JSON], {JSON: LISTING}), "400", "413", "503"),
+            "responses": _responses(_ok("Candidates per query, or values per id and property (data extension).",
+                                        [JSON], {JSON: LISTING}), "400", "413", "503"),
         },
     }
+    proposals = {"get": {
+        "summary": "The properties data extension offers for a type (OpenRefine's \"Add columns from reconciled values\")",
+        "parameters": [
+            _param("type", "query", "A type id, e.g. State, Conference or Person; without it, every property.",
+                   {"type": "string"}, example="State"),
+            _param("limit", "query", "Properties at most.", {"type": "integer", "minimum": 1, "maximum": 100}),
+            RECONCILE_LANG, CALLBACK,
+        ],
+        "responses": _responses(_ok("The properties, with the type and the limit.", RECONCILE_JSON, {JSON: LISTING}),
+                                "400", jsonp=True),
+    }}
     entity_id = _param("id", "query", "An entity id relative to https://w3id.org/intmk/id/, e.g. state/DE-NI.",
                        {"type": "string"}, required=True, example="state/DE-NI")
     preview = {"get": {
@@ -189,7 +210,8 @@ def _reconcile_paths() -> dict:
                         "responses": _responses(_ok("Suggestions.", RECONCILE_JSON, {JSON: LISTING}), "400", "503",
                                                 jsonp=True)}}
 
-    paths = {"/reconcile": manifest_and_batch, "/reconcile/": manifest_and_batch}
+    paths = {"/reconcile": manifest_and_batch, "/reconcile/": manifest_and_batch,
+             "/reconcile/propose_properties": proposals}
     for base in ("/reconcile", "/reconcile/draft"):
         for what in ("entity", "type", "property"):
             paths[f"{base}/suggest/{what}"] = suggest(what)

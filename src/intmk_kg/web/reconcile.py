@@ -1,7 +1,8 @@
 """The W3C Reconciliation Service API (version 0.2, as OpenRefine speaks it) at /reconcile.
 
-Also the routes of the 1.0 draft under /reconcile/draft (JSON bodies, list-shaped batches); both
-share the name index and the scoring of `linking`. Every response allows cross-origin reads (CORS,
+Also data extension (0.2: property proposals at /reconcile/propose_properties, an `extend` field at
+/reconcile; values from the name index, linking/extend.py) and the routes of the 1.0 draft under
+/reconcile/draft (JSON bodies, list-shaped batches); all share the name index and the scoring of `linking`. Every response allows cross-origin reads (CORS,
 which 0.2 requires) and, for GET, JSONP with a strictly checked `callback` name.
 
 Entity ids are our IRIs relative to the identifier space `https://w3id.org/intmk/id/`, e.g.
@@ -18,6 +19,7 @@ from flask import Blueprint, Response, current_app, g, redirect, render_template
 from werkzeug.exceptions import HTTPException
 
 from .. import namespaces as ns
+from ..linking import extend
 from ..linking.deadline import ClientGone, Deadline, OutOfTime
 from ..linking.index import Searchable
 from ..linking.matching import BadQuery, Candidate, features, parse_query, reconcile
@@ -140,6 +142,7 @@ def manifest(index: Searchable, lang: str) -> dict:
         "view": {"url": base + "/view?id={{id}}"},
         "preview": {"url": base + "/preview?id={{id}}", **PREVIEW},
         "suggest": suggest,
+        "extend": {"propose_properties": {"service_url": base, "service_path": "/propose_properties"}},
         "batchSize": BATCH_SIZE,
     }
 
@@ -173,18 +176,15 @@ def _candidates(index: Searchable, q, deadline: Deadline, named_features: bool =
 @bp.route("/", methods=["GET", "POST"])
 def endpoint() -> Response:
     deadline, index, lang = _deadline(), _index(), _lang()
+    if "extend" in request.values:
+        return reply(_extend(index, request.values["extend"], lang, deadline))
     raw = request.values.get("queries")
     if raw is None:
         if request.method == "POST":
             raise BadQuery("POST a form field 'queries' holding a JSON object of queries, e.g. "
-                           'queries={"q0": {"query": "Niedersachsen"}}')
+                           'queries={"q0": {"query": "Niedersachsen"}}, or a field \'extend\' (data extension)')
         return reply(manifest(index, lang))
-    try:
-        batch = json.loads(raw)
-    except ValueError as e:
-        raise BadQuery(f"'queries' is not valid JSON: {e}") from None
-    except RecursionError:  # json gives up on deep nesting with this, not a ValueError
-        raise BadQuery("'queries' is nested too deeply") from None
+    batch = _json_field("queries", raw)
     if not isinstance(batch, dict) or not batch:
         raise BadQuery("'queries' must be a non-empty JSON object mapping your keys to queries")
     if len(batch) > BATCH_SIZE:
@@ -192,6 +192,39 @@ def endpoint() -> Response:
     parsed = _parse_batch(index, list(batch.items()), lang)
     return reply({key: {"result": _candidates(index, q, deadline)} if not isinstance(q, BadQuery)
                   else {"result": [], "error": str(q)} for key, q in parsed})
+
+
+def _json_field(name: str, raw: str) -> object:
+    try:
+        return json.loads(raw)
+    except ValueError as e:
+        raise BadQuery(f"'{name}' is not valid JSON: {e}") from None
+    except RecursionError:  # json gives up on deep nesting with this, not a ValueError
+        raise BadQuery(f"'{name}' is nested too deeply") from None
+
+
+def _extend(index: Searchable, raw: str, lang: str, deadline: Deadline) -> dict:
+    """Data extension (`extend={"ids": [...], "properties": [{"id": ...}]}`): values from the name index."""
+    ids, columns = extend.parse_extend(_json_field("extend", raw))
+    return {"meta": extend.meta(index, columns, lang), "rows": extend.rows(index, ids, columns, lang, deadline)}
+
+
+@bp.get("/propose_properties")
+def propose_properties() -> Response:
+    """The properties data extension offers for a type, as OpenRefine lists them to choose columns."""
+    index, lang = _index(), _lang()
+    type_id = request.args.get("type")
+    try:
+        limit = int(request.args.get("limit", len(extend.COLUMNS)))
+    except ValueError:
+        raise BadQuery("'limit' must be an integer") from None
+    if not 1 <= limit <= 100:
+        raise BadQuery("'limit' must be between 1 and 100")
+    found = [{"id": c.id, "name": c.name(lang)} for c in extend.propose(index, type_id, limit)]
+    answer: dict = {"properties": found, "limit": limit}
+    if type_id is not None:
+        answer["type"] = type_id
+    return reply(answer)
 
 
 def _parse_batch(index: Searchable, batch: list[tuple[str, object]], lang: str) -> list[tuple[str, object]]:

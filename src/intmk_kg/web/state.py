@@ -15,7 +15,7 @@ import pyoxigraph as ox
 
 from ..errors import InputError, Problem
 from ..linking.index import Searchable, index_for
-from ..linking.stored import INDEX_FILE, StoredIndex
+from ..linking.stored import INDEX_FILE, IndexFormatError, StoredIndex
 from ..progress import Progress
 from ..project import Project
 from ..release import Release, build, load_store, open_release
@@ -46,10 +46,13 @@ class ServerState:
     def names(self) -> Searchable:
         """The name index of reconciliation and the QID lookup: the release's index file, opened
         in no time; built from the query service only for a remote store (whose graph is the one
-        to search) or a release written before the file existed."""
+        to search) or a release written before the file existed or in an older format."""
         path = self.release.file(INDEX_FILE) if self.release is not None else None
         if path is not None and not self.remote and path.is_file():
-            return StoredIndex(path)
+            try:
+                return StoredIndex(path)
+            except IndexFormatError:  # a release of an older version: its file lacks what this one reads
+                pass
         return index_for(self.service)
 
 
