@@ -107,7 +107,13 @@ def test_describe_a_person_gives_what_she_said_held_and_chaired(store):
 
 def test_conference_law_and_place_link_back(store):
     adopted = {r["r"].value.removeprefix(ID) for r in store.query(P + f"SELECT ?r WHERE {{ <{ID}conference/20> intmk:adopted ?r }}")}
-    assert adopted == {"resolution/20-leitantrag", "resolution/20-goettinger-erklaerung", "resolution/20-anwerbegeneration"}
+    assert adopted == {"resolution/20-leitantrag", "resolution/20-goettinger-erklaerung", "resolution/20-anwerbegeneration",
+                       # resolutions.csv: the rows of the 20th reported "einstimmig"
+                       "resolution/20-federal-funding", "resolution/20-migration-counselling-mbe",
+                       "resolution/20-psychosocial-care"}
+    # everything the 12th dealt with (resolutions.csv: seven rows), adopted or with a result unknown
+    considered = {r["r"].value.removeprefix(ID) for r in store.query(P + f"SELECT ?r WHERE {{ <{ID}conference/12> intmk:considered ?r }}")}
+    assert len(considered) == 7 and "resolution/12-family-reunification" in considered
     made = {r["m"].value.removeprefix(ID) for r in store.query(P + f"SELECT ?m WHERE {{ <{ID}law/starmodg> intmk:established ?m }}")}
     assert made == {"milestone/mehrstaatigkeit", "milestone/einbuergerung-nach-fuenf-jahren"}
     # conferences.csv: the 1st (2007) and the 5th (2010) IntMK met in Düsseldorf

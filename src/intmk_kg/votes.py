@@ -36,6 +36,8 @@ def parse_tally(cell: str, all_states: list[str]) -> Tally:
     if not values:
         return Tally()
     if values == ["all"]:
+        if len(all_states) != LAENDER:
+            raise VoteError(f"'all' needs the {LAENDER} Länder in states.csv, which has {len(all_states)}")
         return Tally(states=tuple(all_states))
     if len(values) == 1 and values[0].isdigit():
         count = int(values[0])
@@ -67,7 +69,7 @@ def derive_states(tallies: dict[str, Tally], all_states: list[str]) -> tuple[str
     """The Länder of the one counted kind of vote, where the rule leaves no doubt; else None."""
     check_consistent(tallies)
     counted = [kind for kind, t in tallies.items() if t.count is not None]
-    if len(counted) != 1:
+    if len(counted) != 1 or len(all_states) != LAENDER:
         return None
     kind = counted[0]
     named = {s for t in tallies.values() for s in (t.states or ())}
