@@ -132,7 +132,10 @@ def quad_document(service: QueryService, node: ox.NamedNode) -> list[ox.Quad]:
     stated = stated_quads(service, node)
     if not stated:
         return []
-    return [ox.Quad(t.subject, t.predicate, t.object) for t in description(service, node)] + stated
+    # Both halves cap the statements naming the resource, but each picks its own; keep the same ones.
+    naming = {(q.subject, q.predicate) for q in stated if q.object == node}
+    return [ox.Quad(t.subject, t.predicate, t.object) for t in description(service, node)
+            if t.object != node or (t.subject, t.predicate) in naming] + stated
 
 
 def graph_quads(service: QueryService, graph: ox.NamedNode) -> list[ox.Quad]:
