@@ -41,6 +41,7 @@ VOTES = {  # column -> (property naming the Länder, property for a bare count)
     "votes_abstain": ("intmk:abstainedBy", "intmk:abstentionCount"),
 }
 VOTE_WORDS = {"votes_yes": "in favour", "votes_no": "against", "votes_abstain": "abstaining"}
+Derived = tuple[list[Fact], str]  # facts the project derived, and the note that says how
 
 # Rows that are a resolution the data already names (same conference, kind and title), in the seed
 # press release or in the notes of conferences.csv: their facts describe that entity, not a second one.
@@ -93,7 +94,8 @@ def map_resolutions(path: Path, sources: Curation, known: dict[str, set[str]]) -
         known["resolution"].add(key)
 
 
-def resolution_facts(row: Row, known: dict[str, set[str]], all_states: list[str]) -> tuple[list[Fact], tuple | None]:
+def resolution_facts(row: Row, known: dict[str, set[str]],
+                     all_states: list[str]) -> tuple[list[Fact], Derived | None]:
     key, n = row["key"], row["conference"]
     if n not in known["conference"]:
         raise row.problem(f"unknown conference {n!r} (not in conferences.csv)")
@@ -130,7 +132,15 @@ def resolution_facts(row: Row, known: dict[str, set[str]], all_states: list[str]
         if tally.count is not None:
             raise row.problem(f"{column} names Länder, not a count: {row[column]!r}")
         facts += [(s, prop, e("state", st)) for st in tally.states or ()]
+    votes_stated, derived = vote_facts(s, row, all_states)
+    return facts + votes_stated, derived
+
+
+
+def vote_facts(s: str, row: Row, all_states: list[str]) -> tuple[list[Fact], Derived | None]:
+    """The votes the cells state; and the Länder of a count where the rule of votes.py leaves no doubt."""
     tallies = {column: tally_of(row, column, all_states) for column in VOTES}
+    facts: list[Fact] = []
     for column, tally in tallies.items():
         by, count = VOTES[column]
         facts += [(s, by, e("state", st)) for st in tally.states or ()]
@@ -140,14 +150,13 @@ def resolution_facts(row: Row, known: dict[str, set[str]], all_states: list[str]
         found = votes.derive_states(tallies, all_states)
     except votes.VoteError as err:
         raise row.problem(str(err)) from None
-    derived = None
-    if found:
-        column, states = found
-        counts = ", ".join(f"{t.size} {VOTE_WORDS[c]}" for c, t in tallies.items() if t.size is not None)
-        note = (f"Derived, not stated: the row gives {counts}; these make 16, so the Länder "
-                f"{VOTE_WORDS[column]} are all those not named otherwise.")
-        derived = ([(s, VOTES[column][0], e("state", st)) for st in states], note)
-    return facts, derived
+    if not found:
+        return facts, None
+    column, states = found
+    counts = ", ".join(f"{t.size} {VOTE_WORDS[c]}" for c, t in tallies.items() if t.size is not None)
+    note = (f"Derived, not stated: the row gives {counts}; these make 16, so the Länder "
+            f"{VOTE_WORDS[column]} are all those not named otherwise.")
+    return facts, ([(s, VOTES[column][0], e("state", st)) for st in states], note)
 
 
 def tally_of(row: Row, column: str, all_states: list[str]) -> votes.Tally:
