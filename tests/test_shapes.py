@@ -65,6 +65,7 @@ SAMEAS = "owl:sameAs must point to a Wikidata item IRI"
 ISO = "a Land needs one ISO 3166-2 code of a German Land (DE-xx)"
 SPEAKER = "every quote needs exactly one speaker (a person)"
 SOURCE = "every quote needs exactly one source document"
+NO_CONFERENCE = "names no conference (intmk:consideredAt or intmk:adoptedAt)"
 PROVENANCE = "every named graph must say which source document it was derived from"
 
 ACT = "id/act/20-weltkugel"
@@ -209,13 +210,32 @@ CASES = [
     one("ministry-website-nodekind.trig", "Ministry", MINISTRY, "intmk:website", "NodeKind"),
     one("group-origincountry-class.trig", "PopulationGroup", "id/group/anwerbegeneration", "intmk:originCountry", "Class"),
     # resolutions, demands, milestones, laws
-    one("resolution-adoptedat-mincount.trig", "Resolution", RESOLUTION, "intmk:adoptedAt", "MinCount"),
-    one("resolution-adoptedat-maxcount.trig", "Resolution", RESOLUTION, "intmk:adoptedAt", "MaxCount"),
-    one("resolution-adoptedat-class.trig", "Resolution", RESOLUTION, "intmk:adoptedAt", "Class"),
-    one("resolution-votingoutcome-maxcount.trig", "Resolution", RESOLUTION, "intmk:votingOutcome", "MaxCount"),
-    one("resolution-votingoutcome-in.trig", "Resolution", RESOLUTION, "intmk:votingOutcome", "In"),
-    one("resolution-title-maxcount.trig", "Resolution", RESOLUTION, "intmk:title", "MaxCount"),
-    one("resolution-title-datatype.trig", "Resolution", RESOLUTION, "intmk:title", "Datatype"),
+    one("resolution-adoptedat-mincount.trig", "ConferenceItem", RESOLUTION, None, "Or", NO_CONFERENCE),
+    one("resolution-adoptedat-maxcount.trig", "ConferenceItem", RESOLUTION, "intmk:adoptedAt", "MaxCount"),
+    one("resolution-adoptedat-class.trig", "ConferenceItem", RESOLUTION, "intmk:adoptedAt", "Class"),
+    one("resolution-votingoutcome-maxcount.trig", "ConferenceItem", RESOLUTION, "intmk:votingOutcome", "MaxCount"),
+    one("resolution-votingoutcome-in.trig", "ConferenceItem", RESOLUTION, "intmk:votingOutcome", "In"),
+    one("resolution-title-maxcount.trig", "ConferenceItem", RESOLUTION, "intmk:title", "MaxCount"),
+    one("resolution-title-datatype.trig", "ConferenceItem", RESOLUTION, "intmk:title", "Datatype"),
+    one("item-consideredat-maxcount.trig", "ConferenceItem", RESOLUTION, "intmk:consideredAt", "MaxCount"),
+    one("item-consideredat-class.trig", "ConferenceItem", RESOLUTION, "intmk:consideredAt", "Class"),
+    one("item-agendaitem-maxcount.trig", "ConferenceItem", RESOLUTION, "intmk:agendaItem", "MaxCount"),
+    one("item-agendaitem-datatype.trig", "ConferenceItem", RESOLUTION, "intmk:agendaItem", "Datatype"),
+    one("item-keyword-datatype.trig", "ConferenceItem", RESOLUTION, "intmk:keyword", "Datatype"),
+    one("item-proposedby-class.trig", "ConferenceItem", RESOLUTION, "intmk:proposedBy", "Class"),
+    one("item-protocolnoteby-class.trig", "ConferenceItem", RESOLUTION, "intmk:protocolNoteBy", "Class"),
+    one("item-approvedby-class.trig", "ConferenceItem", RESOLUTION, "intmk:approvedBy", "Class"),
+    one("item-opposedby-class.trig", "ConferenceItem", RESOLUTION, "intmk:opposedBy", "Class"),
+    one("item-opposedby-disjoint.trig", "ConferenceItem", RESOLUTION, "intmk:opposedBy", "Disjoint"),
+    one("item-abstainedby-class.trig", "ConferenceItem", RESOLUTION, "intmk:abstainedBy", "Class"),
+    one("item-abstainedby-disjoint.trig", "ConferenceItem", RESOLUTION, "intmk:abstainedBy", "Disjoint"),
+    *[one(f"item-{p.lower()}-{c.lower()}.trig", "ConferenceItem", RESOLUTION, f"intmk:{p}", c)
+      for p in ("approvalCount", "oppositionCount", "abstentionCount")
+      for c in ("MaxCount", "Datatype", "MinInclusive", "MaxInclusive")],
+    one("item-opposed-and-abstained-sparql.trig", "ConferenceItem", RESOLUTION, None, "SPARQL",
+        "both votes against and abstains"),
+    one("item-adopted-elsewhere-sparql.trig", "ConferenceItem", RESOLUTION, None, "SPARQL",
+        "adopted at https://w3id.org/intmk/id/conference/20 but considered at"),
     one("resolution-topic-class.trig", "Resolution", RESOLUTION, "intmk:topic", "Class"),
     one("resolution-cites-class.trig", "Resolution", RESOLUTION, "intmk:cites", "Class"),
     one("resolution-honours-class.trig", "Resolution", RESOLUTION, "intmk:honours", "Class"),
@@ -327,6 +347,7 @@ PARAMETER_COMPONENTS = {
     SH.pattern: "Pattern", SH.nodeKind: "NodeKind", SH["in"]: "In", SH.uniqueLang: "UniqueLang",
     SH.lessThan: "LessThan", SH.lessThanOrEquals: "LessThanOrEquals", SH.minInclusive: "MinInclusive",
     SH.languageIn: "LanguageIn", SH.qualifiedMinCount: "QualifiedMinCount", SH["or"]: "Or",
+    SH.maxInclusive: "MaxInclusive", SH.disjoint: "Disjoint",
 }
 NOT_CONSTRAINTS = {SH.path, SH.message, SH.qualifiedValueShape, rdflib.RDF.type, rdflib.RDFS.comment}
 
@@ -444,12 +465,35 @@ CSV_CASES = [
     ("conferences.csv", f"21,2026,,,,DE-XX,,,,,,high,{SOURCE_URL}", "unknown Land 'DE-XX'"),
     ("conferences.csv", f"21,2026,,,,DE-NI,nobody,,,,,high,{SOURCE_URL}", "unknown person 'nobody'"),
     ("conferences.csv", f"20,2025,,,,,,,,,,high,{SOURCE_URL}", "conference 20 appears twice (first on line 2)"),
+    ("resolutions.csv", f"21-x,21,,,beschluss,,,,,,,,,high,{SOURCE_URL}", "unknown conference '21' (not in conferences.csv)"),
+    ("resolutions.csv", f"20-x,20,,,antrag,,,,,,,,,high,{SOURCE_URL}",
+     "unknown kind 'antrag'; known: beschluss, leitantrag, erklaerung, bericht, other"),
+    ("resolutions.csv", f"20-x,20,,,beschluss,,angenommen,,,,,,,high,{SOURCE_URL}",
+     "unknown result 'angenommen'; known: einstimmig, mehrheitlich, abgelehnt, zurueckgezogen, vertagt, kenntnisnahme "
+     "(blank is unknown)"),
+    ("resolutions.csv", f"20-x,20,,,beschluss,DE-XX,,,,,,,,high,{SOURCE_URL}",
+     "proposers: not a Land (ISO 3166-2 code), 'all' or a bare count: DE-XX"),
+    ("resolutions.csv", f"20-x,20,,,beschluss,,mehrheitlich,DE-NI,DE-NI,,,,,high,{SOURCE_URL}",
+     "DE-NI is named both in votes_yes and in votes_no"),
+    ("resolutions.csv", f"20-x,20,,,beschluss,,mehrheitlich,16,DE-NI,,,,,high,{SOURCE_URL}",
+     "the votes add up to 17, more than the 16 Länder"),
+    ("resolutions.csv", f"20-x,20,,,beschluss,,mehrheitlich,17,,,,,,high,{SOURCE_URL}",
+     "votes_yes: a count of Länder cannot exceed 16: 17"),
+    ("resolutions.csv", f"20-x,20,,,beschluss,3,,,,,,,,high,{SOURCE_URL}", "proposers names Länder, not a count: '3'"),
+    ("resolutions.csv", f"20-top-1,20,,,beschluss,,,,,,,,,high,{SOURCE_URL}",
+     "resolution key '20-top-1' appears twice (first on line 2)"),
+    ("resolutions.csv", f"19-x,20,,,beschluss,,,,,,,,,high,{SOURCE_URL}", "key '19-x' does not start with its conference number 20"),
+    ("resolutions.csv", f"20-x,20,,,beschluss,,,,,,,,,medium,", "row has no sources"),
 ]
 
 
 @pytest.mark.parametrize("table, row, message", CSV_CASES,
                          ids=["office-unknown-person", "conference-unknown-place", "conference-unknown-land",
-                              "conference-unknown-person", "conference-duplicate-number"])
+                              "conference-unknown-person", "conference-duplicate-number",
+                              "resolution-unknown-conference", "resolution-unknown-kind", "resolution-unknown-result",
+                              "resolution-unknown-land", "resolution-land-votes-twice", "resolution-more-than-16-votes",
+                              "resolution-count-above-16", "resolution-count-of-movers", "resolution-duplicate-key",
+                              "resolution-key-of-another-conference", "resolution-without-sources"])
 def test_reference_row_error_names_table_and_line(make_project, table, row, message):
     home = make_project(project="minimal")
     path = home / "data" / "reference" / table

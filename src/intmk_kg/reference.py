@@ -122,14 +122,7 @@ class Curation:
             raise row.problem(f"confidence must be high, medium or low, not {level!r}")
         if level == "low":
             raise row.problem("low-confidence rows are not asserted; keep the hint in another row's notes")
-        sources = row.many(source_column)
-        if not sources:
-            raise row.problem(f"row has no {source_column}")
-        docs = []
-        for source in sources:
-            where = row.problem(f"source is not in the registry (sources.csv) nor a Wikidata item of this row: "
-                                f"{source!r}")
-            docs.append(self.registry.cited(source, row["wikidata"], where).iri)
+        docs = self.documents(row, source_column)
         table = row.path.stem
         fields = fields or {}
         weak = self.weak.pop((table, record), None)
@@ -150,6 +143,27 @@ class Curation:
             for s, p, o in fields[name]:
                 w.add(s, p, o)
             out.extend(w.quads)
+
+    def documents(self, row: Row, source_column: str) -> list[str]:
+        """The registry IRIs of the documents a row lists."""
+        sources = row.many(source_column)
+        if not sources:
+            raise row.problem(f"row has no {source_column}")
+        docs = []
+        for source in sources:
+            where = row.problem(f"source is not in the registry (sources.csv) nor a Wikidata item of this row: "
+                                f"{source!r}")
+            docs.append(self.registry.cited(source, row["wikidata"], where).iri)
+        return docs
+
+    def emit_derived(self, row: Row, record: str, name: str, facts: list[Fact], note: str,
+                     source_column: str = "source") -> None:
+        """Facts the project derived from a row (not stated in it): a medium record of their own with the reason."""
+        w = self._record(record_graph(row.path.stem, f"{record}-{name}"), row,
+                         self.documents(row, source_column), "medium", note)
+        for s, p, o in facts:
+            w.add(s, p, o)
+        self.by_table.setdefault(row.path, []).extend(w.quads)
 
     def unused_weak_entries(self) -> None:
         for weak in self.weak.values():
@@ -437,6 +451,12 @@ def note_facts(path: Path) -> list[Fact]:
 
 VENUES = {"graf-zeppelin-haus", "kloster-eberbach", "zeche-zollverein"}
 
+
+def map_resolutions(path: Path, sources: Curation, known: dict[str, set[str]]) -> None:
+    from .resolutions import map_resolutions as mapper  # late import: that module builds on this one
+
+    mapper(path, sources, known)
+
 # Order matters: later tables refer to keys of earlier ones.
 TABLES = [
     ("states.csv", map_states),
@@ -446,6 +466,7 @@ TABLES = [
     ("offices.csv", map_offices),
     ("laws.csv", map_laws),
     ("conferences.csv", map_conferences),
+    ("resolutions.csv", map_resolutions),
 ]
 
 
@@ -456,7 +477,8 @@ def reference_quads(folder: Path) -> list[tuple[Path, list[ox.Quad]]]:
         raise missing_registry(folder)
     registry = Registry(registry_path)
     curation = Curation(registry, read_weak_fields(folder / "notes" / "weak-fields.csv"))
-    known: dict[str, set[str]] = {k: set() for k in ("state", "place", "person", "office", "organisation", "law", "conference")}
+    known: dict[str, set[str]] = {k: set() for k in ("state", "place", "person", "office", "organisation", "law", "conference",
+                                                  "resolution")}
     for name, mapper in TABLES:
         path = folder / name
         if not path.is_file():

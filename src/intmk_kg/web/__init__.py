@@ -14,7 +14,8 @@ from flask import Flask
 from . import origin
 from .settings import DEFAULTS
 
-BLUEPRINT_MODULES = ["home", "sparql", "resources", "dumps", "meta", "canned", "reconcile", "wikidata", "openapi"]
+BLUEPRINT_MODULES = ["home", "sparql", "resources", "dumps", "meta", "canned", "resolutions", "reconcile", "wikidata",
+                     "openapi"]
 
 
 def create_app(test_config: dict | None = None) -> Flask:

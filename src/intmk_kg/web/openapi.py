@@ -104,6 +104,7 @@ QUERIES = _list_of("queries", ["name", "question", "url"])
 SPARQL_JSON = {"type": "object", "required": ["head"], "properties": {"head": {"type": "object"}},
                "anyOf": [{"required": ["results"]}, {"required": ["boolean"]}]}
 CANNED = {**SPARQL_JSON, "required": ["head", "name", "question", "query"]}
+RESOLUTIONS = _list_of("items", ["iri", "conference", "kind", "label", "result"])
 
 
 def _typed_document(summary: str, description: str, keys: list[str], media_types: list[str], *errors: str,
@@ -336,6 +337,13 @@ def description(version: str) -> dict:
             schemas={JSON: CANNED},
             params=(_param("name", "path", "The query's name, optionally with a format suffix.", {"type": "string"},
                            example="chair-of-21st"),)),
+        "/resolutions/": _typed_document(
+            "The record of the conferences: every resolution, report and other item",
+            "One row per item: conference, kind, label, title, agenda item, result ('unknown' where no source "
+            "reports it), movers, votes by Land (those derived from a count apart), counts and protocol notes.",
+            ["html", "json", "csv"], [HTML, JSON, "text/csv"], schemas={JSON: RESOLUTIONS},
+            params=(_param("conference", "query", "Only the items of this conference (its number).",
+                           {"type": "string", "pattern": "^[1-9][0-9]{0,3}$"}, example="12"),)),
         **_reconcile_paths(),
         "/wikidata": {"get": WIKIDATA_MAPPING},
         "/wikidata/": {"get": WIKIDATA_MAPPING},

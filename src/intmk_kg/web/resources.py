@@ -50,7 +50,7 @@ MORE_INCOMING = {
 
 # What a reader expects on a page of such a thing; where no source reports it, the page says
 # "unknown" rather than leaving a gap that reads as "no" (not unanimous, still in office).
-UNKNOWN_WHEN_ABSENT = {ns.ONT + "Resolution": ns.ONT + "votingOutcome", ns.ONT + "Office": ns.ONT + "endDate"}
+UNKNOWN_WHEN_ABSENT = {ns.ONT + "ConferenceItem": ns.ONT + "votingOutcome", ns.ONT + "Office": ns.ONT + "endDate"}
 UNKNOWN = {"de": "unbekannt", "en": "unknown"}
 
 
