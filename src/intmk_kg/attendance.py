@@ -12,6 +12,7 @@ not asserted.
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 from .quads import lit
@@ -22,11 +23,13 @@ ROLES = {  # role -> German and English label
     "intmk:StateSecretaryRole": ("Staatssekretärin/Staatssekretär eines Landes", "Land state secretary"),
     "intmk:GuestRole": ("Gast", "guest"),
 }
-UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ğ": "g", "é": "e"})
+UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
 def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower().translate(UMLAUTS)).strip("-")
+    """The README's key rule (ä→ae, ö→oe, ü→ue, ß→ss); other accents lose their mark (è→e, ğ→g)."""
+    plain = unicodedata.normalize("NFKD", text.lower().translate(UMLAUTS))
+    return re.sub(r"[^a-z0-9]+", "-", "".join(c for c in plain if not unicodedata.combining(c))).strip("-")
 
 
 def map_attendance(path: Path, sources: Curation, known: dict[str, set[str]]) -> None:

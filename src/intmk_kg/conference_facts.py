@@ -63,7 +63,7 @@ def map_conference_facts(path: Path, sources: Curation, known: dict[str, set[str
             raise row.problem(f"unknown field {field!r}; known: {', '.join(FIELDS)}")
         if not value:
             raise row.problem("a fact needs a value (blank is unknown: leave the row out)")
-        key = f"{n}-{field}" + (f"-{value}" if field == "place" and value in known["place"] | set(NEW_PLACES) else "")
+        key = f"{n}-{field.replace('_', '-')}" + (f"-{value}" if field == "place" and value in known["place"] | set(NEW_PLACES) else "")
         if key in seen:
             raise row.problem(f"fact {key!r} appears twice (first on line {seen[key]})")
         seen[key] = row.line
@@ -104,12 +104,12 @@ def fact(row: Row, old: Row, sources: Curation, known: dict[str, set[str]]) -> t
         return [(p, "rdf:type", "intmk:Person"), (p, "intmk:name", lit(value)), (p, "rdfs:label", lit(value, "de")),
                 (p, "rdfs:label", lit(value, "en")), (e("chair", n), "intmk:chairPerson", p)], ""
     if field == "place":
-        return place_facts(row, s, known), ""
+        return place_facts(row, s, sources, known), ""
     # participants, guests: the row's words on who took part, kept as a summary
     return [(s, "intmk:attendanceSummary", lit(value, "en"))], ""
 
 
-def place_facts(row: Row, s: str, known: dict[str, set[str]]) -> list[Fact]:
+def place_facts(row: Row, s: str, sources: Curation, known: dict[str, set[str]]) -> list[Fact]:
     value = row["value"]
     facts: list[Fact] = []
     if value in STATUS_OF_PLACE:
@@ -123,14 +123,15 @@ def place_facts(row: Row, s: str, known: dict[str, set[str]]) -> list[Fact]:
         p = e("place", value)
         facts += [(p, "rdf:type", cls), (p, "rdfs:label", lit(de, "de")), (p, "rdfs:label", lit(en, "en")),
                   (p, "intmk:inState", e("state", state))]
-    elif value in known["place"]:
-        cls = None
-    else:
+    elif value not in known["place"]:
         raise row.problem(f"place {value!r} is not in places.csv, NEW_PLACES, or a known status")
     from .reference import VENUES
 
     venue = value in VENUES or (value in NEW_PLACES and NEW_PLACES[value][2] == "intmk:Venue")
     facts.append((s, "intmk:venue" if venue else "intmk:location", e("place", value)))
+    state = NEW_PLACES[value][3] if value in NEW_PLACES else sources.place_states.get(value)
+    if state:  # one location model: the Land of a conference is that of its place
+        facts.append((s, "intmk:heldInState", e("state", state)))
     return facts
 
 
