@@ -189,8 +189,11 @@ def test_labour_market_resolutions(store):
     ]
 
 
-CHAIRS = {  # ordinal: (year, Land, person, from, to), from conferences.csv
-    4: ("2009", "DE-NI", None, None, "2009-09-30"),
+# ordinal: (year, Land, person, from, to), from conferences.csv, filled by conference-facts.csv: the chair
+# person of the 4th (high), the term of the 13th (from high, to medium), the end of the terms of the 14th,
+# 15th, 16th, 18th and 19th (medium, each inferred from the next Land's start)
+CHAIRS = {
+    4: ("2009", "DE-NI", "Uwe Schünemann", None, "2009-09-30"),
     5: ("2010", "DE-NW", "Armin Laschet", "2009-10-01", None),
     6: ("2011", "DE-RP", "Malu Dreyer", None, None),
     7: ("2012", "DE-SL", "Monika Bachmann", None, None),
@@ -199,13 +202,13 @@ CHAIRS = {  # ordinal: (year, Land, person, from, to), from conferences.csv
     10: ("2015", "DE-SH", "Stefan Studt", None, None),
     11: ("2016", "DE-TH", "Dieter Lauinger", None, None),
     12: ("2017", "DE-BW", "Manne Lucha", "2016-10-01", None),
-    13: ("2018", "DE-BY", "Emilia Müller", None, None),
-    14: ("2019", "DE-BE", "Elke Breitenbach", "2018-10-01", None),
-    15: ("2020", "DE-BB", "Susanna Karawanskij", "2019-10-01", None),
-    16: ("2021", "DE-HB", "Anja Stahmann", "2020-07-01", None),
+    13: ("2018", "DE-BY", "Emilia Müller", "2017-10-01", "2018-09-30"),
+    14: ("2019", "DE-BE", "Elke Breitenbach", "2018-10-01", "2019-09-30"),
+    15: ("2020", "DE-BB", "Susanna Karawanskij", "2019-10-01", "2020-06-30"),
+    16: ("2021", "DE-HB", "Anja Stahmann", "2020-07-01", "2021-06-30"),
     17: ("2022", "DE-HH", "Melanie Leonhard", "2021-07-01", "2022-06-30"),
-    18: ("2023", "DE-HE", "Kai Klose", "2022-07-01", None),
-    19: ("2024", "DE-MV", "Stefanie Drese", "2023-07-01", None),
+    18: ("2023", "DE-HE", "Kai Klose", "2022-07-01", "2023-06-30"),
+    19: ("2024", "DE-MV", "Stefanie Drese", "2023-07-01", "2024-06-30"),
     20: ("2025", "DE-NI", "Andreas Philippi", "2024-07-01", "2025-06-30"),
     21: ("2026", "DE-NW", "Josefine Paul", "2025-07-01", None),
 }
