@@ -613,3 +613,20 @@ def test_a_conflict_without_better_confidence_stays_visible(make_project):
         ("curation-conferences-20", "Zusammen leben – zusammen arbeiten"),
         ("curation-conference-facts-20-motto", "Zusammen leben"),
     }
+
+
+def test_one_news_report_alone_is_never_high(make_project):
+    home = make_project(project="minimal")
+    reference = home / "data" / "reference"
+    news = "https://example.org/news-report"
+    with (reference / "sources.csv").open("a", encoding="utf-8") as f:
+        f.write(f"news-report,{news},A report,A newspaper,2025-04-24,news,20,\n")
+    attendance = reference / "attendance.csv"
+    with attendance.open("a", encoding="utf-8") as f:
+        f.write(f"20,Someone,DE-NI,,participant,high,{news}\n")
+    problem = load_error(home).problems[0]
+    assert (problem.path, problem.line) == (attendance, 3)
+    assert problem.message.startswith("a row backed by one news report only is at most medium")
+    # the same row at medium is what the rule allows
+    attendance.write_text(attendance.read_text(encoding="utf-8").replace(",high,", ",medium,"), encoding="utf-8")
+    load_project(Project.at(home))

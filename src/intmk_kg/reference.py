@@ -125,6 +125,9 @@ class Curation:
         if level == "low":
             raise row.problem("low-confidence rows are not asserted; keep the hint in another row's notes")
         docs = self.documents(row, source_column)
+        if level == "high" and len(docs) < 2 and self.registry.only_news(row.many(source_column)):
+            raise row.problem("a row backed by one news report only is at most medium (README: two independent "
+                              "sources, or one official source, make a fact high)")
         table = row.path.stem
         fields = fields or {}
         weak = self.weak.pop((table, record), None)
