@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, url_for
 
 from .. import namespaces as ns
-from . import describe, paths, schemaorg
+from . import describe, paths, record, schemaorg
 from .conneg import HTML_OFFER, RDF_OFFERS, Offer, negotiate
 from .labels import LANGUAGES, Labels, TermView, iris_in, view
 from .origin import public_url
@@ -162,6 +162,8 @@ def _entity_page(node: ox.NamedNode, base: str) -> Response:
         words=HEADINGS[lang],
         iri=node.value,
         title=labels.text(node.value, lang),
+        conference_record=record.conference(service, node, lang),
+        land_record=record.land(service, node, lang),
         types=[view(t, labels, lang) for t in types],
         wikidata=[f.other.value for f in out if f.predicate.value == SAME_AS and f.other.value.startswith(ns.WD)],
         outgoing=_rows(out, labels, lang, numbers) + _unknown_rows(out, labels, lang),
