@@ -35,10 +35,16 @@ def _link(iri: str) -> str | None:
     return paths.href(iri)
 
 
-def conference(service, node: ox.NamedNode, lang: str) -> dict | None:
+def sections(service, node: ox.NamedNode, types: set[str], lang: str) -> dict:
+    """The record sections for the page of an entity of these types (none for other kinds)."""
+    return {
+        "conference_record": conference(service, node, lang) if ns.ONT + "Conference" in types else None,
+        "land_record": land(service, node, lang) if ns.ONT + "State" in types else None,
+    }
+
+
+def conference(service, node: ox.NamedNode, lang: str) -> dict:
     """The items of a conference in agenda order with outcome, and its attendance by Land then guests."""
-    if not service.select(PROLOGUE + f"SELECT ?x WHERE {{ {node} a intmk:Conference }} LIMIT 1"):
-        return None
     rows = service.select(PROLOGUE + f"""
         SELECT ?item ?label ?agenda ?outcome WHERE {{
           ?item a intmk:ConferenceItem ; intmk:adoptedAt|intmk:consideredAt {node} .
@@ -71,10 +77,8 @@ def conference(service, node: ox.NamedNode, lang: str) -> dict | None:
     return {"items": [v for _, v in ordered], "attendance": attendance}
 
 
-def land(service, node: ox.NamedNode, lang: str) -> list[dict] | None:
+def land(service, node: ox.NamedNode, lang: str) -> list[dict]:
     """A Land's voting record: what it moved, voted against, abstained on, and its protocol notes."""
-    if not service.select(PROLOGUE + f"SELECT ?x WHERE {{ {node} a intmk:State }} LIMIT 1"):
-        return None
     values = " ".join(f"intmk:{p}" for p in HOW)
     rows = service.select(PROLOGUE + f"""
         SELECT DISTINCT ?p ?item ?label ?n ?outcome WHERE {{
