@@ -44,36 +44,36 @@ def sections(service, node: ox.NamedNode, types: set[str], lang: str) -> dict:
 
 
 def conference(service, node: ox.NamedNode, lang: str) -> dict:
-    """The items of a conference in agenda order with outcome, and its attendance by Land then guests."""
+    """The items of a conference in agenda order with outcome, and its attendance by Land then guests (one query)."""
     rows = service.select(PROLOGUE + f"""
-        SELECT ?item ?label ?agenda ?outcome WHERE {{
-          ?item a intmk:ConferenceItem ; intmk:adoptedAt|intmk:consideredAt {node} .
-          OPTIONAL {{ ?item rdfs:label ?label FILTER (LANG(?label) = "{lang}") }}
-          OPTIONAL {{ ?item intmk:agendaItem ?agenda }}
-          OPTIONAL {{ ?item intmk:votingOutcome/rdfs:label ?outcome FILTER (LANG(?outcome) = "{lang}") }}
+        SELECT ?item ?label ?agenda ?outcome ?a ?code ?land ?person ?name ?role ?given WHERE {{
+          {{ ?item a intmk:ConferenceItem ; intmk:adoptedAt|intmk:consideredAt {node} .
+            OPTIONAL {{ ?item rdfs:label ?label FILTER (LANG(?label) = "{lang}") }}
+            OPTIONAL {{ ?item intmk:agendaItem ?agenda }}
+            OPTIONAL {{ ?item intmk:votingOutcome/rdfs:label ?outcome FILTER (LANG(?outcome) = "{lang}") }} }}
+          UNION
+          {{ ?a intmk:attendedConference {node} ; intmk:attendanceRole/rdfs:label ?role FILTER (LANG(?role) = "{lang}")
+            OPTIONAL {{ ?a intmk:representedState ?land . ?land intmk:isoCode ?code }}
+            OPTIONAL {{ ?a intmk:attendee ?person . ?person intmk:name ?name }}
+            OPTIONAL {{ ?a intmk:roleDescription ?given }} }}
         }}""")
     items: dict[str, dict] = {}
     for r in rows:
+        if not r.get("item"):
+            continue
         iri = r["item"].value
         items.setdefault(iri, {
             "href": _link(iri), "label": r["label"].value if r.get("label") else iri,
             "agenda": r["agenda"].value if r.get("agenda") else None,
             "result": r["outcome"].value if r.get("outcome") else UNKNOWN[lang]})
     ordered = sorted(items.items(), key=lambda kv: _agenda_order(kv[1]["agenda"], kv[0]))
-    rows = service.select(PROLOGUE + f"""
-        SELECT ?a ?code ?land ?person ?name ?role ?given WHERE {{
-          ?a intmk:attendedConference {node} ; intmk:attendanceRole/rdfs:label ?role FILTER (LANG(?role) = "{lang}")
-          OPTIONAL {{ ?a intmk:representedState ?land . ?land intmk:isoCode ?code }}
-          OPTIONAL {{ ?a intmk:attendee ?person . ?person intmk:name ?name }}
-          OPTIONAL {{ ?a intmk:roleDescription ?given }}
-        }}""")
     attendance = sorted(({
         "land": r["code"].value if r.get("code") else None,
         "land_href": _link(r["land"].value) if r.get("land") else None,
         "person": r["name"].value if r.get("name") else None,
         "person_href": _link(r["person"].value) if r.get("person") else None,
         "role": r["role"].value, "given": r["given"].value if r.get("given") else None,
-    } for r in rows), key=lambda a: (a["land"] is None, a["land"] or "", a["person"] or a["given"] or ""))
+    } for r in rows if r.get("a")), key=lambda a: (a["land"] is None, a["land"] or "", a["person"] or a["given"] or ""))
     return {"items": [v for _, v in ordered], "attendance": attendance}
 
 
