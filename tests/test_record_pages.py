@@ -90,3 +90,13 @@ def test_land_page_shows_its_voting_record(client, browser_page):
 def test_other_pages_have_no_record_sections(client):
     page = client.get("/doc/person/andreas-philippi?lang=en").get_data(as_text=True)
     assert 'id="record"' not in page and 'id="voting-record"' not in page
+
+
+def test_resolution_page_gives_the_kinds_of_its_sources(client, browser_page):
+    # resolutions.csv row 19-citizenship-reform (the lead motion of the 19th): five sources, all news;
+    # conferences.csv row 19's notes (notes/conference-19.ttl) name it too
+    browser_page.set_content(client.get("/doc/resolution/19-leitantrag?lang=en").get_data(as_text=True))
+    items = {li.locator("a").last.get_attribute("href").rsplit("/", 1)[1].split("?")[0]: li.inner_text()
+             for li in browser_page.locator("ol.sources li").all()}
+    assert "(news ×5)" in items["curation-resolutions-19-citizenship-reform"]
+    assert items["curation-resolutions-19-citizenship-reform"].startswith("compiled from 5 documents")

@@ -147,7 +147,8 @@ def _entity_page(node: ox.NamedNode, base: str) -> Response:
     labels = Labels.fetch(
         service,
         {node.value} | {f.predicate.value for f in facts} | iris_in(f.other for f in facts)
-        | {s.document for s in sources.values() if s.document} | set(UNKNOWN_WHEN_ABSENT.values()),
+        | {s.document for s in sources.values() if s.document} | set(UNKNOWN_WHEN_ABSENT.values())
+        | {kind for s in sources.values() for kind, _ in s.kinds},
     )
     out = [f for f in facts if f.direction == "out"]
     incoming = [f for f in facts if f.direction == "in"]
@@ -171,7 +172,8 @@ def _entity_page(node: ox.NamedNode, base: str) -> Response:
         sources=[
             {"number": numbers[gr], "graph": view(ox.NamedNode(gr), labels, lang),
              "document": view(ox.NamedNode(s.document), labels, lang) if s.document else None, "url": s.url,
-             "documents": s.documents}
+             "documents": s.documents,
+             "kinds": [(view(ox.NamedNode(kind), labels, lang), n) for kind, n in s.kinds]}
             for gr, s in sorted(sources.items(), key=lambda item: numbers[item[0]])
         ],
         formats=[o for o in DOC_OFFERS if o is not HTML_OFFER],
