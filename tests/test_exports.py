@@ -110,7 +110,8 @@ def test_items_are_only_verified_qids(qs, store):
         "SELECT DISTINCT (STRAFTER(STR(?w), 'http://www.wikidata.org/entity/') AS ?q) "
         "WHERE { GRAPH ?g { ?s <http://www.w3.org/2002/07/owl#sameAs> ?w } }")}
     used = {c["value"] for g in qs for c in g if c["kind"] == "statement" and ITEM.fullmatch(c["value"])}
-    assert used == {"Q3033", "Q64", "Q1055"}  # Göttingen (20), Berlin (14), Hamburg (17)
+    # Göttingen (20), Berlin (14), Hamburg (17); Hannover (3rd and 4th, conference-facts.csv)
+    assert used == {"Q3033", "Q64", "Q1055", "Q1715"}
     assert used <= linked
 
 
@@ -131,13 +132,22 @@ def test_the_20th_conference(qs):
 
 
 def test_year_only_and_end_only_conferences(qs):
+    # the 2nd: conferences.csv gives no year, conference-facts.csv 2008 (high); no date, so a point in time
+    c2 = labelled(qs, "2. Integrationsministerkonferenz")
+    assert ("P585", "+2008-00-00T00:00:00Z/9") in {(c["prop"], c["value"]) for c in c2 if c["kind"] == "statement"}
+    # the 7th: conference-facts.csv adds its dates (2012-03-21/22, high), so the year is no longer needed
     c7 = labelled(qs, "7. Integrationsministerkonferenz")
-    assert {(c["prop"], c["value"]) for c in c7 if c["kind"] == "statement"} == {
-        ("P1545", '"7"'), ("P585", "+2012-00-00T00:00:00Z/9")}
+    facts7 = {(c["prop"], c["value"]) for c in c7 if c["kind"] == "statement"}
+    assert {("P580", "+2012-03-21T00:00:00Z/11"), ("P582", "+2012-03-22T00:00:00Z/11")} <= facts7
+    assert not any(p == "P585" for p, _ in facts7)
     c10 = labelled(qs, "10. Integrationsministerkonferenz")
     props = {(c["prop"], c["value"]) for c in c10 if c["kind"] == "statement"}
-    assert ("P582", "+2015-03-26T00:00:00Z/11") in props
-    assert not any(p in ("P580", "P585") for p, _ in props)  # an end date alone: no start, no point in time
+    # conferences.csv gives the 10th's end only; conference-facts.csv adds its start (high)
+    assert {("P580", "+2015-03-25T00:00:00Z/11"), ("P582", "+2015-03-26T00:00:00Z/11")} <= props
+    assert not any(p == "P585" for p, _ in props)
+    # the 21st has neither date: the year as point in time
+    c21 = labelled(qs, "21. Integrationsministerkonferenz")
+    assert ("P585", "+2026-00-00T00:00:00Z/9") in {(c["prop"], c["value"]) for c in c21 if c["kind"] == "statement"}
 
 
 def test_the_series_item_comes_first(qs):

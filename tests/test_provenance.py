@@ -69,14 +69,16 @@ def test_every_curation_record_names_its_documents_and_the_project(store):
 def test_registry_documents_have_no_graph_of_their_own(store):
     # e.g. evangelisch.de of 2021-07-01 (Hamburg takes the chair) is cited by row 17, which also holds the
     # dates of April 2022, and by the row of Melanie Leonhard in persons.csv: only those two curation
-    # records and the registry (which describes it) are derived from it
+    # records, the fact of conference-facts.csv that dates the end of the 16th's chair from it, and the
+    # registry (which describes it) are derived from it
     rows = store.query(P + f"""SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?g prov:wasDerivedFrom ?d }}
         FILTER NOT EXISTS {{ GRAPH ?g {{ ?g a intmk:CurationRecord }} }} FILTER (?d != <{SEED_DOC}>) }}""")
     assert {r["g"].value for r in rows} == {ns.graph("ontology"), ns.graph("inferred")}
     evangelisch = store.query(P + """SELECT DISTINCT ?g WHERE { GRAPH ?g { ?g prov:wasDerivedFrom ?d }
         ?d intmk:url <https://evangelisch.de/inhalte/187948/01-07-2021/hamburg-uebernimmt-vorsitz-der-integrationsministerkonferenz> }""")
     assert {r["g"].value for r in evangelisch} == {
-        ns.graph("curation-conferences-17"), ns.graph("curation-persons-melanie-leonhard"), ns.graph("registry")}
+        ns.graph("curation-conferences-17"), ns.graph("curation-persons-melanie-leonhard"),
+        ns.graph("curation-conference-facts-16-chair-to"), ns.graph("registry")}
 
 
 def test_seed_graph_holds_no_curated_fact(seed_quads):

@@ -189,8 +189,11 @@ def test_labour_market_resolutions(store):
     ]
 
 
-CHAIRS = {  # ordinal: (year, Land, person, from, to), from conferences.csv
-    4: ("2009", "DE-NI", None, None, "2009-09-30"),
+# ordinal: (year, Land, person, from, to), from conferences.csv, filled by conference-facts.csv: the chair
+# person of the 4th (high), the term of the 13th (from high, to medium), the end of the terms of the 14th,
+# 15th, 16th, 18th and 19th (medium, each inferred from the next Land's start)
+CHAIRS = {
+    4: ("2009", "DE-NI", "Uwe Schünemann", None, "2009-09-30"),
     5: ("2010", "DE-NW", "Armin Laschet", "2009-10-01", None),
     6: ("2011", "DE-RP", "Malu Dreyer", None, None),
     7: ("2012", "DE-SL", "Monika Bachmann", None, None),
@@ -199,13 +202,13 @@ CHAIRS = {  # ordinal: (year, Land, person, from, to), from conferences.csv
     10: ("2015", "DE-SH", "Stefan Studt", None, None),
     11: ("2016", "DE-TH", "Dieter Lauinger", None, None),
     12: ("2017", "DE-BW", "Manne Lucha", "2016-10-01", None),
-    13: ("2018", "DE-BY", "Emilia Müller", None, None),
-    14: ("2019", "DE-BE", "Elke Breitenbach", "2018-10-01", None),
-    15: ("2020", "DE-BB", "Susanna Karawanskij", "2019-10-01", None),
-    16: ("2021", "DE-HB", "Anja Stahmann", "2020-07-01", None),
+    13: ("2018", "DE-BY", "Emilia Müller", "2017-10-01", "2018-09-30"),
+    14: ("2019", "DE-BE", "Elke Breitenbach", "2018-10-01", "2019-09-30"),
+    15: ("2020", "DE-BB", "Susanna Karawanskij", "2019-10-01", "2020-06-30"),
+    16: ("2021", "DE-HB", "Anja Stahmann", "2020-07-01", "2021-06-30"),
     17: ("2022", "DE-HH", "Melanie Leonhard", "2021-07-01", "2022-06-30"),
-    18: ("2023", "DE-HE", "Kai Klose", "2022-07-01", None),
-    19: ("2024", "DE-MV", "Stefanie Drese", "2023-07-01", None),
+    18: ("2023", "DE-HE", "Kai Klose", "2022-07-01", "2023-06-30"),
+    19: ("2024", "DE-MV", "Stefanie Drese", "2023-07-01", "2024-06-30"),
     20: ("2025", "DE-NI", "Andreas Philippi", "2024-07-01", "2025-06-30"),
     21: ("2026", "DE-NW", "Josefine Paul", "2025-07-01", None),
 }
@@ -224,6 +227,112 @@ def test_chair_history(store):
     # row 21's note: "Josefine Paul chaired until she left office on 2026-01-27"
     until = {int(r["ordinal"]): r["personUntil"] for r in rows(store, "chair-history") if r.get("personUntil")}
     assert until == {21: "2026-01-27"}
+
+
+def key(iri: str) -> str:
+    return iri.rsplit("/", 1)[1]
+
+
+def test_lead_motions_by_year(store):
+    # resolutions.csv, kind leitantrag: 14 rows, none low; years from conferences.csv. Rows 19 and 20 are
+    # the lead motions the data names already (19-leitantrag, 20-leitantrag). A blank title stays absent.
+    got = [(r.get("year"), key(r["motion"]), r.get("title"), r["result"]) for r in rows(store, "lead-motions-by-year")]
+    assert got == [
+        ("2011", "6-recognition-culture", "Integration: Im Interesse aller!", "unknown"),
+        ("2012", "7-recognition-of-foreign-qualifications",
+         "Potentiale nutzen – Integration fördern – Fachkräfte sichern", "unknown"),
+        ("2013", "8-welcome-culture", None, "unanimous"),
+        ("2014", "9-welcome-society", None, "unanimous"),
+        ("2015", "10-asylum", None, "unknown"),
+        ("2017", "12-top-2-1", "Leitantrag: Integration schafft Zusammenhalt - Von der Soforthilfe zur Alltagsintegration",
+         "not unanimous"),
+        ("2018", "13-top-1", "Leitantrag: Integration – Zusammenhalt durch Orientierung", "unknown"),
+        ("2019", "14-anti-discrimination", None, "unknown"),
+        ("2020", "15-rural-areas", "Integration. Ideenreich vor Ort", "unknown"),
+        ("2021", "16-top-1", "Leitantrag", "unknown"),
+        ("2022", "17-social-inequality", None, "unknown"),
+        ("2023", "18-diversity", "Menschen. Leben. Vielfalt", "unanimous"),
+        ("2024", "19-leitantrag", "Miteinander wachsen", "not unanimous"),
+        ("2025", "20-leitantrag", "Zusammen leben – zusammen arbeiten", "unanimous"),
+    ]
+
+
+def test_record_of_a_land(store):
+    # resolutions.csv, DE-BY in proposers (7-top-2-1 and 20-language-support, moved by "all"; 13-top-2-8,
+    # 14-top-3-2), votes_no (12-immigration-law,
+    # 12-vocational-training, 19-citizenship-reform), votes_abstain (none) and protocol_notes_by
+    # (19-citizenship-reform, 20-20th-anniversary)
+    got = [(r["how"], key(r["item"]), r["ordinal"], r["result"]) for r in rows(store, "record-of-a-land")]
+    assert got == [
+        ("against", "12-immigration-law", "12", "not unanimous"),
+        ("against", "12-vocational-training", "12", "not unanimous"),
+        ("against", "19-leitantrag", "19", "not unanimous"),
+        ("moved", "7-top-2-1", "7", "unanimous"),
+        ("moved", "13-top-2-8", "13", "unknown"),
+        ("moved", "14-top-3-2", "14", "unknown"),
+        ("moved", "20-language-support", "20", "unknown"),
+        ("protocol note", "19-leitantrag", "19", "not unanimous"),
+        ("protocol note", "20-goettinger-erklaerung", "20", "unknown"),
+    ]
+
+
+def test_citizenship_over_the_years(store):
+    # resolutions.csv rows whose topics name citizenship or naturalisation (3-naturalisation is low, so
+    # left out), and the Göttinger Erklärung, which the press release files under citizenship
+    got = [(r.get("year"), key(r["item"]), r["result"]) for r in rows(store, "citizenship-over-the-years")]
+    assert got == [
+        ("2009", "4-naturalisation", "unknown"),
+        ("2011", "6-optionspflicht", "unknown"),
+        ("2013", "8-dual-citizenship", "not unanimous"),
+        ("2013", "8-optionspflicht", "not unanimous"),
+        ("2017", "12-citizenship-law", "not unanimous"),
+        ("2019", "14-top-6-2", "not unanimous"),
+        ("2021", "16-naturalisation", "not unanimous"),
+        ("2021", "16-top-2-6", "not unanimous"),
+        ("2023", "18-naturalisation", "unknown"),
+        ("2024", "19-leitantrag", "not unanimous"),
+        ("2025", "20-goettinger-erklaerung", "unknown"),
+    ]
+
+
+def test_attendance_of_the_19th(store):
+    # attendance.csv, conference 19: four Land delegates and two federal guests, all medium
+    got = [(r.get("landCode"), r.get("name"), r["role"], r.get("asGiven")) for r in rows(store, "attendance-of-19th")]
+    assert got == [
+        ("DE-BE", "Cansel Kiziltepe", "Land delegate", None),
+        ("DE-BY", "Sandro Kirchner", "Land state secretary", "state secretary for the interior"),
+        ("DE-MV", "Stefanie Drese", "Land delegate", "chair"),
+        ("DE-NI", "Andreas Philippi", "Land delegate", None),
+        (None, "Juliane Seifert", "guest", "state secretary, Federal Ministry of the Interior"),
+        (None, "Reem Alabali-Radovan", "guest", "Minister of State, Federal Chancellery"),
+    ]
+
+
+def test_documents_of_a_statement_and_their_kinds(store):
+    # resolutions.csv row 19-citizenship-reform (high): five news reports that agree
+    got = [(key(r["graph"]), r.get("confidence"), key(r["document"]), r.get("kind"))
+           for r in rows(store, "documents-of-a-statement")]
+    assert got == [("curation-resolutions-19-citizenship-reform", "high confidence", d, "news") for d in (
+        "abendblatt-6", "br-2024-03", "deutschlandfunk-2024-03-22", "rheinpfalz-2024-03", "schwaebische-2024-03")]
+
+
+def test_resolutions_reported_only_by_news(store):
+    # resolutions.csv rows (not low) whose every source has kind news in sources.csv; those with two or
+    # more reports may be high (two independent sources agree), those with one are medium
+    got = {key(r["record"]).removeprefix("curation-resolutions-"): (int(r["reports"]), r["confidence"])
+           for r in rows(store, "resolutions-reported-only-by-news")}
+    m, h = "medium confidence", "high confidence"
+    assert got == {
+        "1-language-support": (2, h), "4-imams": (3, m), "6-recognition-of-foreign-qualifications": (2, m),
+        "7-intercultural-opening": (1, m), "8-eu-funds": (1, m), "8-integration-courses": (2, h),
+        "8-labour-market-access": (1, m), "8-welcome-culture": (2, m), "9-immigration": (2, m),
+        "9-welcome-society": (3, m), "10-bamf": (2, m), "10-housing": (2, m), "12-vocational-training": (3, h),
+        "13-family-reunification": (2, m), "15-rural-areas": (1, m), "16-naturalisation": (2, m),
+        "17-immigrant-women": (1, m), "17-recognition-of-qualifications": (2, m),
+        "18-initial-orientation-courses": (2, m), "18-integration-courses": (1, m), "18-naturalisation": (1, m),
+        "19-citizenship-reform": (5, h), "19-skilled-immigration": (1, m), "20-federal-funding": (1, m),
+    }
+    assert all(reports >= 2 for reports, level in got.values() if level == h)
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "queries").glob("*.rq")), ids=lambda p: p.stem)

@@ -228,12 +228,14 @@ def test_labels_are_fetched_in_bulk_not_per_link(release_dir):
     app.extensions["intmk"] = ServerState(state.release, counting)
     client = app.test_client()
     calls = {}
-    for path in ["/doc/state/DE-HB", "/doc/conference/20"]:  # few links, many links
+    for path in ["/doc/state/DE-HB", "/doc/conference/20", "/doc/person/andreas-philippi"]:  # few links, many links
         counting.calls = 0
         page = client.get(path).get_data(as_text=True)
         calls[path] = counting.calls
         assert page.count("<a href=") > 10
-    assert calls["/doc/conference/20"] == calls["/doc/state/DE-HB"] <= 4
+    # four queries, plus one for the record section of a Land (its votes) or a conference (items, attendance)
+    assert calls["/doc/conference/20"] == calls["/doc/state/DE-HB"] <= 5
+    assert calls["/doc/person/andreas-philippi"] <= 4
 
 
 # --- escaping ---------------------------------------------------------------------------------------

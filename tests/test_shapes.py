@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 import rdflib
 from rdflib.namespace import SH
@@ -77,6 +78,7 @@ PERSON = "id/person/daniela-behrens"
 OFFICE = "id/office/andreas-philippi-ni"
 MINISTRY = "id/organisation/mi-ni"
 RESOLUTION = "id/resolution/20-fixture"
+ATTENDANCE = "id/attendance/20-fixture"
 DEMAND = "id/demand/20-fixture"
 MILESTONE = "id/milestone/mehrstaatigkeit"
 LAW = "id/law/starmodg"
@@ -131,12 +133,29 @@ CASES = [
     one("conference-venue-class.trig", "Conference", CONF, "intmk:venue", "Class"),
     one("conference-heldinstate-maxcount.trig", "Conference", CONF, "intmk:heldInState", "MaxCount"),
     one("conference-heldinstate-class.trig", "Conference", CONF, "intmk:heldInState", "Class"),
-    one("conference-motto-maxcount.trig", "Conference", CONF, "intmk:motto", "MaxCount"),
     one("conference-motto-datatype.trig", "Conference", CONF, "intmk:motto", "Datatype"),
     one("conference-chairmanship-maxcount.trig", "Conference", CONF, "intmk:chairmanship", "MaxCount"),
     one("conference-chairmanship-class.trig", "Conference", CONF, "intmk:chairmanship", "Class"),
     one("conference-duration-maxcount.trig", "Conference", CONF, "intmk:duration", "MaxCount"),
     one("conference-duration-datatype.trig", "Conference", CONF, "intmk:duration", "Datatype"),
+    one("conference-eventstatus-in.trig", "Conference", CONF, "intmk:eventStatus", "In"),
+    one("conference-eventstatus-maxcount.trig", "Conference", CONF, "intmk:eventStatus", "MaxCount"),
+    one("conference-placedescription-datatype.trig", "Conference", CONF, "intmk:placeDescription", "Datatype"),
+    one("conference-attendancesummary-datatype.trig", "Conference", CONF, "intmk:attendanceSummary", "Datatype"),
+    # attendance
+    one("attendance-or.trig", "Attendance", ATTENDANCE, None, "Or", "names neither a person nor a role"),
+    one("attendance-conference-mincount.trig", "Attendance", ATTENDANCE, "intmk:attendedConference", "MinCount"),
+    one("attendance-conference-maxcount.trig", "Attendance", ATTENDANCE, "intmk:attendedConference", "MaxCount"),
+    one("attendance-conference-class.trig", "Attendance", ATTENDANCE, "intmk:attendedConference", "Class"),
+    one("attendance-role-mincount.trig", "Attendance", ATTENDANCE, "intmk:attendanceRole", "MinCount"),
+    one("attendance-role-maxcount.trig", "Attendance", ATTENDANCE, "intmk:attendanceRole", "MaxCount"),
+    one("attendance-role-in.trig", "Attendance", ATTENDANCE, "intmk:attendanceRole", "In"),
+    one("attendance-attendee-class.trig", "Attendance", ATTENDANCE, "intmk:attendee", "Class"),
+    one("attendance-attendee-maxcount.trig", "Attendance", ATTENDANCE, "intmk:attendee", "MaxCount"),
+    one("attendance-representedstate-class.trig", "Attendance", ATTENDANCE, "intmk:representedState", "Class"),
+    one("attendance-representedstate-maxcount.trig", "Attendance", ATTENDANCE, "intmk:representedState", "MaxCount"),
+    one("attendance-roledescription-datatype.trig", "Attendance", ATTENDANCE, "intmk:roleDescription", "Datatype"),
+    one("attendance-roledescription-maxcount.trig", "Attendance", ATTENDANCE, "intmk:roleDescription", "MaxCount"),
     # meetings
     one("meeting-conference-mincount.trig", "Meeting", MEETING, "intmk:partOfConference", "MinCount"),
     one("meeting-conference-maxcount.trig", "Meeting", MEETING, "intmk:partOfConference", "MaxCount"),
@@ -484,6 +503,20 @@ CSV_CASES = [
      "resolution key '20-top-1' appears twice (first on line 2)"),
     ("resolutions.csv", f"19-x,20,,,beschluss,,,,,,,,,high,{SOURCE_URL}", "key '19-x' does not start with its conference number 20"),
     ("resolutions.csv", f"20-x,20,,,beschluss,,,,,,,,,medium,", "row has no sources"),
+    ("conference-facts.csv", f"21,year,2026,high,{SOURCE_URL},", "unknown conference '21' (not in conferences.csv)"),
+    ("conference-facts.csv", f"20,weather,sunny,high,{SOURCE_URL},",
+     "unknown field 'weather'; known: year, start, end, motto, place, chair_person, chair_from, chair_to, participants, "
+     "guests"),
+    ("conference-facts.csv", f"20,year,2024,medium,{SOURCE_URL},",
+     "year '2024' conflicts with '2025' in conferences.csv (line 2) without better confidence; "
+     "a single-valued field cannot show both"),
+    ("conference-facts.csv", f"20,place,atlantis,high,{SOURCE_URL},",
+     "place 'atlantis' is not in places.csv, NEW_PLACES, or a known status"),
+    ("attendance.csv", f"20,Someone,,,participant,high,{SOURCE_URL}",
+     "a participant is a Land's delegate: the state is missing"),
+    ("attendance.csv", f"20,Someone,DE-NI,,speaker,high,{SOURCE_URL}", "kind must be participant or guest, not 'speaker'"),
+    ("attendance.csv", f"20,Andreas Philippi,DE-NI,,participant,high,{SOURCE_URL}",
+     "attendance '20-andreas-philippi' appears twice (first on line 2)"),
 ]
 
 
@@ -493,7 +526,10 @@ CSV_CASES = [
                               "resolution-unknown-conference", "resolution-unknown-kind", "resolution-unknown-result",
                               "resolution-unknown-land", "resolution-land-votes-twice", "resolution-more-than-16-votes",
                               "resolution-count-above-16", "resolution-count-of-movers", "resolution-duplicate-key",
-                              "resolution-key-of-another-conference", "resolution-without-sources"])
+                              "resolution-key-of-another-conference", "resolution-without-sources",
+                              "fact-unknown-conference", "fact-unknown-field", "fact-conflict-single-valued",
+                              "fact-unknown-place", "attendance-participant-without-land", "attendance-unknown-kind",
+                              "attendance-duplicate"])
 def test_reference_row_error_names_table_and_line(make_project, table, row, message):
     home = make_project(project="minimal")
     path = home / "data" / "reference" / table
@@ -545,3 +581,52 @@ def test_missing_registry_is_named(make_project):
     (home / "data" / "reference" / "sources.csv").unlink()
     problem = load_error(home).problems[0]
     assert "sources.csv" in problem.message and problem.path == home / "data" / "reference"
+
+
+# --- conference-facts.csv: the merge rule ------------------------------------------------------------
+
+
+def quads_of(home: Path, subject: str, predicate: str) -> set[tuple[str, str]]:
+    """(graph, object) of every statement of a property about an entity, after loading the project."""
+    store = load_project(Project.at(home)).store
+    s, p = ox.NamedNode(BASE + subject), ox.NamedNode(PREFIXES["intmk"] + predicate)
+    return {(q.graph_name.value.rsplit("/", 1)[1], q.object.value) for q in store.quads_for_pattern(s, p, None)
+            if isinstance(q.graph_name, ox.NamedNode)}
+
+
+def test_a_better_fact_supersedes_the_old_value(make_project):
+    home = make_project(project="minimal")
+    reference = home / "data" / "reference"
+    conferences = reference / "conferences.csv"
+    conferences.write_text(conferences.read_text(encoding="utf-8").replace(",high,", ",medium,", 1), encoding="utf-8")
+    with (reference / "conference-facts.csv").open("a", encoding="utf-8") as f:
+        f.write(f"20,start,2025-04-22,high,{SOURCE_URL},A test correction.\n")
+    # the old start (2025-04-23, medium) is gone; the new one sits in the fact's own record
+    assert quads_of(home, "id/conference/20", "startDate") == {("curation-conference-facts-20-start", "2025-04-22")}
+
+
+def test_a_conflict_without_better_confidence_stays_visible(make_project):
+    home = make_project(project="minimal")
+    with (home / "data" / "reference" / "conference-facts.csv").open("a", encoding="utf-8") as f:
+        f.write(f"20,motto,Zusammen leben,medium,{SOURCE_URL},A shorter form.\n")
+    assert quads_of(home, "id/conference/20", "motto") == {
+        ("curation-conferences-20", "Zusammen leben – zusammen arbeiten"),
+        ("curation-conference-facts-20-motto", "Zusammen leben"),
+    }
+
+
+def test_one_news_report_alone_is_never_high(make_project):
+    home = make_project(project="minimal")
+    reference = home / "data" / "reference"
+    news = "https://example.org/news-report"
+    with (reference / "sources.csv").open("a", encoding="utf-8") as f:
+        f.write(f"news-report,{news},A report,A newspaper,2025-04-24,news,20,\n")
+    attendance = reference / "attendance.csv"
+    with attendance.open("a", encoding="utf-8") as f:
+        f.write(f"20,Someone,DE-NI,,participant,high,{news}\n")
+    problem = load_error(home).problems[0]
+    assert (problem.path, problem.line) == (attendance, 3)
+    assert problem.message.startswith("a row backed by one news report only is at most medium")
+    # the same row at medium is what the rule allows
+    attendance.write_text(attendance.read_text(encoding="utf-8").replace(",high,", ",medium,"), encoding="utf-8")
+    load_project(Project.at(home))

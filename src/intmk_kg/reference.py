@@ -99,6 +99,8 @@ class Curation:
         self.by_table: dict[Path, list[ox.Quad]] = {}
         self.person_names: dict[str, str] = {}
         self.place_states: dict[str, str] = {}
+        self.person_states: dict[str, set[str]] = {}  # the Länder a person held an office or chair for
+        self.new_persons: set[str] = set()  # persons the later tables name that persons.csv lacks
 
     def _record(self, name: str, row: Row, docs: list[str], level: str, note: str) -> GraphWriter:
         w = GraphWriter(name)
@@ -123,6 +125,9 @@ class Curation:
         if level == "low":
             raise row.problem("low-confidence rows are not asserted; keep the hint in another row's notes")
         docs = self.documents(row, source_column)
+        if level == "high" and len(docs) < 2 and self.registry.only_news(row.many(source_column)):
+            raise row.problem("a row backed by one news report only is at most medium (README: two independent "
+                              "sources, or one official source, make a fact high)")
         table = row.path.stem
         fields = fields or {}
         weak = self.weak.pop((table, record), None)
@@ -289,6 +294,7 @@ def map_offices(path: Path, sources: Curation, known: dict[str, set[str]]) -> No
             facts.append((s, "intmk:ministry", e("organisation", ministry)))
         sources.emit(row, key, facts)
         known["office"].add(key)
+        sources.person_states.setdefault(row["person_key"], set()).add(row["state"])
 
 
 # The post title names its ministry exactly; only these identities are certain.
@@ -431,6 +437,8 @@ def map_conferences(path: Path, sources: Curation, known: dict[str, set[str]]) -
                 if row["chair_person"] not in known["person"]:
                     raise row.problem(f"unknown person {row['chair_person']!r}")
                 facts.append((c, "intmk:chairPerson", e("person", row["chair_person"])))
+                if row["chair_state"]:
+                    sources.person_states.setdefault(row["chair_person"], set()).add(row["chair_state"])
             if row["chair_from"]:
                 facts.append((c, "intmk:startDate", date(row["chair_from"])))
             if row["chair_to"]:
@@ -457,6 +465,19 @@ def map_resolutions(path: Path, sources: Curation, known: dict[str, set[str]]) -
 
     mapper(path, sources, known)
 
+
+def map_conference_facts(path: Path, sources: Curation, known: dict[str, set[str]]) -> None:
+    from .conference_facts import map_conference_facts as mapper  # late import: builds on this module
+
+    mapper(path, sources, known)
+
+
+def map_attendance(path: Path, sources: Curation, known: dict[str, set[str]]) -> None:
+    from .attendance import map_attendance as mapper  # late import: builds on this module
+
+    mapper(path, sources, known)
+
+
 # Order matters: later tables refer to keys of earlier ones.
 TABLES = [
     ("states.csv", map_states),
@@ -467,6 +488,8 @@ TABLES = [
     ("laws.csv", map_laws),
     ("conferences.csv", map_conferences),
     ("resolutions.csv", map_resolutions),
+    ("conference-facts.csv", map_conference_facts),
+    ("attendance.csv", map_attendance),
 ]
 
 
@@ -478,7 +501,7 @@ def reference_quads(folder: Path) -> list[tuple[Path, list[ox.Quad]]]:
     registry = Registry(registry_path)
     curation = Curation(registry, read_weak_fields(folder / "notes" / "weak-fields.csv"))
     known: dict[str, set[str]] = {k: set() for k in ("state", "place", "person", "office", "organisation", "law", "conference",
-                                                  "resolution")}
+                                                  "resolution", "conference-fact", "attendance")}
     for name, mapper in TABLES:
         path = folder / name
         if not path.is_file():

@@ -90,6 +90,11 @@ class Registry:
         self.used.add(doc.key)
         return doc
 
+    def only_news(self, sources: list[str]) -> bool:
+        """Whether every document a row lists is registered with the kind news."""
+        kinds = {row["url"]: row["kind"] for row in self.rows}
+        return bool(sources) and all(kinds.get(source) == "news" for source in sources)
+
     def quads(self) -> list[ox.Quad]:
         """The registry graph: the project, then every registered document and each Wikidata item cited."""
         w = GraphWriter(REGISTRY_GRAPH)

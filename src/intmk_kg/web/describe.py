@@ -38,6 +38,7 @@ class Source:
     document: str | None
     url: str | None
     documents: int = 1  # a curation record is compiled from several
+    kinds: tuple[tuple[str, int], ...] = ()  # the registry's document kinds of its documents, with counts
 
 
 def facts(service: QueryService, node: ox.NamedNode) -> list[Fact]:
@@ -79,19 +80,31 @@ def sources(service: QueryService, graphs: set[str]) -> dict[str, Source]:
         return {}
     values = " ".join(str(ox.NamedNode(g)) for g in sorted(graphs))
     rows = service.select(
-        PROLOGUE + f"SELECT ?g ?doc ?url WHERE {{ VALUES ?g {{ {values} }} "
-        "OPTIONAL { GRAPH ?g { ?g prov:wasDerivedFrom ?doc } OPTIONAL { ?doc intmk:url ?url } } }"
+        PROLOGUE + f"SELECT ?g ?doc ?url ?kind WHERE {{ VALUES ?g {{ {values} }} "
+        "OPTIONAL { GRAPH ?g { ?g prov:wasDerivedFrom ?doc } OPTIONAL { ?doc intmk:url ?url } "
+        "OPTIONAL { ?doc intmk:documentKind ?kind } } }"
     )
     found: dict[str, Source] = {}
     docs: dict[str, set[str]] = {}
+    kinds: dict[str, dict[str, str]] = {}  # graph -> document -> kind
     for row in sorted(rows, key=lambda r: (r["g"].value, r["doc"].value if r.get("doc") else "")):
         g = row["g"].value
         doc, url = row.get("doc"), row.get("url")
         if doc:
             docs.setdefault(g, set()).add(doc.value)
+            if row.get("kind"):
+                kinds.setdefault(g, {})[doc.value] = row["kind"].value
         if g not in found or (found[g].url is None and url is not None):
             found[g] = Source(g, doc.value if doc else None, paths.web_link(url.value) if url else None)
-    return {g: replace(s, documents=len(docs.get(g, ())) or 1) for g, s in found.items()}
+    return {g: replace(s, documents=len(docs.get(g, ())) or 1, kinds=_counted(kinds.get(g, {}).values()))
+            for g, s in found.items()}
+
+
+def _counted(kinds) -> tuple[tuple[str, int], ...]:
+    counts: dict[str, int] = {}
+    for kind in kinds:
+        counts[kind] = counts.get(kind, 0) + 1
+    return tuple(sorted(counts.items()))
 
 
 def description(service: QueryService, node: ox.NamedNode) -> list[ox.Triple]:

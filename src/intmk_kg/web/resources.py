@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, url_for
 
 from .. import namespaces as ns
-from . import describe, paths, schemaorg
+from . import describe, paths, record, schemaorg
 from .conneg import HTML_OFFER, RDF_OFFERS, Offer, negotiate
 from .labels import LANGUAGES, Labels, TermView, iris_in, view
 from .origin import public_url
@@ -147,7 +147,8 @@ def _entity_page(node: ox.NamedNode, base: str) -> Response:
     labels = Labels.fetch(
         service,
         {node.value} | {f.predicate.value for f in facts} | iris_in(f.other for f in facts)
-        | {s.document for s in sources.values() if s.document} | set(UNKNOWN_WHEN_ABSENT.values()),
+        | {s.document for s in sources.values() if s.document} | set(UNKNOWN_WHEN_ABSENT.values())
+        | {kind for s in sources.values() for kind, _ in s.kinds},
     )
     out = [f for f in facts if f.direction == "out"]
     incoming = [f for f in facts if f.direction == "in"]
@@ -162,6 +163,7 @@ def _entity_page(node: ox.NamedNode, base: str) -> Response:
         words=HEADINGS[lang],
         iri=node.value,
         title=labels.text(node.value, lang),
+        **record.sections(service, node, {t.value for t in types}, lang),
         types=[view(t, labels, lang) for t in types],
         wikidata=[f.other.value for f in out if f.predicate.value == SAME_AS and f.other.value.startswith(ns.WD)],
         outgoing=_rows(out, labels, lang, numbers) + _unknown_rows(out, labels, lang),
@@ -170,7 +172,8 @@ def _entity_page(node: ox.NamedNode, base: str) -> Response:
         sources=[
             {"number": numbers[gr], "graph": view(ox.NamedNode(gr), labels, lang),
              "document": view(ox.NamedNode(s.document), labels, lang) if s.document else None, "url": s.url,
-             "documents": s.documents}
+             "documents": s.documents,
+             "kinds": [(view(ox.NamedNode(kind), labels, lang), n) for kind, n in s.kinds]}
             for gr, s in sorted(sources.items(), key=lambda item: numbers[item[0]])
         ],
         formats=[o for o in DOC_OFFERS if o is not HTML_OFFER],

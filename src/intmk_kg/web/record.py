@@ -1,0 +1,98 @@
+"""The record sections of an entity page: a conference's items and attendance, a Land's votes.
+
+The generic page lists facts property by property; a reader of a conference wants its items in
+agenda order with their outcome ("unknown" where no source reports one) and who attended for which
+Land, and a reader of a Land its voting record. These are small queries of their own, shown above
+the facts; an entity of another kind gets none.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pyoxigraph as ox
+
+from .. import namespaces as ns
+from . import paths
+
+PROLOGUE = ns.sparql_prologue(["rdf", "rdfs", "intmk"])
+UNKNOWN = {"de": "unbekannt", "en": "unknown"}
+HOW = {  # property -> German and English word for the Land's part
+    "proposedBy": ("beantragt", "moved"),
+    "opposedBy": ("dagegen", "against"),
+    "abstainedBy": ("Enthaltung", "abstained"),
+    "protocolNoteBy": ("Protokollnotiz", "protocol note"),
+}
+
+
+def _agenda_order(agenda: str | None, iri: str) -> tuple:
+    """TOP 2.10 after 2.9; items without an agenda item after those with one, by key."""
+    parts = tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"[.\s]+", agenda or "") if p)
+    return (agenda is None, parts, iri)
+
+
+def _link(iri: str) -> str | None:
+    return paths.href(iri)
+
+
+def sections(service, node: ox.NamedNode, types: set[str], lang: str) -> dict:
+    """The record sections for the page of an entity of these types (none for other kinds)."""
+    return {
+        "conference_record": conference(service, node, lang) if ns.ONT + "Conference" in types else None,
+        "land_record": land(service, node, lang) if ns.ONT + "State" in types else None,
+    }
+
+
+def conference(service, node: ox.NamedNode, lang: str) -> dict:
+    """The items of a conference in agenda order with outcome, and its attendance by Land then guests (one query)."""
+    rows = service.select(PROLOGUE + f"""
+        SELECT ?item ?label ?agenda ?outcome ?a ?code ?land ?person ?name ?role ?given WHERE {{
+          {{ ?item a intmk:ConferenceItem ; intmk:adoptedAt|intmk:consideredAt {node} .
+            OPTIONAL {{ ?item rdfs:label ?label FILTER (LANG(?label) = "{lang}") }}
+            OPTIONAL {{ ?item intmk:agendaItem ?agenda }}
+            OPTIONAL {{ ?item intmk:votingOutcome/rdfs:label ?outcome FILTER (LANG(?outcome) = "{lang}") }} }}
+          UNION
+          {{ ?a intmk:attendedConference {node} ; intmk:attendanceRole/rdfs:label ?role FILTER (LANG(?role) = "{lang}")
+            OPTIONAL {{ ?a intmk:representedState ?land . ?land intmk:isoCode ?code }}
+            OPTIONAL {{ ?a intmk:attendee ?person . ?person intmk:name ?name }}
+            OPTIONAL {{ ?a intmk:roleDescription ?given }} }}
+        }}""")
+    items: dict[str, dict] = {}
+    for r in rows:
+        if not r.get("item"):
+            continue
+        iri = r["item"].value
+        items.setdefault(iri, {
+            "href": _link(iri), "label": r["label"].value if r.get("label") else iri,
+            "agenda": r["agenda"].value if r.get("agenda") else None,
+            "result": r["outcome"].value if r.get("outcome") else UNKNOWN[lang]})
+    ordered = sorted(items.items(), key=lambda kv: _agenda_order(kv[1]["agenda"], kv[0]))
+    attendance = sorted(({
+        "land": r["code"].value if r.get("code") else None,
+        "land_href": _link(r["land"].value) if r.get("land") else None,
+        "person": r["name"].value if r.get("name") else None,
+        "person_href": _link(r["person"].value) if r.get("person") else None,
+        "role": r["role"].value, "given": r["given"].value if r.get("given") else None,
+    } for r in rows if r.get("a")), key=lambda a: (a["land"] is None, a["land"] or "", a["person"] or a["given"] or ""))
+    return {"items": [v for _, v in ordered], "attendance": attendance}
+
+
+def land(service, node: ox.NamedNode, lang: str) -> list[dict]:
+    """A Land's voting record: what it moved, voted against, abstained on, and its protocol notes."""
+    values = " ".join(f"intmk:{p}" for p in HOW)
+    rows = service.select(PROLOGUE + f"""
+        SELECT DISTINCT ?p ?item ?label ?n ?outcome WHERE {{
+          VALUES ?p {{ {values} }}
+          ?item ?p {node} ; intmk:adoptedAt|intmk:consideredAt ?conf .
+          ?conf intmk:ordinal ?n .
+          OPTIONAL {{ ?item rdfs:label ?label FILTER (LANG(?label) = "{lang}") }}
+          OPTIONAL {{ ?item intmk:votingOutcome/rdfs:label ?outcome FILTER (LANG(?outcome) = "{lang}") }}
+        }}""")
+    order = list(HOW)
+    record = [{
+        "how": HOW[r["p"].value.removeprefix(ns.ONT)][0 if lang == "de" else 1],
+        "rank": order.index(r["p"].value.removeprefix(ns.ONT)),
+        "href": _link(r["item"].value), "label": r["label"].value if r.get("label") else r["item"].value,
+        "conference": int(r["n"].value), "result": r["outcome"].value if r.get("outcome") else UNKNOWN[lang],
+    } for r in rows]
+    return sorted(record, key=lambda x: (x["rank"], x["conference"], x["href"] or ""))
