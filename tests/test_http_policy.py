@@ -7,9 +7,9 @@ import hashlib
 import json
 
 import pytest
+from browser import launch_chromium
 
 from intmk_kg.web import create_app
-from browser import launch_chromium
 
 
 def test_cors_on_pages_data_and_errors(client):

@@ -20,13 +20,13 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
+from support import children, descendants
+from test_serve import SMALL
 
 from intmk_kg.web.embedded import EmbeddedService
 from intmk_kg.web.executor import IsolatedService
 from intmk_kg.web.lanes import INLINE_RESULT_BYTES, MAX_PATTERNS, inline_safe
 from intmk_kg.web.service import QueryError
-from support import children, descendants
-from test_serve import SMALL
 
 ROOT = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("bench_runaways", ROOT / "bench" / "runaways.py")

@@ -404,7 +404,7 @@ def static_site(pages: dict[str, tuple[str, str]]):
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 (the http.server API)
+        def do_GET(self):
             media, body = pages.get(self.path, ("text/plain", "not here"))
             data = body.encode()
             self.send_response(200 if self.path in pages else 404)

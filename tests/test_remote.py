@@ -353,7 +353,7 @@ class Recorder(http.server.BaseHTTPRequestHandler):
     message = b""
     seen: list[bytes] = []
 
-    def do_POST(self):  # noqa: N802 (the name http.server calls)
+    def do_POST(self):
         self.seen.append(self.rfile.read(int(self.headers.get("Content-Length", 0))))
         self.send_response(self.status)
         self.send_header("Content-Type", "text/plain")

@@ -12,11 +12,11 @@ import re
 
 import pytest
 import rdflib
+from browser import launch_chromium
 from rdflib import OWL, RDF, RDFS, Literal, URIRef
 
 from intmk_kg.web import create_app
 from intmk_kg.web.state import ServerState
-from browser import launch_chromium
 
 ID = "https://w3id.org/intmk/id/"
 ONT = rdflib.Namespace("https://w3id.org/intmk/ontology#")

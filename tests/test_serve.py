@@ -15,9 +15,9 @@ import time
 from pathlib import Path
 
 import pytest
+from support import children, descendants
 
 from intmk_kg.web.settings import SETTINGS
-from support import children, descendants
 
 INTMK_KG = str(Path(sys.executable).with_name("intmk-kg"))
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"  # ~2,500 triples ^ 4

@@ -483,7 +483,7 @@ CSV_CASES = [
     ("resolutions.csv", f"20-top-1,20,,,beschluss,,,,,,,,,high,{SOURCE_URL}",
      "resolution key '20-top-1' appears twice (first on line 2)"),
     ("resolutions.csv", f"19-x,20,,,beschluss,,,,,,,,,high,{SOURCE_URL}", "key '19-x' does not start with its conference number 20"),
-    ("resolutions.csv", f"20-x,20,,,beschluss,,,,,,,,,medium,", "row has no sources"),
+    ("resolutions.csv", "20-x,20,,,beschluss,,,,,,,,,medium,", "row has no sources"),
 ]
 
 
