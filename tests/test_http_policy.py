@@ -125,6 +125,7 @@ def test_500_is_readable_and_has_no_traceback(release_dir):
         assert response.headers["Cache-Control"] == "no-store"
 
 
+@pytest.mark.browser
 def test_pages_keep_to_the_content_security_policy_in_a_browser(release_dir):
     """Chromium loads our pages (answered by the app itself) and reports every CSP violation.
 

@@ -332,6 +332,7 @@ def test_a_store_gone_down_gives_503_but_cached_answers_stay(tmp_path, release_d
     assert page.status == 503  # a page whose lookups fail is unavailable, not an internal error
 
 
+@pytest.mark.server
 def test_serve_refuses_a_store_without_the_release(tmp_path, release_dir):
     empty = Oxigraph(tmp_path / "oxigraph.log")
     try:

@@ -267,6 +267,7 @@ def test_labels_are_escaped_in_html_and_json_ld(evil_client):
     assert (URIRef(ID + "person/evil"), RDFS.label, Literal(EVIL, lang="en")) in graph
 
 
+@pytest.mark.browser
 def test_escaped_page_runs_no_injected_script_in_a_browser(evil_client):
     from playwright.sync_api import sync_playwright
 

@@ -75,6 +75,7 @@ def test_serve_rdf_files(start_server, tmp_path):
     assert json.loads(server.request(params={"query": relative}).body)["boolean"] is True
 
 
+@pytest.mark.server
 def test_a_bad_data_file_stops_serve_with_file_and_line(tmp_path):
     bad = tmp_path / "broken.ttl"
     bad.write_text('@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:a ex:b "no end .\n', encoding="utf-8")
@@ -84,6 +85,7 @@ def test_a_bad_data_file_stops_serve_with_file_and_line(tmp_path):
     assert f"error: {bad}:3:" in result.stderr
 
 
+@pytest.mark.server
 def test_data_and_release_dir_exclude_each_other(tmp_path, release_dir):
     (tmp_path / "a.ttl").write_text("<http://example.org/a> <http://example.org/b> 1 .\n", encoding="utf-8")
     result = subprocess.run([INTMK_KG, "serve", "--data", str(tmp_path / "a.ttl"), "--release-dir", str(release_dir)],

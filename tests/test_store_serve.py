@@ -120,6 +120,7 @@ def test_serving_leaves_the_store_as_it_was(servers, synthetic_release):
     assert _files(store) == before
 
 
+@pytest.mark.server
 def test_a_store_of_another_release_is_refused(synthetic_release, release_dir):
     _, store = synthetic_release
     done = subprocess.run([str(BIN / "intmk-kg"), "serve", "--port", "1", "--release-dir", str(release_dir),
@@ -144,6 +145,7 @@ def test_workers_stop_cleanly(start_server, synthetic_release):
     assert "was sent" not in log and "terminate called" not in log, log
 
 
+@pytest.mark.server
 def test_a_broken_store_is_refused_at_start(synthetic_release, tmp_path):
     out, store = synthetic_release
     broken = tmp_path / "store"
