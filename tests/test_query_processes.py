@@ -31,6 +31,8 @@ from intmk_kg.web.embedded import EmbeddedService
 from intmk_kg.web.executor import IsolatedService
 from intmk_kg.web.service import QueryAborted
 
+pytestmark = pytest.mark.slow  # crashed, killed and runaway query processes, some behind nginx
+
 CRASH = "ASK { FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ") }"  # 10 kB; the engine's parser ends its process
 CLOSED_WITHIN = 8  # seconds: gunicorn's keep-alive (2 s) plus a margin for a busy machine
 SPARQL_QUERY = {"Content-Type": "application/sparql-query"}

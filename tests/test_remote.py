@@ -313,6 +313,7 @@ def test_a_slow_store_is_given_up_after_the_timeout(oxigraph, start_server):
     assert "ran longer than 1 s" in reply.text
 
 
+@pytest.mark.slow
 def test_a_store_gone_down_gives_503_but_cached_answers_stay(tmp_path, release_dir, start_server):
     store = Oxigraph(tmp_path / "oxigraph.log")
     try:

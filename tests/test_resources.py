@@ -356,6 +356,7 @@ def linked_server(start_server, tmp_path_factory):
 TOPIC = "topic/integration-courses"
 
 
+@pytest.mark.slow
 def test_a_node_named_by_hundreds_shows_a_bounded_page(linked_server):
     """Every statement naming a topic was read, labelled and rendered for its page (842 kB for 1,883
     at 300k triples, more with every triple); now MAX_INCOMING, the count and a query for all."""

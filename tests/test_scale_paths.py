@@ -32,6 +32,8 @@ from intmk_kg.release import build, content_version, load_store, open_store, wri
 from intmk_kg.synth import generate, ontology_topics
 from intmk_kg.validation import validate
 
+pytestmark = pytest.mark.slow  # synthetic releases built and validated: scale
+
 CLI = [str(Path(sys.executable).with_name("intmk-kg"))]
 SH = "http://www.w3.org/ns/shacl#"
 

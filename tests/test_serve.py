@@ -29,6 +29,7 @@ def test_serve_prints_where_it_listens(live_server, release):
         in live_server.output()
 
 
+@pytest.mark.slow
 def test_serve_builds_the_release_when_there_is_none(start_server, tmp_path, release):
     empty = tmp_path / "dist"
     server = start_server("--release-dir", str(empty), release=False)
@@ -127,6 +128,7 @@ def _in_background(server, query: str) -> tuple[threading.Thread, dict]:
     return thread, outcome
 
 
+@pytest.mark.slow
 def test_a_runaway_query_is_stopped_with_503_while_others_are_answered(start_server):
     # 5 s leaves the second client ample time on a busy machine; the runaway query would run for hours
     server = start_server("--timeout", "5", "--workers", "1", "--query-processes", "2")
@@ -174,6 +176,7 @@ def _maps(pid: int) -> str:
     return (Path("/proc") / str(pid) / "maps").read_text()
 
 
+@pytest.mark.slow
 def test_serve_with_jemalloc_preloaded_forks_kills_and_bounds_as_without(start_server):
     """docs/deploy.md recommends preloading jemalloc. A worker forks its query processes while its
     other threads may be allocating, so the allocator must leave a forked child usable (jemalloc's

@@ -315,6 +315,7 @@ def test_shipped_data_conforms(project):
     assert result.problems == [], result.text()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.fixture.rsplit(".", 1)[0])
 def test_fixture_breaks_exactly_its_rule(make_project, case: Case):
     result = run(fixture_project(make_project, case.fixture))

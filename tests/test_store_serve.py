@@ -22,6 +22,8 @@ from rdflib.compare import isomorphic
 from intmk_kg.release import STORE_MARKER, build
 from intmk_kg.synth import generate, ontology_topics
 
+pytestmark = pytest.mark.slow  # a synthetic release with an on-disk store is built first
+
 BIN = Path(sys.executable).parent
 ID = "https://w3id.org/intmk/id/"
 CONFERENCE = ID + "conference/synth-s00001-0001"
