@@ -18,8 +18,8 @@ import json
 import os
 import platform
 import re
-import signal
 import shutil
+import signal
 import subprocess
 import sys
 import threading

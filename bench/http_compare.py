@@ -57,6 +57,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT / "tests"))
 from support import free_port  # noqa: E402
+
 PREFIXES = ("PREFIX intmk: <https://w3id.org/intmk/ontology#>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
             "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n")
 JSON_RESULTS = "application/sparql-results+json"

@@ -38,8 +38,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from http_compare import (BIN, ROOT, TURTLE, Query, Server, ask, busiest, cpu_ticks, queries,  # noqa: E402
-                          query_url, settle, wrk)
+from http_compare import BIN, ROOT, TURTLE, Query, Server, ask, busiest, cpu_ticks, queries, query_url, settle, wrk
 
 LIGHT = ("trivial SELECT", "label of one entity", "DESCRIBE one entity")
 TICKS_PER_SECOND = os.sysconf("SC_CLK_TCK")  # the unit of CPU times in /proc/<pid>/stat

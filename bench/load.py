@@ -25,7 +25,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from faults import RUNAWAY, ask, serve  # noqa: E402  (the same server start-up as the fault scenarios)
+from faults import RUNAWAY, ask, serve  # the same server start-up as the fault scenarios
 
 ROOT = Path(__file__).resolve().parents[1]
 LUA = Path(__file__).with_name("load.lua")

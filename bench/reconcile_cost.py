@@ -29,8 +29,8 @@ from faults import serve  # noqa: E402  (the fault scenarios' server starter)
 from synthetic import build_synthetic_release  # noqa: E402
 
 from intmk_kg.linking.matching import MAX_VALUES  # noqa: E402
-from intmk_kg.release import build  # noqa: E402
 from intmk_kg.project import Project  # noqa: E402
+from intmk_kg.release import build  # noqa: E402
 
 
 def send(url: str, body: bytes | None = None, content_type: str | None = None) -> tuple[int | str, float]:

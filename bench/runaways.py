@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from faults import serve  # noqa: E402
+from faults import serve
 
 RUNAWAY = "SELECT * WHERE { " + " . ".join(f"?s{i} ?p ?o{i}" for i in range(32)) + " } OFFSET 1000000000000"
 PAGE = "doc/state/DE-NI"

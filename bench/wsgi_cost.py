@@ -18,10 +18,10 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from flask_ceiling import create  # noqa: E402
+from flask_ceiling import create
 
-from intmk_kg.release import load_store, open_release  # noqa: E402
-from intmk_kg.web import create_app  # noqa: E402
+from intmk_kg.release import load_store, open_release
+from intmk_kg.web import create_app
 
 PREFIXES = ("PREFIX intmk: <https://w3id.org/intmk/ontology#>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
             "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n")

@@ -22,6 +22,22 @@ from intmk_kg.release import build, load_store
 
 ROOT = Path(__file__).resolve().parents[1]
 
+SERVER_FIXTURES = {"live_server", "start_server"}
+
+
+def pytest_collection_modifyitems(items):
+    """Markers that follow from a test's fixtures, so that `-m "not slow"` needs no list to keep up.
+
+    A test that uses a real `intmk-kg serve` (through `live_server` or `start_server`) is `server`;
+    a `browser` test is also `slow` (Chromium takes seconds to start). Tests that start servers or
+    nginx by other means, or take long for other reasons, carry their markers themselves.
+    """
+    for item in items:
+        if SERVER_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.server)
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture(scope="session")
 def project() -> Project:

@@ -16,6 +16,7 @@ playwright = pytest.importorskip("playwright.sync_api")
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium")
+pytestmark = pytest.mark.browser
 QUESTION = "Who chaired the 20th IntMK (Land and person), and where did it take place?"  # queries/chair-and-place-of-20th.rq
 
 

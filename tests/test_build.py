@@ -117,6 +117,7 @@ def test_version_is_derived_from_content(store, release):
     assert content_version(changed) != release.version
 
 
+@pytest.mark.slow
 def test_rebuild_of_same_content_keeps_version_and_moves_current_atomically(project, tmp_path):
     first = build(project, tmp_path)
     link = tmp_path / "current"
@@ -127,6 +128,7 @@ def test_rebuild_of_same_content_keeps_version_and_moves_current_atomically(proj
     assert not list(tmp_path.glob(".current.tmp-*"))
 
 
+@pytest.mark.slow
 def test_a_copy_of_the_project_with_changed_data_gives_a_new_release_and_keeps_the_old(project, tmp_path):
     home = tmp_path / "home"
     for sub in ("ontology", "shapes", "data"):

@@ -11,7 +11,7 @@ import json
 
 import pytest
 import rdflib
-from SPARQLWrapper import JSON, N3, RDFXML, SPARQLWrapper, TURTLE
+from SPARQLWrapper import JSON, N3, RDFXML, TURTLE, SPARQLWrapper
 
 NI = "https://w3id.org/intmk/id/state/DE-NI"
 ISO = rdflib.URIRef("https://w3id.org/intmk/ontology#isoCode")

@@ -83,6 +83,7 @@ def test_a_dump_damaged_before_start_answers_503_while_the_rest_is_served(start_
     assert server.request(path="ontology", headers={"Accept": "text/turtle"}).status == 200
 
 
+@pytest.mark.server
 @pytest.mark.parametrize("name", ["intmk-kg.nq.gz", "linking-index.sqlite", "void.ttl"])
 def test_damage_to_what_the_server_reads_still_refuses_to_start(release_dir, tmp_path, name):
     """The graph's source, the name index and the files other routes read: every answer is at stake."""

@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 from test_replicas import get
 
+pytestmark = pytest.mark.slow  # large dumps to slow readers through nginx
+
 ROOT = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("bench_slow_readers", ROOT / "bench" / "slow_readers.py")
 bench = importlib.util.module_from_spec(_spec)

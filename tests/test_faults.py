@@ -22,6 +22,8 @@ from intmk_kg.cli import main
 from intmk_kg.errors import InputError
 from intmk_kg.release import damage, open_release
 
+pytestmark = pytest.mark.slow  # killed builds, full disks, runaway queries under load
+
 ROOT = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("bench_faults", ROOT / "bench" / "faults.py")
 faults = importlib.util.module_from_spec(_spec)

@@ -30,6 +30,8 @@ from schemathesis.specs.openapi.checks import (
 
 from intmk_kg.web.openapi import description
 
+pytestmark = pytest.mark.slow  # schemathesis and hypothesis against a real server
+
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,

@@ -251,6 +251,7 @@ def test_markup_in_the_data_is_escaped_on_every_page(evil_server):
         assert not [u for u in links if u.lower().startswith(("javascript:", "vbscript:", "data:text"))], path
 
 
+@pytest.mark.browser
 def test_the_escaped_pages_run_nothing_in_a_browser(evil_server):
     """Chromium opens the data pages from the server itself, with its headers; no injected script runs."""
 

@@ -7,9 +7,9 @@ import hashlib
 import json
 
 import pytest
+from browser import launch_chromium
 
 from intmk_kg.web import create_app
-from browser import launch_chromium
 
 
 def test_cors_on_pages_data_and_errors(client):
@@ -125,6 +125,7 @@ def test_500_is_readable_and_has_no_traceback(release_dir):
         assert response.headers["Cache-Control"] == "no-store"
 
 
+@pytest.mark.browser
 def test_pages_keep_to_the_content_security_policy_in_a_browser(release_dir):
     """Chromium loads our pages (answered by the app itself) and reports every CSP violation.
 

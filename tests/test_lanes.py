@@ -20,13 +20,13 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
+from support import children, descendants
+from test_serve import SMALL
 
 from intmk_kg.web.embedded import EmbeddedService
 from intmk_kg.web.executor import IsolatedService
 from intmk_kg.web.lanes import INLINE_RESULT_BYTES, MAX_PATTERNS, inline_safe
 from intmk_kg.web.service import QueryError
-from support import children, descendants
-from test_serve import SMALL
 
 ROOT = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("bench_runaways", ROOT / "bench" / "runaways.py")
@@ -201,6 +201,7 @@ def two_workers(start_server):
     return start_server("--timeout", "2", "--workers", "2")
 
 
+@pytest.mark.slow
 def test_the_reports_runaway_ends_in_a_query_process_and_no_worker_retires(two_workers):
     server = two_workers
     workers = _workers_when(server, lambda found: len(found) == 2)
@@ -212,6 +213,7 @@ def test_the_reports_runaway_ends_in_a_query_process_and_no_worker_retires(two_w
     assert "retiring web worker" not in server.output()
 
 
+@pytest.mark.slow
 def test_many_runaway_clients_leave_pages_served(two_workers):
     """8 clients repeating the runaway for 10 s beside a client reading an entity page: every page is
     answered (before: 8 requests in 20 s, all read errors, and 9 workers retired in 30 s)."""
@@ -228,6 +230,7 @@ def test_many_runaway_clients_leave_pages_served(two_workers):
 BIG = 60_000  # triples of one pattern: about 7 MB as SPARQL JSON, past INLINE_RESULT_BYTES
 
 
+@pytest.mark.slow
 def test_an_answer_past_the_inline_cap_comes_whole_from_a_query_process(start_server, tmp_path):
     data = tmp_path / "wide.nt"
     with data.open("w", encoding="utf-8") as out:
@@ -267,6 +270,7 @@ def hub_server(start_server, tmp_path_factory):
     return start_server("--data", str(data), "--workers", "1", "--timeout", "0.1", release=False)
 
 
+@pytest.mark.slow
 def test_an_overrunning_inline_query_gets_503_and_its_worker_is_replaced(hub_server):
     server = hub_server
     assert inline_safe(OVERRUN)
@@ -284,6 +288,7 @@ def test_an_overrunning_inline_query_gets_503_and_its_worker_is_replaced(hub_ser
     assert "retiring web worker" in server.output()
 
 
+@pytest.mark.slow
 def test_a_retiring_worker_serves_its_other_requests_before_it_exits(hub_server):
     """A request in flight when the worker retires is answered, even when it takes longer than the
     3 s the worker used to allow; so is one sent just after the overrunning query's 503."""
@@ -313,6 +318,7 @@ def test_a_retiring_worker_serves_its_other_requests_before_it_exits(hub_server)
     assert now != workers
 
 
+@pytest.mark.slow
 def test_with_isolate_all_the_same_query_ends_in_its_process_and_the_worker_stays(start_server):
     server = start_server("--timeout", "3", "--workers", "1", "--isolate", "all")
     workers = set(children(server.process.pid))

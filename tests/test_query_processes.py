@@ -24,13 +24,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from support import children, free_port
+from test_replicas import NGINX, get, nginx_config
+from test_serve import RUNAWAY, SMALL
 
 from intmk_kg.web.embedded import EmbeddedService
 from intmk_kg.web.executor import IsolatedService
 from intmk_kg.web.service import QueryAborted
-from support import children, free_port
-from test_replicas import NGINX, get, nginx_config
-from test_serve import RUNAWAY, SMALL
+
+pytestmark = pytest.mark.slow  # crashed, killed and runaway query processes, some behind nginx
 
 CRASH = "ASK { FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ") }"  # 10 kB; the engine's parser ends its process
 CLOSED_WITHIN = 8  # seconds: gunicorn's keep-alive (2 s) plus a margin for a busy machine

@@ -404,7 +404,7 @@ def static_site(pages: dict[str, tuple[str, str]]):
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 (the http.server API)
+        def do_GET(self):
             media, body = pages.get(self.path, ("text/plain", "not here"))
             data = body.encode()
             self.send_response(200 if self.path in pages else 404)
@@ -421,6 +421,7 @@ def static_site(pages: dict[str, tuple[str, str]]):
     return httpd, f"http://127.0.0.1:{httpd.server_address[1]}"
 
 
+@pytest.mark.server
 def test_openrefine_style_form_post_over_the_real_server(server):
     import urllib.parse
     import urllib.request
@@ -433,6 +434,8 @@ def test_openrefine_style_form_post_over_the_real_server(server):
     assert result["q0"]["result"][0]["match"] is True
 
 
+@pytest.mark.server
+@pytest.mark.browser
 def test_a_page_of_another_origin_uses_the_service_in_chromium(server):
     """Chromium on another origin frames the preview, reads /reconcile by CORS and suggest by JSONP.
 

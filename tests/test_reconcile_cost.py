@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import socket
 import subprocess
 import time
@@ -27,6 +26,9 @@ from test_replicas import NGINX, get, nginx_config
 from intmk_kg.linking.extend import COLUMNS, MAX_IDS
 from intmk_kg.linking.matching import MAX_CONSTRAINTS, MAX_VALUES, NAMELESS_MOST
 from intmk_kg.linking.stored import INDEX_FILE, StoredIndex
+
+pytestmark = pytest.mark.slow  # costly batches run to their deadline, behind nginx
+
 
 def draft(server, body: dict, timeout: float = 60):
     return server.request("POST", "reconcile/draft/reconcile", body=json.dumps(body).encode(),

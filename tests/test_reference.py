@@ -57,7 +57,7 @@ def test_confidence_is_per_statement(store):
 
 def test_curator_notes_are_statements_of_the_curation(store):
     # row 5: "Number inferred from the rotation." is a note of the record, in its graph
-    assert ask(store, f"""ASK {{ GRAPH ?g {{ ?g skos:editorialNote "Number inferred from the rotation."@en }} }}""")
+    assert ask(store, """ASK { GRAPH ?g { ?g skos:editorialNote "Number inferred from the rotation."@en } }""")
     notes = {q.graph_name.value for q in store.quads_for_pattern(None, ox.NamedNode(ns.PREFIXES["skos"] + "editorialNote"), None, None)
              if isinstance(q.graph_name, ox.NamedNode)}
     assert ns.graph("ms-ni-2025-068") not in notes
@@ -73,7 +73,7 @@ def test_blank_cells_are_not_guessed(store):
     assert not ask(store, f"ASK {{ GRAPH <{ns.graph('curation-conferences-2')}> {{ ?s intmk:year|intmk:location ?x }} }}")
     assert not ask(store, f"ASK {{ <{ID}conference/21> intmk:startDate|intmk:endDate ?x }}")
     # persons have no verified QID
-    assert not ask(store, f'ASK {{ ?p a intmk:Person ; owl:sameAs ?q }}')
+    assert not ask(store, 'ASK { ?p a intmk:Person ; owl:sameAs ?q }')
 
 
 def test_low_hints_stay_in_notes(store):

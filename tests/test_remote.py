@@ -313,6 +313,7 @@ def test_a_slow_store_is_given_up_after_the_timeout(oxigraph, start_server):
     assert "ran longer than 1 s" in reply.text
 
 
+@pytest.mark.slow
 def test_a_store_gone_down_gives_503_but_cached_answers_stay(tmp_path, release_dir, start_server):
     store = Oxigraph(tmp_path / "oxigraph.log")
     try:
@@ -332,6 +333,7 @@ def test_a_store_gone_down_gives_503_but_cached_answers_stay(tmp_path, release_d
     assert page.status == 503  # a page whose lookups fail is unavailable, not an internal error
 
 
+@pytest.mark.server
 def test_serve_refuses_a_store_without_the_release(tmp_path, release_dir):
     empty = Oxigraph(tmp_path / "oxigraph.log")
     try:
@@ -353,7 +355,7 @@ class Recorder(http.server.BaseHTTPRequestHandler):
     message = b""
     seen: list[bytes] = []
 
-    def do_POST(self):  # noqa: N802 (the name http.server calls)
+    def do_POST(self):
         self.seen.append(self.rfile.read(int(self.headers.get("Content-Length", 0))))
         self.send_response(self.status)
         self.send_header("Content-Type", "text/plain")

@@ -23,6 +23,8 @@ from pathlib import Path
 import pytest
 from support import free_port
 
+pytestmark = pytest.mark.slow  # two servers behind nginx, one of them stopped
+
 ROOT = Path(__file__).resolve().parents[1]
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"  # Debian's nginx, installed by .ci/run
 QUERY = "ASK { <https://w3id.org/intmk/id/conference/20> intmk:location <https://w3id.org/intmk/id/place/goettingen> }"

@@ -12,11 +12,11 @@ import re
 
 import pytest
 import rdflib
+from browser import launch_chromium
 from rdflib import OWL, RDF, RDFS, Literal, URIRef
 
 from intmk_kg.web import create_app
 from intmk_kg.web.state import ServerState
-from browser import launch_chromium
 
 ID = "https://w3id.org/intmk/id/"
 ONT = rdflib.Namespace("https://w3id.org/intmk/ontology#")
@@ -269,6 +269,7 @@ def test_labels_are_escaped_in_html_and_json_ld(evil_client):
     assert (URIRef(ID + "person/evil"), RDFS.label, Literal(EVIL, lang="en")) in graph
 
 
+@pytest.mark.browser
 def test_escaped_page_runs_no_injected_script_in_a_browser(evil_client):
     from playwright.sync_api import sync_playwright
 
@@ -357,6 +358,7 @@ def linked_server(start_server, tmp_path_factory):
 TOPIC = "topic/integration-courses"
 
 
+@pytest.mark.slow
 def test_a_node_named_by_hundreds_shows_a_bounded_page(linked_server):
     """Every statement naming a topic was read, labelled and rendered for its page (842 kB for 1,883
     at 300k triples, more with every triple); now MAX_INCOMING, the count and a query for all."""

@@ -19,18 +19,20 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
+from test_shapes import CASES, expand, fixture_project
 
 from intmk_kg import dumps
 from intmk_kg import namespaces as ns
 from intmk_kg.errors import InputError
+from intmk_kg.inference import INFERRED_GRAPH
 from intmk_kg.loader import load_project
 from intmk_kg.progress import Progress
 from intmk_kg.project import Project
 from intmk_kg.release import build, content_version, load_store, open_store, write_store
-from intmk_kg.inference import INFERRED_GRAPH
 from intmk_kg.synth import generate, ontology_topics
 from intmk_kg.validation import validate
-from test_shapes import CASES, expand, fixture_project
+
+pytestmark = pytest.mark.slow  # synthetic releases built and validated: scale
 
 CLI = [str(Path(sys.executable).with_name("intmk-kg"))]
 SH = "http://www.w3.org/ns/shacl#"

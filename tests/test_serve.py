@@ -15,9 +15,9 @@ import time
 from pathlib import Path
 
 import pytest
+from support import children, descendants
 
 from intmk_kg.web.settings import SETTINGS
-from support import children, descendants
 
 INTMK_KG = str(Path(sys.executable).with_name("intmk-kg"))
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"  # ~2,500 triples ^ 4
@@ -29,6 +29,7 @@ def test_serve_prints_where_it_listens(live_server, release):
         in live_server.output()
 
 
+@pytest.mark.slow
 def test_serve_builds_the_release_when_there_is_none(start_server, tmp_path, release):
     empty = tmp_path / "dist"
     server = start_server("--release-dir", str(empty), release=False)
@@ -75,6 +76,7 @@ def test_serve_rdf_files(start_server, tmp_path):
     assert json.loads(server.request(params={"query": relative}).body)["boolean"] is True
 
 
+@pytest.mark.server
 def test_a_bad_data_file_stops_serve_with_file_and_line(tmp_path):
     bad = tmp_path / "broken.ttl"
     bad.write_text('@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:a ex:b "no end .\n', encoding="utf-8")
@@ -84,6 +86,7 @@ def test_a_bad_data_file_stops_serve_with_file_and_line(tmp_path):
     assert f"error: {bad}:3:" in result.stderr
 
 
+@pytest.mark.server
 def test_data_and_release_dir_exclude_each_other(tmp_path, release_dir):
     (tmp_path / "a.ttl").write_text("<http://example.org/a> <http://example.org/b> 1 .\n", encoding="utf-8")
     result = subprocess.run([INTMK_KG, "serve", "--data", str(tmp_path / "a.ttl"), "--release-dir", str(release_dir)],
@@ -125,6 +128,7 @@ def _in_background(server, query: str) -> tuple[threading.Thread, dict]:
     return thread, outcome
 
 
+@pytest.mark.slow
 def test_a_runaway_query_is_stopped_with_503_while_others_are_answered(start_server):
     # 5 s leaves the second client ample time on a busy machine; the runaway query would run for hours
     server = start_server("--timeout", "5", "--workers", "1", "--query-processes", "2")
@@ -172,6 +176,7 @@ def _maps(pid: int) -> str:
     return (Path("/proc") / str(pid) / "maps").read_text()
 
 
+@pytest.mark.slow
 def test_serve_with_jemalloc_preloaded_forks_kills_and_bounds_as_without(start_server):
     """docs/deploy.md recommends preloading jemalloc. A worker forks its query processes while its
     other threads may be allocating, so the allocator must leave a forked child usable (jemalloc's

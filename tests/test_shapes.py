@@ -334,6 +334,7 @@ def test_shipped_data_conforms(project):
     assert result.problems == [], result.text()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.fixture.rsplit(".", 1)[0])
 def test_fixture_breaks_exactly_its_rule(make_project, case: Case):
     result = run(fixture_project(make_project, case.fixture))
@@ -502,7 +503,7 @@ CSV_CASES = [
     ("resolutions.csv", f"20-top-1,20,,,beschluss,,,,,,,,,high,{SOURCE_URL}",
      "resolution key '20-top-1' appears twice (first on line 2)"),
     ("resolutions.csv", f"19-x,20,,,beschluss,,,,,,,,,high,{SOURCE_URL}", "key '19-x' does not start with its conference number 20"),
-    ("resolutions.csv", f"20-x,20,,,beschluss,,,,,,,,,medium,", "row has no sources"),
+    ("resolutions.csv", "20-x,20,,,beschluss,,,,,,,,,medium,", "row has no sources"),
     ("conference-facts.csv", f"21,year,2026,high,{SOURCE_URL},", "unknown conference '21' (not in conferences.csv)"),
     ("conference-facts.csv", f"20,weather,sunny,high,{SOURCE_URL},",
      "unknown field 'weather'; known: year, start, end, motto, place, chair_person, chair_from, chair_to, participants, "

@@ -17,6 +17,8 @@ import urllib.request
 
 import pytest
 
+pytestmark = pytest.mark.slow  # clients that take seconds to send, until they are cut
+
 CLIENT_TIMEOUT = 2.0
 SLOW_CLIENTS = 16  # with 2 workers of 4 threads: twice the threads there are
 

@@ -15,12 +15,12 @@ import os
 
 import pyoxigraph as ox
 import pytest
+from support import Listener
 
 from intmk_kg.web.embedded import EmbeddedService
 from intmk_kg.web.executor import IsolatedService
 from intmk_kg.web.guard import QueryForbidden, inspect
 from intmk_kg.web.service import QueryError
-from support import Listener
 
 BASE = "https://w3id.org/intmk/"
 

@@ -22,6 +22,8 @@ from rdflib.compare import isomorphic
 from intmk_kg.release import STORE_MARKER, build
 from intmk_kg.synth import generate, ontology_topics
 
+pytestmark = pytest.mark.slow  # a synthetic release with an on-disk store is built first
+
 BIN = Path(sys.executable).parent
 ID = "https://w3id.org/intmk/id/"
 CONFERENCE = ID + "conference/synth-s00001-0001"
@@ -120,6 +122,7 @@ def test_serving_leaves_the_store_as_it_was(servers, synthetic_release):
     assert _files(store) == before
 
 
+@pytest.mark.server
 def test_a_store_of_another_release_is_refused(synthetic_release, release_dir):
     _, store = synthetic_release
     done = subprocess.run([str(BIN / "intmk-kg"), "serve", "--port", "1", "--release-dir", str(release_dir),
@@ -144,6 +147,7 @@ def test_workers_stop_cleanly(start_server, synthetic_release):
     assert "was sent" not in log and "terminate called" not in log, log
 
 
+@pytest.mark.server
 def test_a_broken_store_is_refused_at_start(synthetic_release, tmp_path):
     out, store = synthetic_release
     broken = tmp_path / "store"

@@ -82,6 +82,7 @@ def answers(index, texts: list[str], types=None) -> list:
     return out
 
 
+@pytest.mark.slow
 def test_reconciliation_answers_alike(real):
     memory, stored = real
     texts = queries_from(memory, 3) + ["NRW", "Goettingen", "IntMK 2025", "Q1197", "state/DE-BY", "x"]

@@ -48,7 +48,8 @@ def main() -> None:
 @click.option("--quiet", is_flag=True, help="No progress lines.")
 def build(home: Path | None, out: Path | None, data: Path | None, store: Path | None, shacl: str, quiet: bool) -> None:
     """Validate the graph and, only if it conforms, write a new release."""
-    from .release import ValidationFailed, build as build_release
+    from .release import ValidationFailed
+    from .release import build as build_release
 
     project = Project.at(home)
     try:

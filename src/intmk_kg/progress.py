@@ -7,7 +7,6 @@ shows where a slow build spends its time without thousands of lines.
 
 from __future__ import annotations
 
-import sys
 import time
 from typing import TextIO
 

@@ -33,8 +33,17 @@ import pyoxigraph as ox
 
 from . import __version__
 from . import namespaces as ns
-from .dumps import (CONTEXT_FILE, DUMPS, ENCODED_MIN_BYTES, count_named_quads, graph_names, graph_nquads,
-                    write_context, write_dump, write_gzip_copy)
+from .dumps import (
+    CONTEXT_FILE,
+    DUMPS,
+    ENCODED_MIN_BYTES,
+    count_named_quads,
+    graph_names,
+    graph_nquads,
+    write_context,
+    write_dump,
+    write_gzip_copy,
+)
 from .errors import InputError, Problem
 from .inference import materialize_inferred
 from .loader import ONTOLOGY_GRAPH, load_project, materialize_union

@@ -25,8 +25,18 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..progress import Progress, Stage
-from .index import (Entity, Names, TypeInfo, Value, _closure, entity_trigrams, lookup, most_shared, query_trigrams,
-                    rare_trigrams)
+from .index import (
+    Entity,
+    Names,
+    TypeInfo,
+    Value,
+    _closure,
+    entity_trigrams,
+    lookup,
+    most_shared,
+    query_trigrams,
+    rare_trigrams,
+)
 from .scoring import Form, form
 
 INDEX_FILE = "linking-index.sqlite"

@@ -24,8 +24,16 @@ from .. import namespaces as ns
 from . import lanes
 from .conneg import HTML_OFFER, RDF_OFFERS, Offer, choose
 from .guard import MEMO_MAX_CHARS, MEMO_TEXTS, forget, inspect
-from .http import (CACHE_SECONDS, COMPRESSIBLE, CONDITIONAL, CORS_EXPOSE_HEADERS, GZIP_MAX_BYTES, GZIP_MIN_BYTES,
-                   tag_of, variant)
+from .http import (
+    CACHE_SECONDS,
+    COMPRESSIBLE,
+    CONDITIONAL,
+    CORS_EXPOSE_HEADERS,
+    GZIP_MAX_BYTES,
+    GZIP_MIN_BYTES,
+    tag_of,
+    variant,
+)
 from .service import Dataset
 from .sparql import FAILED, SOLUTION_OFFERS, answer_media, etag_parts, with_charset
 

@@ -22,8 +22,16 @@ from .. import namespaces as ns
 from ..linking import extend
 from ..linking.deadline import ClientGone, Deadline, OutOfTime
 from ..linking.index import Searchable
-from ..linking.matching import BadQuery, Candidate, features, parse_query, reconcile
-from ..linking.matching import suggest_entities, suggest_properties, suggest_types
+from ..linking.matching import (
+    BadQuery,
+    Candidate,
+    features,
+    parse_query,
+    reconcile,
+    suggest_entities,
+    suggest_properties,
+    suggest_types,
+)
 from ..linking.stored import IndexFileError
 from .client import departure_check
 from .origin import public_url

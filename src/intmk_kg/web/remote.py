@@ -28,8 +28,14 @@ import urllib.error
 
 import pyoxigraph as ox
 from SPARQLWrapper import POST, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import (EndPointInternalError, EndPointNotFound, QueryBadFormed,
-                                            SPARQLWrapperException, Unauthorized, URITooLong)
+from SPARQLWrapper.SPARQLExceptions import (
+    EndPointInternalError,
+    EndPointNotFound,
+    QueryBadFormed,
+    SPARQLWrapperException,
+    Unauthorized,
+    URITooLong,
+)
 
 from .. import namespaces as ns
 from ..errors import InputError, Problem

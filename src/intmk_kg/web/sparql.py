@@ -9,7 +9,6 @@ Description and browsers the YASGUI editor with one tab per canned query in quer
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pyoxigraph as ox
