@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 
 CLI = Path(__file__).resolve().parent / "clients" / "node_modules" / ".bin" / "comunica-sparql"
-pytestmark = pytest.mark.skipif(not CLI.exists() or not shutil.which("node"),
-                                reason="Comunica is not installed (cd tests/clients && npm ci; .ci/run does)")
+pytestmark = [pytest.mark.slow,  # a Node.js start per query
+              pytest.mark.skipif(not CLI.exists() or not shutil.which("node"),
+                                 reason="Comunica is not installed (cd tests/clients && npm ci; .ci/run does)")]
 
 NI = "https://w3id.org/intmk/id/state/DE-NI"
 CODE = f"SELECT ?c WHERE {{ <{NI}> <https://w3id.org/intmk/ontology#isoCode> ?c }}"

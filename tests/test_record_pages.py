@@ -9,6 +9,8 @@ from __future__ import annotations
 import pytest
 from browser import launch_chromium
 
+pytestmark = pytest.mark.browser
+
 
 @pytest.fixture(scope="module")
 def browser_page():
