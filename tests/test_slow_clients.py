@@ -111,3 +111,17 @@ def test_a_client_that_sends_its_request_at_once_is_answered(server):
 def test_serve_opens_no_control_socket(server, start_server):
     start_server(env={"HOME": str(server.home)})  # a second server of the same user
     assert not (server.home / ".gunicorn").exists()
+
+
+def test_a_client_that_never_closes_does_not_stall_the_worker(start_server):
+    """gunicorn drains a `Connection: close` client on the worker's main loop with a short timeout of
+    its own; the client deadline must not lengthen it (it held every new connection for 10 s)."""
+    server = start_server("--workers", "1", "--client-timeout", "10")
+    port = _port(server)
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as lingering:
+        lingering.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        time.sleep(0.5)  # read nothing more, close nothing: the server closes its side and drains
+        begun = time.monotonic()
+        with urllib.request.urlopen(server.url + "doc/state/DE-NI", timeout=30) as response:
+            assert response.status == 200
+        assert time.monotonic() - begun < 4  # gunicorn's own drain is at most 2 s

@@ -31,25 +31,39 @@ class ClientTimedOut(NoMoreData):
 class DeadlineSocket:
     """A client socket whose reads share one deadline per request and whose writes must progress."""
 
-    __slots__ = ("_sock", "_limit", "_deadline")
+    __slots__ = ("_sock", "_limit", "_deadline", "_reading")
 
     def __init__(self, sock: socket.socket, limit: float):
         self._sock = sock
         self._limit = limit
-        self._deadline = time.monotonic() + limit
+        self._deadline: float | None = None
+        self._reading = False
 
     def start_request(self) -> None:
-        self._deadline = time.monotonic() + self._limit
+        """A request thread takes the connection: the deadline starts with the request's first byte."""
+        self._deadline, self._reading = None, True
+
+    def end_request(self) -> None:
+        """Back to gunicorn's main loop, which drains and closes with timeouts of its own."""
+        self._reading = False
 
     def recv(self, size: int, flags: int = 0) -> bytes:
-        left = self._deadline - time.monotonic()
-        if left <= 0:
-            raise ClientTimedOut
+        if not self._reading:
+            return self._sock.recv(size, flags)
+        if self._deadline is None:  # gunicorn has seen a byte waiting: the first read returns at once
+            left = self._limit
+        else:
+            left = self._deadline - time.monotonic()
+            if left <= 0:
+                raise ClientTimedOut
         self._sock.settimeout(left)
         try:
-            return self._sock.recv(size, flags)
+            data = self._sock.recv(size, flags)
         except TimeoutError:
             raise ClientTimedOut from None
+        if self._deadline is None:
+            self._deadline = time.monotonic() + self._limit
+        return data
 
     def sendall(self, data) -> None:
         """sendall with a limit per step of progress (socket.sendall's timeout covers the whole
@@ -92,4 +106,7 @@ class Worker(ThreadWorker):
         if not isinstance(sock, DeadlineSocket):
             sock = conn.sock = DeadlineSocket(sock, self.client_timeout)
         sock.start_request()
-        return super().handle(conn)
+        try:
+            return super().handle(conn)
+        finally:
+            sock.end_request()

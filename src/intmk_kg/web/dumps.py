@@ -101,7 +101,10 @@ def download(name: str):
 def _plain(release, gz: dict) -> Response:
     """A gzip dump under its name without `.gz`, with its RDF media type, for clients that read a URL
     and cannot unpack application/gzip (rdflib, Comunica): the published gzip bytes as Content-Encoding
-    gzip to a client that accepts it (nothing computed), else decompressed as it is sent."""
+    gzip to a client that accepts it (nothing computed, and through X-Accel-Redirect with ACCEL_REDIRECT),
+    else decompressed as it is sent. That last one is sent by the app even behind nginx, which buffers it
+    in temporary files up to its proxy_max_temp_file_size (1 GB by default): a slow reader of a larger
+    dump holds an app thread, and each such download costs the decompression's CPU (docs/deploy.md)."""
     _refuse_unless_intact(gz["name"])
     plain = gz["plain"]["name"]
     if request.accept_encodings["gzip"] > 0:

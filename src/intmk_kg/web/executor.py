@@ -183,7 +183,20 @@ class QueryPool:
                 proc = self._spawn()  # it died while idle (killed from outside): not this query's fault
             return proc.run(job, deadline, timeout)
         finally:
-            self._give_back(proc if proc.alive() else self._spawn())
+            self._replace_if_dead(proc)
+
+    def _replace_if_dead(self, proc: "QueryProcess") -> None:
+        """Give the process back, or a replacement; if none can be made, the slot would be lost for
+        good (the pool emptying one failure at a time), so the worker retires and gunicorn starts a
+        fresh one with a full pool."""
+        if proc.alive():
+            self._give_back(proc)
+            return
+        try:
+            self._give_back(self._spawn())
+        except QueryAborted:
+            retire("a query process could not be replaced")
+            raise
 
     def _borrow(self, timeout: float) -> "QueryProcess":
         with self._cond:

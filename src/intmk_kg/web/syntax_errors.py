@@ -17,7 +17,9 @@ FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
 POSITION = re.compile(r"^error at (\d+):(\d+):\s*")
 UNICODE_RANGES = re.compile(r"\[[^\[\]]*\\u\{[^\[\]]*\]")
 PROLOGUE = re.compile(r"\s*(?:(?:#[^\n]*\n)|(?:PREFIX\s+[\w.-]*:\s*<[^>]*>)|(?:BASE\s*<[^>]*>)|\s+)*", re.I)
-PNAME_BEFORE = re.compile(r"(?<![\w<\"'?$])([A-Za-z][\w.-]*)?:[^\s{}();,.]*$")
+PNAME_BEFORE = re.compile(r"(?<![\w<\"'?$])([A-Za-z][\w.-]{0,60})?:[^\s{}();,.]{0,200}$")
+NEAR = 300  # characters before the error that can hold the prefixed name (a search over a long line costs its square)
+SHOWN = 160  # characters of the line shown around the place
 
 
 def readable(text: str, message: str) -> str:
@@ -33,14 +35,17 @@ def readable(text: str, message: str) -> str:
     if at is not None:
         line_no, column = at
         line = lines[line_no - 1]
-    caret = " " * max(0, min(column, len(line) + 1) - 1) + "^"
-    return f"Syntax error at line {line_no}, column {column}: {explanation}\n    {line}\n    {caret}"
+    first = max(0, min(column, len(line) + 1) - 1 - SHOWN // 2)  # a long line is shown around the place
+    shown = ("…" if first else "") + line[first:first + SHOWN] + ("…" if first + SHOWN < len(line) else "")
+    caret = " " * (max(0, min(column, len(line) + 1) - 1) - first + (1 if first else 0)) + "^"
+    return f"Syntax error at line {line_no}, column {column}: {explanation}\n    {shown}\n    {caret}"
 
 
 def _explain(text: str, line_no: int, line: str, column: int, detail: str) -> tuple[str, tuple[int, int] | None]:
     """What went wrong, and where to point if not where the parser stopped (line, column from 1)."""
     if "Prefix not found" in detail:
-        used = PNAME_BEFORE.search(line[:column - 1]) or PNAME_BEFORE.search(line[:column])
+        start = max(0, column - NEAR)
+        used = PNAME_BEFORE.search(line, start, max(start, column - 1)) or PNAME_BEFORE.search(line, start, column)
         name = used.group(1) or "" if used else None
         predeclared = ", ".join(f"{p}:" for p in ns.QUERY_PREFIXES)
         if name is not None:
