@@ -191,3 +191,18 @@ def test_claims_are_the_projects_summaries(store):
     nine = store.query(P + f"""SELECT ?l WHERE {{ <{ID}statement/ms-ni-2025-068-09> intmk:makesClaim ?c .
         ?c rdfs:label ?l FILTER (LANG(?l) = "en") }}""")
     assert [r["l"].value for r in nine] == ["People only come where they are welcome."]
+
+
+def test_what_follows_from_a_medium_fact_is_not_stated_as_a_plain_one(store):
+    """conferences.csv/resolutions.csv: the 8th's Welcome-culture resolution was adopted "einstimmig"
+    only as the curator read the wording (a medium record); its inverse must carry that confidence."""
+    prologue = "PREFIX intmk: <https://w3id.org/intmk/ontology#> "
+    adopted = f"<{ns.ID}conference/8> intmk:adopted <{ns.ID}resolution/8-welcome-culture>"
+    graphs = {r["g"].value for r in store.query(prologue + f"SELECT ?g WHERE {{ GRAPH ?g {{ {adopted} }} }}")}
+    assert graphs == {ns.graph("inferred-medium")}
+    medium = ox.NamedNode(ns.graph("inferred-medium"))
+    confidence = list(store.quads_for_pattern(medium, ox.NamedNode(ns.ONT + "confidence"), None, medium))
+    assert [q.object.value for q in confidence] == [ns.ONT + "MediumConfidence"]
+    # nothing in graph/inferred rests on a medium record alone: its inverse of a high fact is there
+    high = "<https://w3id.org/intmk/id/conference/20> intmk:adopted ?r"
+    assert list(store.query(prologue + f"SELECT ?r WHERE {{ GRAPH <{ns.graph('inferred')}> {{ {high} }} }}"))

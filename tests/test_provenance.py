@@ -45,7 +45,7 @@ def kinds_of_graphs(store) -> dict[str, set[str]]:
 
 
 def test_the_seed_is_the_only_document_graph(store):
-    special = {ns.graph("ontology"), ns.graph("registry"), ns.graph("inferred")}
+    special = {ns.graph("ontology"), ns.graph("registry"), ns.graph("inferred"), ns.graph("inferred-medium")}
     documents = {g for g, types in kinds_of_graphs(store).items()
                  if g not in special and ns.ONT + "CurationRecord" not in types}
     assert documents == {SEED}
@@ -73,7 +73,7 @@ def test_registry_documents_have_no_graph_of_their_own(store):
     # registry (which describes it) are derived from it
     rows = store.query(P + f"""SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?g prov:wasDerivedFrom ?d }}
         FILTER NOT EXISTS {{ GRAPH ?g {{ ?g a intmk:CurationRecord }} }} FILTER (?d != <{SEED_DOC}>) }}""")
-    assert {r["g"].value for r in rows} == {ns.graph("ontology"), ns.graph("inferred")}
+    assert {r["g"].value for r in rows} == {ns.graph("ontology"), ns.graph("inferred"), ns.graph("inferred-medium")}
     evangelisch = store.query(P + """SELECT DISTINCT ?g WHERE { GRAPH ?g { ?g prov:wasDerivedFrom ?d }
         ?d intmk:url <https://evangelisch.de/inhalte/187948/01-07-2021/hamburg-uebernimmt-vorsitz-der-integrationsministerkonferenz> }""")
     assert {r["g"].value for r in evangelisch} == {

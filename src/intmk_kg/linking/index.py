@@ -22,7 +22,7 @@ from typing import Protocol
 import pyoxigraph as ox
 
 from .. import namespaces as ns
-from ..inference import INFERRED_GRAPH
+from ..inference import INFERRED_GRAPH, MEDIUM_GRAPH
 from .scoring import Form, form
 
 Select = Callable[[str], list[dict]]
@@ -273,7 +273,7 @@ def collect(select: Select) -> tuple[dict[str, Entity], dict[str, TypeInfo]]:
     entities: dict[str, Entity] = {}
     # asserted types only: the broader ones come from the ontology below, not from graph/inferred
     rows = select(PREFIXES + f"SELECT DISTINCT ?e ?c WHERE {{ GRAPH ?g {{ ?e rdf:type ?c }} FILTER ({IN_ID}) "
-                  f"FILTER (?g != <{INFERRED_GRAPH}>) }}")
+                  f"FILTER (?g NOT IN (<{INFERRED_GRAPH}>, <{MEDIUM_GRAPH}>)) }}")
     for row in rows:
         eid = _local(row["e"].value, ns.ID)
         e = entities.setdefault(eid, Entity(eid))
