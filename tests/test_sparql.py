@@ -10,8 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-import time
 import re
+import time
 from pathlib import Path
 from urllib.parse import quote_plus
 
