@@ -518,6 +518,7 @@ CSV_CASES = [
     ("attendance.csv", f"20,Someone,DE-NI,,speaker,high,{SOURCE_URL}", "kind must be participant or guest, not 'speaker'"),
     ("attendance.csv", f"20,Andreas Philippi,DE-NI,,participant,high,{SOURCE_URL}",
      "attendance '20-andreas-philippi' appears twice (first on line 2)"),
+    ("conference-facts.csv", f"20,year,ca. 2025,high,{SOURCE_URL},", "year 'ca. 2025' is not a year such as 2025"),
 ]
 
 
@@ -530,7 +531,7 @@ CSV_CASES = [
                               "resolution-key-of-another-conference", "resolution-without-sources",
                               "fact-unknown-conference", "fact-unknown-field", "fact-conflict-single-valued",
                               "fact-unknown-place", "attendance-participant-without-land", "attendance-unknown-kind",
-                              "attendance-duplicate"])
+                              "attendance-duplicate", "fact-year-not-a-year"])
 def test_reference_row_error_names_table_and_line(make_project, table, row, message):
     home = make_project(project="minimal")
     path = home / "data" / "reference" / table
@@ -553,11 +554,14 @@ REGISTRY_CASES = [
      "date must be YYYY, YYYY-MM or YYYY-MM-DD: '24.04.2025'"),
     ("sources.csv", "other-doc,https://example.org/other,,,,blog,,", 17,
      "unknown kind 'blog'; one of official-record, official-press-release, news, other"),
+    ("sources.csv", "other-doc,https://example.org/a b,,,,news,,", 17,
+     "url 'https://example.org/a b' is not a valid IRI (Invalid IRI code point ' ')"),
 ]
 
 
 @pytest.mark.parametrize("table, row, line, message", REGISTRY_CASES,
-                         ids=["unregistered-url", "wikidata-without-qid", "duplicate-key", "bad-date", "bad-kind"])
+                         ids=["unregistered-url", "wikidata-without-qid", "duplicate-key", "bad-date", "bad-kind",
+                              "url-not-an-iri"])
 def test_registry_error_names_table_and_line(make_project, table, row, line, message):
     home = make_project(project="minimal")
     path = home / "data" / "reference" / table
@@ -631,3 +635,4 @@ def test_one_news_report_alone_is_never_high(make_project):
     # the same row at medium is what the rule allows
     attendance.write_text(attendance.read_text(encoding="utf-8").replace(",high,", ",medium,"), encoding="utf-8")
     load_project(Project.at(home))
+

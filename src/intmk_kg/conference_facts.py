@@ -13,6 +13,7 @@ status (cancelled with written procedure, online), not a place; low rows are not
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -80,6 +81,8 @@ def fact(row: Row, old: Row, sources: Curation, known: dict[str, set[str]]) -> t
     """The row's statements, and a note where they supersede a value of conferences.csv."""
     n, field, value = row["conference"], row["field"], row["value"]
     s = e("conference", n)
+    if field == "year" and not re.fullmatch(r"\d{4}", value):
+        raise row.problem(f"year {value!r} is not a year such as 2025")
     if field in SINGLE or field == "motto":
         prop = SINGLE.get(field, "intmk:motto")
         obj = (lit(value, "de") if field == "motto" else

@@ -331,7 +331,10 @@ def map_organisations(path: Path, sources: Curation, known: dict[str, set[str]])
         if row["state"]:
             facts.append((s, "intmk:state", e("state", row["state"])))
         if row["website"]:
-            facts.append((s, "intmk:website", ox.NamedNode(row["website"])))
+            try:
+                facts.append((s, "intmk:website", ox.NamedNode(row["website"])))
+            except ValueError as err:
+                raise row.problem(f"website {row['website']!r} is not a valid IRI ({err})") from None
         facts += wikidata(s, row)
         sources.emit(row, row["key"], facts)
         known["organisation"].add(row["key"])
@@ -405,6 +408,8 @@ def map_conferences(path: Path, sources: Curation, known: dict[str, set[str]]) -
             "place": [],
         }
         if row["year"]:
+            if not re.fullmatch(r"\d{4}", row["year"]):
+                raise row.problem(f"year {row['year']!r} is not a year such as 2025")
             fields["year"].append((s, "intmk:year", ox.Literal(row["year"], datatype=iri("xsd:gYear"))))
         for place in row.many("place"):
             if place not in known["place"]:

@@ -68,6 +68,10 @@ class Registry:
                 raise row.problem(f"document key {key!r} appears twice")
             if not url.startswith(("http://", "https://")):
                 raise row.problem(f"url is not http(s): {url!r}")
+            try:
+                ox.NamedNode(url)
+            except ValueError as e:
+                raise row.problem(f"url {url!r} is not a valid IRI ({e})") from None
             if url in self.by_url:
                 raise row.problem(f"url {url!r} is registered twice (first as {self.by_url[url].key!r})")
             if day and not DATE.match(day):
