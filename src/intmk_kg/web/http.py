@@ -31,7 +31,9 @@ ERROR_CACHE_SECONDS = 60
 GZIP_MIN_BYTES = 1024
 GZIP_MAX_BYTES = 32 * 1024 * 1024  # larger answers are sent as they are
 MAX_BODY_BYTES = 1024 * 1024  # any request body (a reconciliation batch, a form); /sparql's own limit may be larger
-DRAIN_BYTES = 16 * 1024 * 1024  # of a refused body read and dropped, so the client sees the 413
+# of a refused body read and dropped, so that a client still sending sees the 413 rather than a broken
+# pipe (a larger body is cut off: the connection closes); reading costs no memory, 64 KiB at a time
+DRAIN_BYTES = 32 * 1024 * 1024
 
 # Scripts only from this server (YASGUI is vendored under /static/yasgui/); inline styles are
 # allowed because YASGUI's editor and pyLODE's pages set them. JSON-LD data blocks are not scripts.
