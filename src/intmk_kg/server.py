@@ -2,10 +2,11 @@
 
 The app (and with it the graph) is created once in the master process before gunicorn forks
 its workers, so every worker shares the loaded store copy-on-write. Each worker is a threaded
-worker (gthread) that starts its own pool of query processes right after it is forked, while
-it still has a single thread; a SPARQL query waits in one thread while other threads serve
-pages. Queries of the bounded subset run in the worker itself (web/lanes.py); one of them that
-overruns its time limit retires the worker, and gunicorn replaces it.
+worker (gthread, with a time limit on slow clients: worker.py) that starts its fork server and,
+through it, its query processes right after it is forked, while it still has a single thread and
+no client (web/spawner.py); a SPARQL query waits in one thread while other threads serve pages.
+Queries of the bounded subset run in the worker itself (web/lanes.py); one of them that overruns
+its time limit retires the worker, and gunicorn replaces it.
 """
 
 from __future__ import annotations

@@ -84,6 +84,16 @@ def body_limit(config) -> int:
     return max(MAX_BODY_BYTES, 3 * int(config["MAX_QUERY_BYTES"]) + 64 * 1024)
 
 
+def drain(stream, most: int) -> None:
+    """Read and drop a refused body (up to `most` bytes), so the client, still sending, gets the 413
+    instead of a broken pipe when we close the connection."""
+    while stream is not None and most > 0:
+        chunk = stream.read(min(65536, most))
+        if not chunk:
+            return
+        most -= len(chunk)
+
+
 def _refuse_large_body() -> None:
     """A body declared larger than the limit is refused before anything parses it (Flask would read
     a form or JSON of any size whole into memory). A chunked body, of unknown length, is read up to
@@ -96,12 +106,7 @@ def _refuse_large_body() -> None:
         return
     length = request.content_length or 0
     if length > limit:
-        stream, most = request.environ.get("wsgi.input"), DRAIN_BYTES
-        while stream is not None and most > 0:
-            chunk = stream.read(min(65536, most, length))
-            if not chunk:
-                break
-            most, length = most - len(chunk), length - len(chunk)
+        drain(request.environ.get("wsgi.input"), min(DRAIN_BYTES, length))
         raise RequestEntityTooLarge(f"The request body has {request.content_length} bytes; this server reads at "
                                     f"most {limit} bytes.")
 

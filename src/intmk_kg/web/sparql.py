@@ -143,17 +143,7 @@ def _read_request() -> tuple[MultiDict, str | None]:
     return params, (queries[0] if queries else None)
 
 
-DRAIN_BYTES = 16 * 1024 * 1024
-
-
-def _drain(stream, most: int) -> None:
-    """Read and drop a refused body (up to `most` bytes), so the client, still sending, gets the 413
-    instead of a broken pipe when we close the connection."""
-    while most > 0:
-        chunk = stream.read(min(65536, most))
-        if not chunk:
-            return
-        most -= len(chunk)
+DRAIN_BYTES = 16 * 1024 * 1024  # of a query body refused here (http.DRAIN_BYTES for the app-wide limit)
 
 
 def _limit_body() -> None:
@@ -161,7 +151,7 @@ def _limit_body() -> None:
     limit = current_app.config["MAX_QUERY_BYTES"]
     allowed = 3 * limit + 64 * 1024  # percent-encoding triples a byte at most; room for other parameters
     if (request.content_length or 0) > allowed:
-        _drain(request.stream, DRAIN_BYTES)
+        http.drain(request.stream, DRAIN_BYTES)
         abort(413, description=f"The request body is larger than this endpoint reads; a query may have {limit} bytes.")
     request.max_content_length = allowed  # bodies without Content-Length are cut off at the same size
     request.max_form_memory_size = allowed
