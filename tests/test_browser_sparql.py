@@ -67,7 +67,7 @@ def test_a_new_tab_opens_with_its_prefixes_declared_and_runs(browser, live_serve
     tabs = page.locator(".yasgui .tabsList .tab")
     tabs.first.wait_for()
     before = tabs.count()
-    page.locator(".yasgui .tabsList .addTab").click()
+    page.get_by_role("button", name="Add a new tab").click()  # outside the tab list (sparql.js)
     page.wait_for_function(f"document.querySelectorAll('.yasgui .tabsList .tab').length > {before}")
     panel = page.locator(".tabPanel.active")
     text = panel.locator(".CodeMirror").evaluate("el => el.CodeMirror.getValue()")
