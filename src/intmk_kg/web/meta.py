@@ -126,6 +126,7 @@ def _site_header(html: str, lang: str) -> str:
         '<a href="/ontology.ttl" type="text/turtle">Turtle</a> · <a href="/shapes">SHACL shapes</a></nav>'
     )
     html = html.replace("<html>", f'<html lang="{lang}">', 1)
+    html = html.replace("</head>", '<link rel="stylesheet" href="/static/ontology.css">\n</head>', 1)
     return html.replace("<body>", "<body>\n" + header, 1)
 
 
