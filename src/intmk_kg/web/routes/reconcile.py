@@ -18,11 +18,11 @@ from urllib.parse import quote
 from flask import Blueprint, Response, current_app, g, redirect, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from .. import namespaces as ns
-from ..linking import extend
-from ..linking.deadline import ClientGone, Deadline, OutOfTime
-from ..linking.index import Searchable
-from ..linking.matching import (
+from ... import namespaces as ns
+from ...linking import extend
+from ...linking.deadline import ClientGone, Deadline, OutOfTime
+from ...linking.index import Searchable
+from ...linking.matching import (
     BadQuery,
     Candidate,
     features,
@@ -32,9 +32,10 @@ from ..linking.matching import (
     suggest_properties,
     suggest_types,
 )
-from ..linking.stored import IndexFileError
-from .client import departure_check
-from .origin import public_url
+from ...linking.stored import IndexFileError
+from .. import state
+from ..http.client import departure_check
+from ..http.origin import public_url
 
 bp = Blueprint("reconcile", __name__, url_prefix="/reconcile")
 
@@ -48,7 +49,7 @@ CALLBACK = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]{0,63}(?:\.[A-Za-z_$][A-Za-z0-9_$
 
 
 def _index() -> Searchable:
-    return current_app.extensions["intmk"].names
+    return state.current().names
 
 
 def _lang() -> str:
@@ -145,7 +146,7 @@ def manifest(index: Searchable, lang: str) -> dict:
         "identifierSpace": ns.ID,
         "schemaSpace": ns.ONT,
         "documentation": public_url(),
-        "serviceVersion": current_app.extensions["intmk"].version,
+        "serviceVersion": state.current().version,
         "defaultTypes": [_type_json(index, t, lang) for t in DEFAULT_TYPES if t in index.types],
         "view": {"url": base + "/view?id={{id}}"},
         "preview": {"url": base + "/preview?id={{id}}", **PREVIEW},
@@ -355,7 +356,7 @@ def draft_manifest() -> Response:
         "identifierSpace": ns.ID,
         "schemaSpace": ns.ONT,
         "documentation": public_url(),
-        "serviceVersion": current_app.extensions["intmk"].version,
+        "serviceVersion": state.current().version,
         "view": {"url": base + "/view?id={id}"},
         "defaultTypes": [_type_json(index, t, lang) for t in DEFAULT_TYPES if t in index.types],
         "preview": PREVIEW,

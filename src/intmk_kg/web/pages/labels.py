@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from .. import namespaces as ns
-from . import paths
-from .service import QueryService
+from ... import namespaces as ns
+from ..http import paths
+from ..query.service import QueryService
 
 LANGUAGES = ("de", "en")
 

@@ -18,13 +18,14 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
-from ..project import Project
-from . import http
-from .conneg import HTML_OFFER, Offer, negotiate
-from .labels import Labels, view
-from .origin import public_url
+from ...project import Project
+from .. import state
+from ..http import policy
+from ..http.conneg import HTML_OFFER, Offer, negotiate
+from ..http.origin import public_url
+from ..pages.labels import Labels, view
+from ..query.service import QueryError, QueryTimeout
 from .resources import split_suffix
-from .service import QueryError, QueryTimeout
 
 bp = Blueprint("canned", __name__)
 
@@ -66,7 +67,7 @@ def all_queries() -> list[CannedQuery]:
 def listing():
     offer = negotiate(request, [HTML_OFFER, JSON], request.args.get("format"))
     queries = all_queries()
-    http.tag(*(q.text for q in queries))
+    policy.tag(*(q.text for q in queries))
     if offer is JSON:
         response = current_app.json.response({"queries": [
             {"name": q.name, "question": q.question, "url": public_url("queries/" + q.name)} for q in queries
@@ -85,7 +86,7 @@ def answer(name: str):
     if not NAME.match(name) or not path.is_file():
         abort(404, description=f"There is no canned query named {name[:100]!r}; /queries/ lists them.")
     query = CannedQuery.read(path)
-    http.tag(query.text)
+    policy.tag(query.text)
     if offer is SPARQL:
         response = Response(query.text, mimetype=SPARQL.media_type)
     else:
@@ -98,7 +99,7 @@ def answer(name: str):
 
 
 def _answered(query: CannedQuery, offer: Offer) -> Response:
-    service = current_app.extensions["intmk"].service
+    service = state.current().service
     try:
         outcome = service.execute(query.text, "json")
     except QueryError as e:

@@ -13,11 +13,13 @@ from urllib.parse import quote, urlencode
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, url_for
 
-from .. import namespaces as ns
-from . import describe, paths, record, schemaorg
-from .conneg import HTML_OFFER, RDF_OFFERS, Offer, negotiate
-from .labels import LANGUAGES, Labels, TermView, iris_in, view
-from .origin import public_url
+from ... import namespaces as ns
+from .. import state
+from ..http import paths
+from ..http.conneg import HTML_OFFER, RDF_OFFERS, Offer, negotiate
+from ..http.origin import public_url
+from ..pages import entity, record, schemaorg
+from ..pages.labels import LANGUAGES, Labels, TermView, iris_in, view
 
 bp = Blueprint("resources", __name__)
 
@@ -54,7 +56,7 @@ UNKNOWN_WHEN_ABSENT = {ns.ONT + "ConferenceItem": ns.ONT + "votingOutcome", ns.O
 UNKNOWN = {"de": "unbekannt", "en": "unknown"}
 
 
-def _unknown_rows(out: list[describe.Fact], labels: Labels, lang: str) -> list[dict]:
+def _unknown_rows(out: list[entity.Fact], labels: Labels, lang: str) -> list[dict]:
     types = {f.other.value for f in out if f.predicate.value == RDF_TYPE}
     present = {f.predicate.value for f in out}
     return [
@@ -65,7 +67,7 @@ def _unknown_rows(out: list[describe.Fact], labels: Labels, lang: str) -> list[d
 
 
 def _service():
-    return current_app.extensions["intmk"].service
+    return state.current().service
 
 
 @bp.before_request
@@ -129,10 +131,10 @@ def document(kind: str, key: str):
     if offer is HTML_OFFER:
         response = _entity_page(node, url_for(".document", kind=kind, key=key))
     else:
-        items = describe.quad_document(_service(), node) if offer in (TRIG, NQUADS) else describe.description(_service(), node)
+        items = entity.quad_document(_service(), node) if offer in (TRIG, NQUADS) else entity.description(_service(), node)
         if not items:
             abort(404, description=f"No resource has the IRI {node.value}")
-        response = Response(describe.serialize(items, offer.key), mimetype=offer.media_type)
+        response = Response(entity.serialize(items, offer.key), mimetype=offer.media_type)
     _alternates(response, ".document", "key", {"kind": kind, "key": key}, DOC_OFFERS, offer)
     return response
 
@@ -140,10 +142,10 @@ def document(kind: str, key: str):
 def _entity_page(node: ox.NamedNode, base: str) -> Response:
     service = _service()
     lang = page_language()
-    facts = describe.facts(service, node)
+    facts = entity.facts(service, node)
     if not facts:
         abort(404, description=f"No resource has the IRI {node.value}")
-    sources = describe.sources(service, {gr for f in facts for gr in f.graphs})
+    sources = entity.sources(service, {gr for f in facts for gr in f.graphs})
     labels = Labels.fetch(
         service,
         {node.value} | {f.predicate.value for f in facts} | iris_in(f.other for f in facts)
@@ -182,14 +184,14 @@ def _entity_page(node: ox.NamedNode, base: str) -> Response:
     return localized(response, lang)
 
 
-def _more_incoming(service, node: ox.NamedNode, shown: list[describe.Fact], lang: str) -> dict | None:
-    """When describe.facts stopped at MAX_INCOMING statements: how many there are, and the query for all."""
-    if sum(len(f.graphs) for f in shown) < describe.MAX_INCOMING:
+def _more_incoming(service, node: ox.NamedNode, shown: list[entity.Fact], lang: str) -> dict | None:
+    """When entity.facts stopped at MAX_INCOMING statements: how many there are, and the query for all."""
+    if sum(len(f.graphs) for f in shown) < entity.MAX_INCOMING:
         return None
-    total = describe.incoming_count(service, node)
+    total = entity.incoming_count(service, node)
     if total <= len(shown):
         return None
-    query = describe.incoming_query(node)
+    query = entity.incoming_query(node)
     return {"text": MORE_INCOMING[lang].format(shown=len(shown), total=total), "query": query,
             "href": request.script_root + "/sparql?" + urlencode({"query": query})}
 
@@ -202,9 +204,9 @@ def localized(response: Response, lang: str) -> Response:
     return response
 
 
-def _rows(facts: list[describe.Fact], labels: Labels, lang: str, numbers: dict[str, int]) -> list[dict]:
+def _rows(facts: list[entity.Fact], labels: Labels, lang: str, numbers: dict[str, int]) -> list[dict]:
     """One row per property: the property and each value with the numbers of its sources."""
-    by_property: dict[str, list[describe.Fact]] = defaultdict(list)
+    by_property: dict[str, list[entity.Fact]] = defaultdict(list)
     for f in facts:
         by_property[f.predicate.value].append(f)
     first = {RDF_TYPE: 0, RDFS_LABEL: 1}
@@ -229,7 +231,7 @@ def graphs():
     service = _service()
     counts = {r["g"].value: int(r["n"].value) for r in service.select(
         "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
-    sources = describe.sources(service, set(counts))
+    sources = entity.sources(service, set(counts))
     items = [
         {"graph": gr, "href": paths.local(gr), "triples": counts[gr],
          "document": sources[gr].document if gr in sources else None, "url": sources[gr].url if gr in sources else None,
@@ -251,11 +253,11 @@ def graph(name: str):
     node = paths.checked_iri(paths.canonical(f"graph/{name}"))
     if node.value not in service.graph_names():
         abort(404, description=f"No named graph has the IRI {node.value}")
-    quads = describe.graph_quads(service, node)
+    quads = entity.graph_quads(service, node)
     if offer is HTML_OFFER:
         response = _graph_page(node, quads, url_for(".graph", name=name))
     else:
-        response = Response(describe.serialize(quads, offer.key), mimetype=offer.media_type)
+        response = Response(entity.serialize(quads, offer.key), mimetype=offer.media_type)
     _alternates(response, ".graph", "name", {"name": name}, GRAPH_OFFERS, offer)
     return response
 
@@ -264,7 +266,7 @@ def _graph_page(node: ox.NamedNode, quads: list[ox.Quad], base: str) -> Response
     service = _service()
     lang = page_language()
     shown = quads[:MAX_HTML_TRIPLES]
-    source = describe.sources(service, {node.value}).get(node.value)
+    source = entity.sources(service, {node.value}).get(node.value)
     labels = Labels.fetch(
         service,
         iris_in(t for q in shown for t in (q.subject, q.predicate, q.object))
