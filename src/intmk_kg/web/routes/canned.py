@@ -11,21 +11,18 @@ import csv
 import io
 import json
 import re
-from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
-from ...project import Project
 from .. import state
 from ..http import policy
-from ..http.conneg import HTML_OFFER, Offer, negotiate
+from ..http.conneg import HTML_OFFER, Offer, negotiate, split_suffix
 from ..http.origin import public_url
 from ..pages.labels import Labels, view
+from ..pages.queries import CannedQuery, all_queries, folder
 from ..query.service import QueryError, QueryTimeout
-from .resources import split_suffix
 
 bp = Blueprint("canned", __name__)
 
@@ -34,33 +31,6 @@ CSV = Offer("csv", "text/csv")
 SPARQL = Offer("rq", "application/sparql-query")
 OFFERS = [HTML_OFFER, JSON, CSV, SPARQL]
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
-
-
-@dataclass(frozen=True)
-class CannedQuery:
-    name: str
-    question: str  # the first comment line
-    notes: tuple[str, ...]  # further leading comment lines
-    text: str
-
-    @classmethod
-    def read(cls, path: Path) -> "CannedQuery":
-        text = path.read_text(encoding="utf-8")
-        comments = []
-        for line in text.splitlines():
-            if not line.startswith("#"):
-                break
-            comments.append(line.lstrip("#").strip())
-        comments = [c for c in comments if c]
-        return cls(path.stem, comments[0] if comments else path.stem, tuple(comments[1:]), text)
-
-
-def _folder() -> Path:
-    return Project.at(current_app.config.get("HOME")).queries_dir
-
-
-def all_queries() -> list[CannedQuery]:
-    return [CannedQuery.read(p) for p in sorted(_folder().glob("*.rq")) if NAME.match(p.stem)]
 
 
 @bp.get("/queries/")
@@ -82,7 +52,7 @@ def listing():
 def answer(name: str):
     name, suffix = split_suffix(name, OFFERS)
     offer = negotiate(request, OFFERS, suffix or request.args.get("format"))
-    path = _folder() / f"{name}.rq"
+    path = folder() / f"{name}.rq"
     if not NAME.match(name) or not path.is_file():
         abort(404, description=f"There is no canned query named {name[:100]!r}; /queries/ lists them.")
     query = CannedQuery.read(path)

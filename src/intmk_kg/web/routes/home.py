@@ -7,10 +7,9 @@ from flask import Blueprint, Response, current_app, render_template, request
 from ... import namespaces as ns
 from .. import state
 from ..http import paths, policy
-from ..http.conneg import HTML_OFFER, Offer, negotiate
+from ..http.conneg import HTML_OFFER, Offer, localized, negotiate, page_language
 from ..pages.labels import Labels
-from .canned import all_queries
-from .resources import localized, page_language
+from ..pages.queries import all_queries
 
 bp = Blueprint("home", __name__)
 

@@ -20,10 +20,9 @@ from rdflib.namespace import RDF, RDFS, SH, SKOS, XSD
 from ... import namespaces as ns
 from .. import state
 from ..http import paths
-from ..http.conneg import HTML_OFFER, RDF_OFFERS, negotiate
+from ..http.conneg import HTML_OFFER, RDF_OFFERS, localized, negotiate, page_language
 from ..pages import entity
-from ..pages.labels import Labels
-from .resources import localized, page_language, subject_sections
+from ..pages.labels import Labels, subject_sections
 
 bp = Blueprint("meta", __name__)
 

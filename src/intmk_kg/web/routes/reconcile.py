@@ -12,7 +12,6 @@ Entity ids are our IRIs relative to the identifier space `https://w3id.org/intmk
 from __future__ import annotations
 
 import json
-import re
 from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, g, redirect, render_template, request
@@ -35,6 +34,7 @@ from ...linking.matching import (
 from ...linking.stored import IndexFileError
 from .. import state
 from ..http.client import departure_check
+from ..http.jsonp import reply
 from ..http.origin import public_url
 
 bp = Blueprint("reconcile", __name__, url_prefix="/reconcile")
@@ -45,7 +45,6 @@ DEFAULT_TYPES = ["Conference", "State", "Person", "Resolution", "Milestone", "La
 PREVIEW = {"width": 420, "height": 160}
 PREVIEW_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors *; base-uri 'none'; form-action 'none'"
 # A JavaScript identifier path such as `cb` or `jQuery123_456.done`; nothing that could be code.
-CALLBACK = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]{0,63}(?:\.[A-Za-z_$][A-Za-z0-9_$]{0,63}){0,3}", re.ASCII)
 
 
 def _index() -> Searchable:
@@ -57,18 +56,6 @@ def _lang() -> str:
     if lang not in ("de", "en"):
         raise BadQuery("'lang' must be 'de' or 'en'")
     return lang
-
-
-def reply(payload: object, status: int = 200) -> Response:
-    """JSON, or JSONP when a GET names a valid `callback`."""
-    body = json.dumps(payload, ensure_ascii=False)
-    callback = request.args.get("callback") if request.method == "GET" else None
-    if callback is None:
-        return Response(body, status, mimetype="application/json")
-    if not CALLBACK.fullmatch(callback):
-        error = {"error": "the JSONP 'callback' must be a JavaScript name such as 'cb' or 'ns.cb' (letters, digits, _ and $)"}
-        return Response(json.dumps(error), 400, mimetype="application/json")
-    return Response(f"/**/{callback}({body});", status, mimetype="application/javascript")
 
 
 @bp.after_request

@@ -17,8 +17,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 
 from ... import namespaces as ns
 from .. import state
-from ..http.conneg import HTML_OFFER, Offer, negotiate
-from .resources import page_language
+from ..http.conneg import HTML_OFFER, Offer, negotiate, page_language
 
 bp = Blueprint("resolutions", __name__)
 

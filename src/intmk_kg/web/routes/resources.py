@@ -16,10 +16,10 @@ from flask import Blueprint, Response, abort, current_app, g, redirect, render_t
 from ... import namespaces as ns
 from .. import state
 from ..http import paths
-from ..http.conneg import HTML_OFFER, RDF_OFFERS, Offer, negotiate
+from ..http.conneg import HTML_OFFER, RDF_OFFERS, Offer, localized, negotiate, page_language, split_suffix
 from ..http.origin import public_url
 from ..pages import entity, record, schemaorg
-from ..pages.labels import LANGUAGES, Labels, TermView, iris_in, view
+from ..pages.labels import Labels, TermView, iris_in, subject_sections, view
 
 bp = Blueprint("resources", __name__)
 
@@ -79,24 +79,6 @@ def known_parameters_only():
     kept = [(k, v) for k, v in request.args.items(multi=True) if k in PARAMETERS]
     target = quote(request.script_root + request.path, safe="/:@!$&'()*+,;=-._~")
     return redirect(target + ("?" + urlencode(kept) if kept else ""), 301)
-
-
-def split_suffix(name: str, offers: list[Offer]) -> tuple[str, str | None]:
-    """`DE-NI.ttl` -> (`DE-NI`, `ttl`); a dot that is not one of our suffixes stays in the name."""
-    stem, dot, suffix = name.rpartition(".")
-    if dot and stem and suffix in {o.key for o in offers}:
-        return stem, suffix
-    return name, None
-
-
-def page_language() -> str:
-    """?lang=de|en, else the browser's preference, else German (the sources' language)."""
-    lang = request.args.get("lang")
-    if lang is None:
-        return request.accept_languages.best_match(LANGUAGES, default="de")
-    if lang not in LANGUAGES:
-        abort(400, description=f"Unknown language {lang[:20]!r}; use lang=de or lang=en.")
-    return lang
 
 
 def _alternates(response: Response, endpoint: str, name_arg: str, values: dict, offers: list[Offer], chosen: Offer) -> None:
@@ -196,14 +178,6 @@ def _more_incoming(service, node: ox.NamedNode, shown: list[entity.Fact], lang: 
             "href": request.script_root + "/sparql?" + urlencode({"query": query})}
 
 
-def localized(response: Response, lang: str) -> Response:
-    """A page in one language: say which, and that the browser's preference chose it if it did."""
-    response.headers["Content-Language"] = lang
-    if "lang" not in request.args:
-        response.vary.add("Accept-Language")
-    return response
-
-
 def _rows(facts: list[entity.Fact], labels: Labels, lang: str, numbers: dict[str, int]) -> list[dict]:
     """One row per property: the property and each value with the numbers of its sources."""
     by_property: dict[str, list[entity.Fact]] = defaultdict(list)
@@ -286,30 +260,3 @@ def _graph_page(node: ox.NamedNode, quads: list[ox.Quad], base: str) -> Response
         formats=[o for o in GRAPH_OFFERS if o is not HTML_OFFER],
     ), mimetype="text/html")
     return localized(response, lang)
-
-
-def subject_sections(triples: list[ox.Triple], labels: Labels, lang: str) -> list[dict]:
-    """Triples grouped by subject, then property; a blank node is shown inside the row that names it."""
-    grouped: dict = defaultdict(lambda: defaultdict(list))
-    for t in triples:
-        grouped[t.subject][t.predicate.value].append(t.object)
-    referenced = {t.object for t in triples if isinstance(t.object, ox.BlankNode)}
-
-    def rows(subject, seen: frozenset) -> list[dict]:
-        props = grouped.get(subject, {})
-        return [
-            {"property": view(ox.NamedNode(p), labels, lang),
-             "values": [value(o, seen | {subject}) for o in sorted(props[p], key=str)]}
-            for p in sorted(props, key=lambda p: (p != RDF_TYPE, p))
-        ]
-
-    def value(o, seen: frozenset) -> dict:
-        nested = isinstance(o, ox.BlankNode) and o in grouped and o not in seen
-        return {"term": view(o, labels, lang), "nested": rows(o, seen) if nested else None}
-
-    top = [s for s in grouped if s not in referenced]
-    return [
-        {"subject": view(s, labels, lang), "anchor": f"b-{s.value}" if isinstance(s, ox.BlankNode) else None,
-         "rows": rows(s, frozenset())}
-        for s in sorted(top, key=lambda s: (isinstance(s, ox.BlankNode), str(s)))
-    ]

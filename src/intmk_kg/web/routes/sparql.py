@@ -9,7 +9,6 @@ Description and browsers the YASGUI editor with one tab per canned query in quer
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, g, render_template, request, url_for
@@ -17,11 +16,12 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import ServiceUnavailable
 
 from ... import namespaces as ns
-from ...project import Project
 from .. import state
 from ..http import policy
 from ..http.conneg import HTML_OFFER, RDF_OFFERS, Offer, names_html, negotiate
 from ..http.origin import public_url
+from ..pages import queries
+from ..pages.queries import canned_tabs
 from ..query.embedded import GRAPH_FORMATS
 from ..query.guard import QueryForbidden, inspect
 from ..query.service import Dataset, QueryError, QueryOutcome, QueryTimeout
@@ -265,7 +265,7 @@ def _graph_sizes(service) -> dict[str | None, int]:
 
 
 def _editor() -> Response:
-    tabs = canned_tabs(Project.at(current_app.config.get("HOME")).queries_dir)
+    tabs = canned_tabs(queries.folder())
     policy.tag(*(t["query"] for t in tabs))
     page = render_template(
         "sparql.html",
@@ -277,17 +277,3 @@ def _editor() -> Response:
     response = Response(page, mimetype="text/html")
     response.vary.add("Accept")
     return response
-
-
-def canned_tabs(folder: Path) -> list[dict[str, str]]:
-    """One YASGUI tab per queries/*.rq, named by the question in its leading comment lines."""
-    tabs = []
-    for path in sorted(folder.glob("*.rq")):
-        text = path.read_text(encoding="utf-8")
-        question = []
-        for line in text.splitlines():
-            if not line.startswith("#"):
-                break
-            question.append(line.lstrip("#").strip())
-        tabs.append({"name": " ".join(q for q in question if q) or path.stem, "query": text})
-    return tabs

@@ -15,7 +15,7 @@ from flask import Blueprint, Response, current_app, redirect, request
 
 from ... import namespaces as ns
 from .. import state
-from .reconcile import reply
+from ..http.jsonp import reply
 
 bp = Blueprint("wikidata", __name__, url_prefix="/wikidata")
 
