@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from intmk_kg.web.cache import CachedService, normalized
-from intmk_kg.web.embedded import EmbeddedService
-from intmk_kg.web.service import Dataset, QueryError
+from intmk_kg.web.query.cache import CachedService, normalized
+from intmk_kg.web.query.embedded import EmbeddedService
+from intmk_kg.web.query.service import Dataset, QueryError
 
 LAENDER = "SELECT ?code WHERE { ?land intmk:isoCode ?code } ORDER BY ?code"
 PRESS_RELEASE = "https://w3id.org/intmk/graph/ms-ni-2025-068"
@@ -97,9 +97,9 @@ def test_an_answer_too_large_for_its_share_is_not_kept(store):
 
 
 def test_the_app_caches_by_default_and_not_with_zero(release_dir):
-    from intmk_kg.web import create_app
+    from intmk_kg.web import create_app, state
 
-    on = create_app({"TESTING": True, "RELEASE_DIR": str(release_dir)}).extensions["intmk"].service
-    off = create_app({"TESTING": True, "RELEASE_DIR": str(release_dir), "CACHE_MB": 0}).extensions["intmk"].service
+    on = state.of(create_app({"TESTING": True, "RELEASE_DIR": str(release_dir)})).service
+    off = state.of(create_app({"TESTING": True, "RELEASE_DIR": str(release_dir), "CACHE_MB": 0})).service
     assert isinstance(on, CachedService) and on.max_bytes == 64 * 1024 * 1024
     assert not isinstance(off, CachedService)

@@ -1,4 +1,4 @@
-"""The plain GET /sparql answered beneath Flask (web/direct.py) is the route's answer, byte for byte.
+"""The plain GET /sparql answered beneath Flask (web/http/fastpath.py) is the route's answer, byte for byte.
 
 Every request is sent to two apps on the same release: as served (the direct layer in front) and
 with the layer taken off, so that Flask's route answers everything. Status, header list (names,
@@ -13,8 +13,8 @@ import json
 
 import pytest
 
-from intmk_kg.web import create_app
-from intmk_kg.web.direct import DirectSparql
+from intmk_kg.web import create_app, state
+from intmk_kg.web.http.fastpath import DirectSparql
 
 CONFERENCE = "https://w3id.org/intmk/id/conference/20"
 LONG_SELECT = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 60"
@@ -173,7 +173,7 @@ class Counting:
 
 def test_a_query_failing_in_the_engine_is_answered_by_the_route_and_run_once(release_dir):
     served, plain = _apps(release_dir)
-    counted = served.extensions["intmk"].service = Counting(served.extensions["intmk"].service)
+    counted = state.of(served).service = Counting(state.of(served).service)
     query = {"query": "SELECT * WHERE { ?s ?p }"}  # passes the guard, fails in the parser
     for accept in [None, "text/csv"]:
         mine, theirs = _answer(served, query, Accept=accept), _answer(plain, query, Accept=accept)
@@ -185,7 +185,7 @@ def test_a_query_failing_in_the_engine_is_answered_by_the_route_and_run_once(rel
 
 def test_a_runaway_query_gets_its_503_from_the_route_after_one_run(release_dir):
     served, _ = _apps(release_dir, TIMEOUT=1)
-    counted = served.extensions["intmk"].service = Counting(served.extensions["intmk"].service)
+    counted = state.of(served).service = Counting(state.of(served).service)
     cross = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
     status, headers, body = _answer(served, {"query": cross}, Accept="application/sparql-results+json")
     assert status == "503 SERVICE UNAVAILABLE", body

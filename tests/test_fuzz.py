@@ -28,7 +28,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from intmk_kg.web.openapi import description
+from intmk_kg.web.routes.openapi import description
 
 pytestmark = pytest.mark.slow  # schemathesis and hypothesis against a real server
 

@@ -12,9 +12,9 @@ import json
 
 import pytest
 
-from intmk_kg.web import guard
-from intmk_kg.web.guard import MEMO_MAX_CHARS
-from intmk_kg.web.lanes import inline_safe
+from intmk_kg.web.query import guard
+from intmk_kg.web.query.guard import MEMO_MAX_CHARS
+from intmk_kg.web.query.isolation.inline import inline_safe
 
 LONG = "SELECT * WHERE { ?s ?p ?o " + ";" * 20_000 + " } LIMIT 1"  # the report's shape, shorter
 

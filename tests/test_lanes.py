@@ -23,10 +23,10 @@ import pytest
 from support import children, descendants
 from test_serve import SMALL
 
-from intmk_kg.web.embedded import EmbeddedService
-from intmk_kg.web.executor import IsolatedService
-from intmk_kg.web.lanes import INLINE_RESULT_BYTES, MAX_PATTERNS, inline_safe
-from intmk_kg.web.service import QueryError
+from intmk_kg.web.query.embedded import EmbeddedService
+from intmk_kg.web.query.isolation.inline import INLINE_RESULT_BYTES, MAX_PATTERNS, inline_safe
+from intmk_kg.web.query.isolation.processes import IsolatedService
+from intmk_kg.web.query.service import QueryError
 
 ROOT = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("bench_runaways", ROOT / "bench" / "runaways.py")

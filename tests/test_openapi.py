@@ -13,8 +13,8 @@ import re
 import pytest
 import schemathesis
 
-from intmk_kg.web import canned, resources, sparql
-from intmk_kg.web.conneg import HTML_OFFER, RDF_OFFERS
+from intmk_kg.web.http.conneg import HTML_OFFER, RDF_OFFERS
+from intmk_kg.web.routes import canned, resources, sparql
 
 IMPLICIT = {"HEAD", "OPTIONS"}  # Flask adds them to every GET route; not described per route
 

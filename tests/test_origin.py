@@ -84,7 +84,7 @@ def test_trusted_hosts_refuse_other_hosts(release_dir):
 
 
 def test_a_served_answer_ignores_the_host(start_server):
-    """The real server (the plain GET of /sparql goes beneath Flask there, direct.py)."""
+    """The real server (the plain GET of /sparql goes beneath Flask there, web/http/fastpath.py)."""
     server = start_server("--public-url", PUBLIC)
     forged = server.request(path="sparql", headers={"Host": FORGED, "Accept": "text/turtle"})
     assert forged.status == 200 and FORGED not in forged.text and f"<{PUBLIC}sparql>" in forged.text

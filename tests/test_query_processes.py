@@ -28,9 +28,9 @@ from support import children, free_port
 from test_replicas import NGINX, get, nginx_config
 from test_serve import RUNAWAY, SMALL
 
-from intmk_kg.web.embedded import EmbeddedService
-from intmk_kg.web.executor import IsolatedService
-from intmk_kg.web.service import QueryAborted
+from intmk_kg.web.query.embedded import EmbeddedService
+from intmk_kg.web.query.isolation.processes import IsolatedService
+from intmk_kg.web.query.service import QueryAborted
 
 pytestmark = pytest.mark.slow  # crashed, killed and runaway query processes, some behind nginx
 
@@ -190,7 +190,7 @@ def test_runaway_queries_beyond_the_queue_are_refused_at_once_and_pages_keep_ans
     def flood(by_get: bool):
         while time.monotonic() < until:
             started = time.monotonic()
-            if by_get:  # the plain GET is answered beneath Flask (direct.py), its failures by the route
+            if by_get:  # the plain GET is answered beneath Flask (web/http/fastpath.py), its failures by the route
                 reply = server.request(params={"query": RUNAWAY}, timeout=60)
             else:
                 reply = server.request("POST", body=RUNAWAY.encode(), headers=SPARQL_QUERY, timeout=60)

@@ -15,7 +15,7 @@ import jsonschema
 import pytest
 
 from intmk_kg.linking import extend
-from intmk_kg.web import reconcile
+from intmk_kg.web.routes import reconcile
 
 SCHEMAS = Path(__file__).resolve().parent / "schemas" / "reconciliation"
 

@@ -27,8 +27,8 @@ from SPARQLWrapper import JSON, SPARQLWrapper
 
 from intmk_kg import publish as publishing
 from intmk_kg.publish import SHAPES_GRAPH
-from intmk_kg.web.remote import RemoteService, release_graph_sizes
-from intmk_kg.web.service import QueryAborted, QueryError, QueryTimeout
+from intmk_kg.web.query.remote import RemoteService, release_graph_sizes
+from intmk_kg.web.query.service import QueryAborted, QueryError, QueryTimeout
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent

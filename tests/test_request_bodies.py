@@ -16,7 +16,7 @@ import urllib.parse
 
 import pytest
 
-from intmk_kg.web.http import MAX_BODY_BYTES
+from intmk_kg.web.http.policy import MAX_BODY_BYTES
 
 
 def exchange(server, raw: bytes, timeout: float = 30) -> tuple[int, dict, bytes]:

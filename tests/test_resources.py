@@ -15,7 +15,7 @@ import rdflib
 from browser import launch_chromium
 from rdflib import OWL, RDF, RDFS, Literal, URIRef
 
-from intmk_kg.web import create_app
+from intmk_kg.web import create_app, state
 from intmk_kg.web.state import ServerState
 
 ID = "https://w3id.org/intmk/id/"
@@ -223,9 +223,9 @@ class CountingService:
 
 def test_labels_are_fetched_in_bulk_not_per_link(release_dir):
     app = create_app({"TESTING": True, "RELEASE_DIR": str(release_dir)})
-    state = app.extensions["intmk"]
-    counting = CountingService(state.service)
-    app.extensions["intmk"] = ServerState(state.release, counting)
+    served = state.of(app)
+    counting = CountingService(served.service)
+    state.install(app, ServerState(served.release, counting))
     client = app.test_client()
     calls = {}
     for path in ["/doc/state/DE-HB", "/doc/conference/20", "/doc/person/andreas-philippi"]:  # few links, many links
@@ -362,7 +362,7 @@ TOPIC = "topic/integration-courses"
 def test_a_node_named_by_hundreds_shows_a_bounded_page(linked_server):
     """Every statement naming a topic was read, labelled and rendered for its page (842 kB for 1,883
     at 300k triples, more with every triple); now MAX_INCOMING, the count and a query for all."""
-    from intmk_kg.web.describe import MAX_INCOMING
+    from intmk_kg.web.pages.entity import MAX_INCOMING
 
     every = linked_server.request(params={"query": f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p <{ID}{TOPIC}> }}"},
                                   headers={"Accept": "application/sparql-results+json"})

@@ -17,10 +17,10 @@ import pyoxigraph as ox
 import pytest
 from support import Listener
 
-from intmk_kg.web.embedded import EmbeddedService
-from intmk_kg.web.executor import IsolatedService
-from intmk_kg.web.guard import QueryForbidden, inspect
-from intmk_kg.web.service import QueryError
+from intmk_kg.web.query.embedded import EmbeddedService
+from intmk_kg.web.query.guard import QueryForbidden, inspect
+from intmk_kg.web.query.isolation.processes import IsolatedService
+from intmk_kg.web.query.service import QueryError
 
 BASE = "https://w3id.org/intmk/"
 

@@ -21,6 +21,7 @@ from intmk_kg.linking.matching import parse_query, reconcile, suggest_entities
 from intmk_kg.linking.scoring import form
 from intmk_kg.linking.stored import INDEX_FILE, IndexFileError, IndexFormatError, StoredIndex, write_index
 from intmk_kg.synth import generate, ontology_topics
+from intmk_kg.web import state
 
 
 def pair_of(store: ox.Store, folder: Path) -> tuple[LinkIndex, StoredIndex]:
@@ -136,7 +137,7 @@ def test_a_file_that_is_no_index_is_refused_with_its_path(tmp_path):
 
 
 def test_the_server_reads_the_release_index(app, release):
-    names = app.extensions["intmk"].names
+    names = state.of(app).names
     assert isinstance(names, StoredIndex)
     assert names.path == release.file(INDEX_FILE)
 
@@ -153,7 +154,7 @@ def test_a_release_without_the_file_gets_an_index_built(release_dir, tmp_path, p
     (folder / "release.json").write_text(json.dumps(manifest), encoding="utf-8")
     (folder / INDEX_FILE).unlink()
     app = create_app({"TESTING": True, "RELEASE_DIR": str(copy), "HOME": str(project.home)})
-    assert isinstance(app.extensions["intmk"].names, LinkIndex)
+    assert isinstance(state.of(app).names, LinkIndex)
     queries = json.dumps({"q0": {"query": "Niedersachsen"}})
     found = app.test_client().post("/reconcile", data={"queries": queries}).get_json()["q0"]["result"]
     assert found[0]["id"] == "state/DE-NI"
@@ -178,7 +179,7 @@ def test_a_release_with_an_index_of_an_older_format_gets_an_index_built(release_
     with pytest.raises(IndexFormatError):
         StoredIndex(path)
     app = create_app({"TESTING": True, "RELEASE_DIR": str(copy), "HOME": str(project.home)})
-    assert isinstance(app.extensions["intmk"].names, LinkIndex)
+    assert isinstance(state.of(app).names, LinkIndex)
     query = json.dumps({"ids": ["state/DE-NI"], "properties": [{"id": "iso"}]})
     rows = app.test_client().post("/reconcile", data={"extend": query}).get_json()["rows"]
     assert rows == {"state/DE-NI": {"iso": [{"str": "DE-NI"}]}}

@@ -4,8 +4,8 @@ The app (and with it the graph) is created once in the master process before gun
 its workers, so every worker shares the loaded store copy-on-write. Each worker is a threaded
 worker (gthread, with a time limit on slow clients: worker.py) that starts its fork server and,
 through it, its query processes right after it is forked, while it still has a single thread and
-no client (web/spawner.py); a SPARQL query waits in one thread while other threads serve pages.
-Queries of the bounded subset run in the worker itself (web/lanes.py); one of them that overruns
+no client (web/query/isolation/spawner.py); a SPARQL query waits in one thread while other threads serve pages.
+Queries of the bounded subset run in the worker itself (web/query/isolation/inline.py); one of them that overruns
 its time limit retires the worker, and gunicorn replaces it.
 """
 
@@ -20,9 +20,9 @@ import time
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
-from .web import create_app
-from .web.executor import web_threads
-from .web.lanes import on_retire, overrunning
+from .web import create_app, state
+from .web.query.isolation.inline import on_retire, overrunning
+from .web.query.isolation.processes import web_threads
 
 HEARTBEAT_SLACK = 30  # seconds a worker may stay silent beyond the query timeout before gunicorn replaces it
 
@@ -77,7 +77,7 @@ def _start_query_processes(server, worker) -> None:
     """Before the worker accepts a client or starts a thread: its fork server (which must not keep
     the listening sockets) and, forked by that, its query processes."""
     on_retire(lambda: _retire(worker))
-    pool = getattr(server.app.application.extensions["intmk"].service, "pool", None)
+    pool = getattr(state.of(server.app.application).service, "pool", None)
     if pool is not None:
         pool(closing=[sock.fileno() for sock in worker.sockets])
 
@@ -111,7 +111,7 @@ def _exit_when_served(worker) -> None:
 
 
 def _announce(server) -> None:
-    state = server.app.application.extensions["intmk"]
-    what = f"release {state.version}" if state.release is not None else f"RDF files (version {state.version})"
+    served = state.of(server.app.application)
+    what = f"release {served.version}" if served.release is not None else f"RDF files (version {served.version})"
     for listener in server.LISTENERS:
         print(f"intmk-kg: serving {what} at {listener}/ (SPARQL endpoint: {listener}/sparql)", flush=True)

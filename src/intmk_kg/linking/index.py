@@ -88,7 +88,7 @@ PROPERTIES = [
 ]
 PROPERTY_BY_ID = {p.id: p for p in PROPERTIES}
 
-# Values kept for data extension only (web/reconcile.py, linking/extend.py), not query constraints:
+# Values kept for data extension only (web/routes/reconcile.py, linking/extend.py), not query constraints:
 # what OpenRefine may add as columns beyond the properties above.
 EXTENSION_VALUES = [
     Property("iso", "ISO-Code", "ISO code", "The ISO 3166-2 code of a Land.", _g("?e intmk:isoCode ?v")),

@@ -2,20 +2,25 @@
 
 The app reads a release (or, with DATA_PATHS, any RDF files) and never writes one. Settings come
 from `settings.SETTINGS`, then the instance config, then the `test_config` overrides.
+
+The folders say where a change goes: `routes/` (one thin blueprint per route family, each registered
+below), `http/` (the response policy, errors, content negotiation, paths, the fast path), `sparql/`
+(the protocol without Flask), `pages/` (what a page shows), `query/` (the query service, its
+backends and their isolation). What is served is `state.current()`.
 """
 
 from __future__ import annotations
 
-import importlib
-from pathlib import Path
-
 from flask import Flask
 
-from . import origin
+from . import state
+from .http import origin, policy
+from .http.fastpath import DirectSparql
+from .routes import canned, dumps, home, meta, openapi, reconcile, resolutions, resources, sparql, wikidata
 from .settings import DEFAULTS
 
-BLUEPRINT_MODULES = ["home", "sparql", "resources", "dumps", "meta", "canned", "resolutions", "reconcile", "wikidata",
-                     "openapi"]
+BLUEPRINTS = [home.bp, sparql.bp, resources.bp, dumps.bp, meta.bp, canned.bp, resolutions.bp, reconcile.bp,
+              wikidata.bp, openapi.bp]
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -29,17 +34,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     if isinstance(app.config.get("TRUSTED_HOSTS"), str):  # the flag's text; Flask wants a list (or None: any)
         app.config["TRUSTED_HOSTS"] = [h.strip() for h in app.config["TRUSTED_HOSTS"].split(",") if h.strip()] or None
 
-    from .state import open_state
-
-    app.extensions["intmk"] = open_state(app.config)
-    importlib.import_module(".http", __name__).register(app)  # CORS, caching, gzip, security headers, errors
-
-    for name in BLUEPRINT_MODULES:
-        module_path = Path(__file__).with_name(f"{name}.py")
-        if module_path.exists():
-            module = importlib.import_module(f".{name}", __name__)
-            app.register_blueprint(module.bp)
-    from .direct import DirectSparql
-
+    state.install(app, state.open_state(app.config))
+    policy.register(app)  # CORS, caching, gzip, security headers, errors
+    for bp in BLUEPRINTS:
+        app.register_blueprint(bp)
     app.wsgi_app = DirectSparql(app, app.wsgi_app)  # the plain GET /sparql beneath Flask
     return app

@@ -12,6 +12,7 @@ from functools import cached_property
 from pathlib import Path
 
 import pyoxigraph as ox
+from flask import Flask, current_app
 
 from ..errors import InputError, Problem
 from ..linking.index import Searchable, index_for
@@ -19,12 +20,12 @@ from ..linking.stored import INDEX_FILE, IndexFormatError, StoredIndex
 from ..progress import Progress
 from ..project import Project
 from ..release import Release, build, load_store, open_release
-from .cache import CachedService
-from .diskstore import ProcessStore
-from .embedded import EmbeddedService
-from .executor import IsolatedService
 from .intact import IntactFiles
-from .service import QueryService
+from .query.cache import CachedService
+from .query.diskstore import ProcessStore
+from .query.embedded import EmbeddedService
+from .query.isolation.processes import IsolatedService
+from .query.service import QueryService
 
 
 @dataclass
@@ -56,6 +57,23 @@ class ServerState:
         return index_for(self.service)
 
 
+EXTENSION = "intmk"  # the key of the served state in `app.extensions`
+
+
+def install(app: Flask, served: ServerState) -> None:
+    app.extensions[EXTENSION] = served
+
+
+def of(app: Flask) -> ServerState:
+    """What `app` serves (for code beneath Flask's request context, such as the fast path)."""
+    return app.extensions[EXTENSION]
+
+
+def current() -> ServerState:
+    """What the app of the current request serves."""
+    return current_app.extensions[EXTENSION]
+
+
 def open_state(config) -> ServerState:
     if config.get("DATA_PATHS"):
         from .adhoc import load_paths
@@ -77,7 +95,7 @@ def open_state(config) -> ServerState:
         print(f"intmk-kg: warning: {release.file(name)} is missing or does not match release.json; /dumps/{name} "
               "answers 503 until `intmk-kg build` writes the release again", file=sys.stderr, flush=True)
     if config.get("BACKEND_URL"):
-        from .remote import open_remote
+        from .query.remote import open_remote
 
         return ServerState(release, _cached(open_remote(config["BACKEND_URL"], release, config), config), remote=True)
     store = ProcessStore(config["STORE_PATH"], release) if config.get("STORE_PATH") else load_store(release, ox.Store())

@@ -17,8 +17,9 @@ from flask import Flask, Response, current_app, g, render_template, request
 from flask.globals import request_ctx
 from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 
-from .guard import MEMO_MAX_CHARS, MEMO_TEXTS
-from .service import QueryTimeout
+from .. import state
+from ..query.guard import MEMO_MAX_CHARS, MEMO_TEXTS
+from ..query.service import QueryTimeout
 
 try:  # the errors gunicorn raises while the app reads a malformed body (bad chunk sizes, a body cut short)
     from gunicorn.http.errors import NoMoreData, ParseException
@@ -75,7 +76,7 @@ def register(app: Flask) -> None:
         app.register_error_handler(error, _malformed_body)
     app.register_error_handler(QueryTimeout, _unavailable)
     app.register_error_handler(Exception, _unexpected)
-    app.context_processor(lambda: {"release_version": current_app.extensions["intmk"].version})
+    app.context_processor(lambda: {"release_version": state.current().version})
 
 
 def body_limit(config) -> int:
@@ -152,7 +153,7 @@ def _policy(response: Response) -> Response:
 
 
 def _etag(response: Response, present: set[str]) -> str:
-    parts = [current_app.extensions["intmk"].version, variant(response.mimetype)]
+    parts = [state.current().version, variant(response.mimetype)]
     if "content-language" in present:
         parts.append(response.headers["Content-Language"])
     extra = g.get("etag_extra")
@@ -209,7 +210,7 @@ def _cache(response: Response, method: str, present: set[str]) -> None:
 def _compress(response: Response) -> None:
     """Gzip what is worth it; a Range request keeps the identity bytes its range refers to.
 
-    Downloads are never compressed here: /dumps/ sends the gzip copy the build wrote (web/dumps.py).
+    Downloads are never compressed here: /dumps/ sends the gzip copy the build wrote (web/routes/dumps.py).
     """
     if g.get("encoding_chosen"):
         return

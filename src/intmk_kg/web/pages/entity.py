@@ -12,10 +12,10 @@ from dataclasses import dataclass, field, replace
 import pyoxigraph as ox
 import rdflib
 
-from .. import namespaces as ns
-from ..dumps import jsonld_context
-from . import paths
-from .service import QueryService
+from ... import namespaces as ns
+from ...dumps import jsonld_context
+from ..http import paths
+from ..query.service import QueryService
 
 PROLOGUE = ns.sparql_prologue(["rdfs", "skos", "prov", "intmk"])
 # Statements naming the resource as object read for its document: a topic or a Land may be named

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import abort, current_app, request
 
-from .. import namespaces as ns
+from ... import namespaces as ns
 
 
 def base() -> str:

@@ -17,11 +17,12 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, SKOS, XSD
 
-from .. import namespaces as ns
-from . import describe, paths
-from .conneg import HTML_OFFER, RDF_OFFERS, negotiate
-from .labels import Labels
-from .resources import localized, page_language, subject_sections
+from ... import namespaces as ns
+from .. import state
+from ..http import paths
+from ..http.conneg import HTML_OFFER, RDF_OFFERS, localized, negotiate, page_language
+from ..pages import entity
+from ..pages.labels import Labels, subject_sections
 
 bp = Blueprint("meta", __name__)
 
@@ -30,7 +31,7 @@ INTMK = rdflib.Namespace(ns.ONT)
 
 
 def _release():
-    release = current_app.extensions["intmk"].release
+    release = state.current().release
     if release is None:
         abort(404, description="This server serves RDF files without a release; it has no ontology, shapes or VoID file.")
     return release
@@ -54,7 +55,7 @@ def _serve(filename: str, base: str, suffix: str | None, html) -> Response:
         cache = _cache()
         if key not in cache:
             triples = [q.triple for q in ox.parse(path=str(release.file(filename)), format=ox.RdfFormat.TURTLE)]
-            cache[key] = describe.serialize(triples, offer.key)
+            cache[key] = entity.serialize(triples, offer.key)
         response = Response(cache[key], mimetype=offer.media_type)
     response.vary.add("Accept")
     response.headers["Content-Location"] = f"{base}.{offer.key}"
@@ -210,7 +211,7 @@ def _void_page() -> Response:
     lang = page_language()
     triples = [q.triple for q in ox.parse(path=str(_release().file("void.ttl")), format=ox.RdfFormat.TURTLE)]
     iris = {t.value for tr in triples for t in (tr.subject, tr.predicate, tr.object) if isinstance(t, ox.NamedNode)}
-    labels = Labels.fetch(current_app.extensions["intmk"].service, iris)
+    labels = Labels.fetch(state.current().service, iris)
     sections = subject_sections(triples, labels, lang)
     sections.sort(key=lambda s: s["subject"].value != ns.DATASET)  # the dataset first, the rest as they were
     return localized(Response(render_template("void.html", lang=lang, sections=sections), mimetype="text/html"), lang)

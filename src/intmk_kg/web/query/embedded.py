@@ -6,7 +6,7 @@ import io
 
 import pyoxigraph as ox
 
-from .. import namespaces as ns
+from ... import namespaces as ns
 from .service import Dataset, QueryAborted, QueryError, QueryOutcome
 
 SOLUTION_FORMATS = {

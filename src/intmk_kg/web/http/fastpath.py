@@ -20,11 +20,14 @@ from flask import Flask
 from werkzeug.datastructures import Accept
 from werkzeug.http import parse_accept_header
 
-from .. import namespaces as ns
-from . import lanes
+from ... import namespaces as ns
+from .. import state
+from ..query.guard import MEMO_MAX_CHARS, MEMO_TEXTS, forget, inspect
+from ..query.isolation import inline
+from ..query.service import Dataset
+from ..routes.sparql import FAILED, SOLUTION_OFFERS, answer_media, etag_parts, with_charset
 from .conneg import HTML_OFFER, RDF_OFFERS, Offer, choose
-from .guard import MEMO_MAX_CHARS, MEMO_TEXTS, forget, inspect
-from .http import (
+from .policy import (
     CACHE_SECONDS,
     COMPRESSIBLE,
     CONDITIONAL,
@@ -34,8 +37,6 @@ from .http import (
     tag_of,
     variant,
 )
-from .service import Dataset
-from .sparql import FAILED, SOLUTION_OFFERS, answer_media, etag_parts, with_charset
 
 PATH = "/sparql"
 _HOST_KEYS = ("HTTP_HOST", "SERVER_NAME", "SERVER_PORT", "wsgi.url_scheme", "SCRIPT_NAME")  # what routing reads
@@ -51,7 +52,7 @@ class DirectSparql:
         self._routed = functools.lru_cache(maxsize=64)(self._routes_to_endpoint)
 
     def __call__(self, environ, start_response):
-        lanes.client.socket = environ.get("gunicorn.socket")  # for the watchdog of a query run in this thread
+        inline.client.socket = environ.get("gunicorn.socket")  # for the watchdog of a query run in this thread
         try:
             return self._answer(environ, start_response)
         finally:
@@ -66,7 +67,7 @@ class DirectSparql:
         if plan is None:
             return self.inner(environ, start_response)
         text, offer = plan
-        service = self.app.extensions["intmk"].service
+        service = state.of(self.app).service
         try:
             outcome = service.execute(text, offer.key, Dataset())
         except Exception as e:  # noqa: BLE001 - the route answers it as it answers its own

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..errors import InputError, Problem
-from ..release import Release, store_mismatch
+from ...errors import InputError, Problem
+from ...release import Release, store_mismatch
 
 
 class ProcessStore:

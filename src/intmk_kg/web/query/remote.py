@@ -37,10 +37,10 @@ from SPARQLWrapper.SPARQLExceptions import (
     URITooLong,
 )
 
-from .. import namespaces as ns
-from ..errors import InputError, Problem
-from ..publish import SHAPES_GRAPH
-from ..release import Release
+from ... import namespaces as ns
+from ...errors import InputError, Problem
+from ...publish import SHAPES_GRAPH
+from ...release import Release
 from .embedded import serialize_result
 from .guard import QueryForbidden, inspect, tokens
 from .service import Dataset, QueryAborted, QueryError, QueryOutcome, QueryTimeout

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .. import namespaces as ns
+from ... import namespaces as ns
 
 FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
 POSITION = re.compile(r"^error at (\d+):(\d+):\s*")

@@ -15,9 +15,9 @@ from dataclasses import asdict, dataclass, field
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
-from .. import namespaces as ns
-from .conneg import HTML_OFFER, Offer, negotiate
-from .resources import page_language
+from ... import namespaces as ns
+from .. import state
+from ..http.conneg import HTML_OFFER, Offer, negotiate, page_language
 
 bp = Blueprint("resolutions", __name__)
 
@@ -127,7 +127,7 @@ def listing():
     offer = negotiate(request, OFFERS, request.args.get("format"))
     lang = page_language()
     conference = _conference()
-    found = items(current_app.extensions["intmk"].service, lang, conference)
+    found = items(state.current().service, lang, conference)
     if offer is JSON:
         response = current_app.json.response({"conference": conference, "lang": lang, "unknown": UNKNOWN[lang],
                                                "items": [asdict(i) for i in found]})

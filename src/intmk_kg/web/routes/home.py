@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, render_template, request
 
-from .. import namespaces as ns
-from . import http, paths
-from .canned import all_queries
-from .conneg import HTML_OFFER, Offer, negotiate
-from .labels import Labels
-from .resources import localized, page_language
+from ... import namespaces as ns
+from .. import state
+from ..http import paths, policy
+from ..http.conneg import HTML_OFFER, Offer, localized, negotiate, page_language
+from ..pages.labels import Labels
+from ..pages.queries import all_queries
 
 bp = Blueprint("home", __name__)
 
@@ -31,22 +31,22 @@ DESCRIPTION = {
 @bp.get("/")
 def index():
     offer = negotiate(request, [HTML_OFFER, JSON], request.args.get("format"))
-    state = current_app.extensions["intmk"]
+    served = state.current()
     lang = page_language()
-    service = state.service
+    service = served.service
     states = [r["s"].value for r in service.select(f"SELECT ?s WHERE {{ ?s a <{ns.ONT}State> }}")]
     labels = Labels.fetch(service, ENTRY_POINTS + states)
     queries = all_queries()
-    http.tag(*(q.text for q in queries))
-    citation = (f"IntMK knowledge graph (IntMK-Wissensgraph), release {state.version}. "
+    policy.tag(*(q.text for q in queries))
+    citation = (f"IntMK knowledge graph (IntMK-Wissensgraph), release {served.version}. "
                 f"{paths.base()} . Licence: CC0 1.0.")
     data = {
         "title": "IntMK knowledge graph",
         "description": DESCRIPTION[lang],
-        "version": state.version,
+        "version": served.version,
         "license": LICENSE,
         "citation": citation,
-        "statistics": state.release.manifest["statistics"] if state.release else None,
+        "statistics": served.release.manifest["statistics"] if served.release else None,
         "links": LINKS,
         "queries": [{"name": q.name, "question": q.question, "href": f"/queries/{q.name}"} for q in queries],
         "entities": [

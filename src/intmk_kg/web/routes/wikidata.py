@@ -13,8 +13,9 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, redirect, request
 
-from .. import namespaces as ns
-from .reconcile import reply
+from ... import namespaces as ns
+from .. import state
+from ..http.jsonp import reply
 
 bp = Blueprint("wikidata", __name__, url_prefix="/wikidata")
 
@@ -34,11 +35,11 @@ def _page(entity_id: str) -> str:
 @bp.get("")
 @bp.get("/")
 def mapping() -> Response:
-    index = current_app.extensions["intmk"].names
+    index = state.current().names
     links = {qid: [ns.ID + eid for eid in sorted(ids)] for qid, ids in sorted(index.by_qid.items(), key=lambda kv: int(kv[0][1:]))}
     return reply({
         "description": "Wikidata items linked to entities of the IntMK knowledge graph by owl:sameAs",
-        "version": current_app.extensions["intmk"].version,
+        "version": state.current().version,
         "wikidata": ns.WD,
         "count": sum(len(v) for v in links.values()),
         "links": links,
@@ -49,7 +50,7 @@ def mapping() -> Response:
 def lookup(qid: str) -> Response:
     if not QID.fullmatch(qid):
         return reply({"error": f"{qid[:40]!r} is not a Wikidata item id; item ids look like Q1197"}, 400)
-    index = current_app.extensions["intmk"].names
+    index = state.current().names
     ids = sorted(index.by_qid.get(qid, []))
     if not ids:
         return reply({"error": f"no entity of the IntMK knowledge graph is linked to Wikidata item {qid}; "

@@ -6,16 +6,16 @@ make page time grow with the number of links.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from .. import namespaces as ns
-from . import paths
-from .service import QueryService
-
-LANGUAGES = ("de", "en")
+from ... import namespaces as ns
+from ..http import paths
+from ..http.conneg import LANGUAGES
+from ..query.service import QueryService
 
 LABEL_QUERY = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -89,3 +89,33 @@ def view(term, labels: Labels, lang: str) -> TermView:
         shown = None if datatype in (ns.PREFIXES["xsd"] + "string", ns.PREFIXES["rdf"] + "langString") else paths.curie(datatype)
         return TermView("literal", term.value, term.value, lang=term.language, datatype=shown)
     return TermView("bnode", f"_:{term.value}", term.value, href=f"#b-{term.value}")
+
+
+RDF_TYPE = ns.PREFIXES["rdf"] + "type"
+
+
+def subject_sections(triples: list[ox.Triple], labels: Labels, lang: str) -> list[dict]:
+    """Triples grouped by subject, then property; a blank node is shown inside the row that names it."""
+    grouped: dict = defaultdict(lambda: defaultdict(list))
+    for t in triples:
+        grouped[t.subject][t.predicate.value].append(t.object)
+    referenced = {t.object for t in triples if isinstance(t.object, ox.BlankNode)}
+
+    def rows(subject, seen: frozenset) -> list[dict]:
+        props = grouped.get(subject, {})
+        return [
+            {"property": view(ox.NamedNode(p), labels, lang),
+             "values": [value(o, seen | {subject}) for o in sorted(props[p], key=str)]}
+            for p in sorted(props, key=lambda p: (p != RDF_TYPE, p))
+        ]
+
+    def value(o, seen: frozenset) -> dict:
+        nested = isinstance(o, ox.BlankNode) and o in grouped and o not in seen
+        return {"term": view(o, labels, lang), "nested": rows(o, seen) if nested else None}
+
+    top = [s for s in grouped if s not in referenced]
+    return [
+        {"subject": view(s, labels, lang), "anchor": f"b-{s.value}" if isinstance(s, ox.BlankNode) else None,
+         "rows": rows(s, frozenset())}
+        for s in sorted(top, key=lambda s: (isinstance(s, ox.BlankNode), str(s)))
+    ]

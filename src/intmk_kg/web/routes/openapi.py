@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app
 
-from ..linking.extend import MAX_IDS, MAX_PROPERTIES
-from .http import ERROR_FORMATS
+from ...linking.extend import MAX_IDS, MAX_PROPERTIES
+from .. import state
+from ..http.policy import ERROR_FORMATS
 
 bp = Blueprint("openapi", __name__)
 
@@ -379,4 +380,4 @@ def description(version: str) -> dict:
 
 @bp.get("/openapi.json")
 def openapi_json():
-    return current_app.json.response(description(current_app.extensions["intmk"].version))
+    return current_app.json.response(description(state.current().version))

@@ -47,8 +47,8 @@ from collections import Counter
 from collections.abc import Callable
 from typing import NamedTuple
 
-from .guard import MEMO_MAX_CHARS, MEMO_TEXTS, Token, tokens
-from .service import QueryOutcome, QueryTimeout
+from ..guard import MEMO_MAX_CHARS, MEMO_TEXTS, Token, tokens
+from ..service import QueryOutcome, QueryTimeout
 
 log = logging.getLogger(__name__)
 

@@ -10,10 +10,10 @@ import json
 
 import pyoxigraph as ox
 
-from .. import namespaces as ns
-from .describe import Fact
+from ... import namespaces as ns
+from ..query.service import QueryService
+from .entity import Fact
 from .labels import Labels
-from .service import QueryService
 
 SCHEMA = ns.PREFIXES["schema"]
 RDF_TYPE = ns.PREFIXES["rdf"] + "type"

@@ -12,8 +12,8 @@ import re
 
 import pyoxigraph as ox
 
-from .. import namespaces as ns
-from . import paths
+from ... import namespaces as ns
+from ..http import paths
 
 PROLOGUE = ns.sparql_prologue(["rdf", "rdfs", "intmk"])
 UNKNOWN = {"de": "unbekannt", "en": "unknown"}

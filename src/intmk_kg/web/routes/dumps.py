@@ -21,9 +21,10 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app, g, render_template, request, send_file
 
-from .conneg import HTML_OFFER, Offer, negotiate
-from .http import CACHE_SECONDS
-from .origin import public_url
+from .. import state
+from ..http.conneg import HTML_OFFER, Offer, negotiate
+from ..http.origin import public_url
+from ..http.policy import CACHE_SECONDS
 
 bp = Blueprint("dumps", __name__)
 
@@ -32,7 +33,7 @@ ACCEL_DROPPED = ("Content-Length", "Content-Range")  # nginx sends its own for t
 
 
 def _release():
-    release = current_app.extensions["intmk"].release
+    release = state.current().release
     if release is None:
         abort(404, description="This server serves RDF files without a release; there are no dumps to download.")
     return release
@@ -87,7 +88,7 @@ def download(name: str):
         etag=f"{release.version}-{entry['name']}" + ("-gzip" if sent is copy else ""),
         max_age=CACHE_SECONDS,
     )
-    g.encoding_chosen = True  # the response policy compresses nothing here (web/http.py)
+    g.encoding_chosen = True  # the response policy compresses nothing here (web/http/policy.py)
     if copy is not None:
         response.vary.add("Accept-Encoding")
         if sent is copy and response.status_code != 304:
@@ -140,14 +141,14 @@ def _gzip_copy(release, entry: dict) -> dict | None:
     """The release's gzip copy of an uncompressed download, unless it has none or the copy is damaged
     (only a lost shortcut: the file itself is then sent as it is)."""
     copy = release.encoded(entry["name"]) if entry.get("encoding") is None else None
-    if copy is None or current_app.extensions["intmk"].intact.problem(copy["name"]) is not None:
+    if copy is None or state.current().intact.problem(copy["name"]) is not None:
         return None
     return copy
 
 
 def _refuse_unless_intact(name: str) -> None:
     """503 for a file that is not as the server found it at start (web/intact.py), logged once per process."""
-    intact = current_app.extensions["intmk"].intact
+    intact = state.current().intact
     problem = intact.problem(name)
     if problem is None:
         return

@@ -39,9 +39,9 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from .embedded import EmbeddedService
-from .lanes import INLINE_RESULT_BYTES, InlineLane, Outgrown, inline_safe, retire
-from .service import Dataset, QueryAborted, QueryBusy, QueryError, QueryOutcome, QueryTimeout
+from ..embedded import EmbeddedService
+from ..service import Dataset, QueryAborted, QueryBusy, QueryError, QueryOutcome, QueryTimeout
+from .inline import INLINE_RESULT_BYTES, InlineLane, Outgrown, inline_safe, retire
 from .spawner import PR_SET_PDEATHSIG, PRCTL, RESET_SIGNALS, Spawned, Spawner, SpawnerGone
 
 log = logging.getLogger(__name__)

@@ -12,17 +12,16 @@ Entity ids are our IRIs relative to the identifier space `https://w3id.org/intmk
 from __future__ import annotations
 
 import json
-import re
 from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, g, redirect, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from .. import namespaces as ns
-from ..linking import extend
-from ..linking.deadline import ClientGone, Deadline, OutOfTime
-from ..linking.index import Searchable
-from ..linking.matching import (
+from ... import namespaces as ns
+from ...linking import extend
+from ...linking.deadline import ClientGone, Deadline, OutOfTime
+from ...linking.index import Searchable
+from ...linking.matching import (
     BadQuery,
     Candidate,
     features,
@@ -32,9 +31,11 @@ from ..linking.matching import (
     suggest_properties,
     suggest_types,
 )
-from ..linking.stored import IndexFileError
-from .client import departure_check
-from .origin import public_url
+from ...linking.stored import IndexFileError
+from .. import state
+from ..http.client import departure_check
+from ..http.jsonp import reply
+from ..http.origin import public_url
 
 bp = Blueprint("reconcile", __name__, url_prefix="/reconcile")
 
@@ -44,11 +45,10 @@ DEFAULT_TYPES = ["Conference", "State", "Person", "Resolution", "Milestone", "La
 PREVIEW = {"width": 420, "height": 160}
 PREVIEW_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors *; base-uri 'none'; form-action 'none'"
 # A JavaScript identifier path such as `cb` or `jQuery123_456.done`; nothing that could be code.
-CALLBACK = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]{0,63}(?:\.[A-Za-z_$][A-Za-z0-9_$]{0,63}){0,3}", re.ASCII)
 
 
 def _index() -> Searchable:
-    return current_app.extensions["intmk"].names
+    return state.current().names
 
 
 def _lang() -> str:
@@ -56,18 +56,6 @@ def _lang() -> str:
     if lang not in ("de", "en"):
         raise BadQuery("'lang' must be 'de' or 'en'")
     return lang
-
-
-def reply(payload: object, status: int = 200) -> Response:
-    """JSON, or JSONP when a GET names a valid `callback`."""
-    body = json.dumps(payload, ensure_ascii=False)
-    callback = request.args.get("callback") if request.method == "GET" else None
-    if callback is None:
-        return Response(body, status, mimetype="application/json")
-    if not CALLBACK.fullmatch(callback):
-        error = {"error": "the JSONP 'callback' must be a JavaScript name such as 'cb' or 'ns.cb' (letters, digits, _ and $)"}
-        return Response(json.dumps(error), 400, mimetype="application/json")
-    return Response(f"/**/{callback}({body});", status, mimetype="application/javascript")
 
 
 @bp.after_request
@@ -145,7 +133,7 @@ def manifest(index: Searchable, lang: str) -> dict:
         "identifierSpace": ns.ID,
         "schemaSpace": ns.ONT,
         "documentation": public_url(),
-        "serviceVersion": current_app.extensions["intmk"].version,
+        "serviceVersion": state.current().version,
         "defaultTypes": [_type_json(index, t, lang) for t in DEFAULT_TYPES if t in index.types],
         "view": {"url": base + "/view?id={{id}}"},
         "preview": {"url": base + "/preview?id={{id}}", **PREVIEW},
@@ -355,7 +343,7 @@ def draft_manifest() -> Response:
         "identifierSpace": ns.ID,
         "schemaSpace": ns.ONT,
         "documentation": public_url(),
-        "serviceVersion": current_app.extensions["intmk"].version,
+        "serviceVersion": state.current().version,
         "view": {"url": base + "/view?id={id}"},
         "defaultTypes": [_type_json(index, t, lang) for t in DEFAULT_TYPES if t in index.types],
         "preview": PREVIEW,

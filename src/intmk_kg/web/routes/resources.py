@@ -13,11 +13,13 @@ from urllib.parse import quote, urlencode
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, url_for
 
-from .. import namespaces as ns
-from . import describe, paths, record, schemaorg
-from .conneg import HTML_OFFER, RDF_OFFERS, Offer, negotiate
-from .labels import LANGUAGES, Labels, TermView, iris_in, view
-from .origin import public_url
+from ... import namespaces as ns
+from .. import state
+from ..http import paths
+from ..http.conneg import HTML_OFFER, RDF_OFFERS, Offer, localized, negotiate, page_language, split_suffix
+from ..http.origin import public_url
+from ..pages import entity, record, schemaorg
+from ..pages.labels import Labels, TermView, iris_in, subject_sections, view
 
 bp = Blueprint("resources", __name__)
 
@@ -54,7 +56,7 @@ UNKNOWN_WHEN_ABSENT = {ns.ONT + "ConferenceItem": ns.ONT + "votingOutcome", ns.O
 UNKNOWN = {"de": "unbekannt", "en": "unknown"}
 
 
-def _unknown_rows(out: list[describe.Fact], labels: Labels, lang: str) -> list[dict]:
+def _unknown_rows(out: list[entity.Fact], labels: Labels, lang: str) -> list[dict]:
     types = {f.other.value for f in out if f.predicate.value == RDF_TYPE}
     present = {f.predicate.value for f in out}
     return [
@@ -65,7 +67,7 @@ def _unknown_rows(out: list[describe.Fact], labels: Labels, lang: str) -> list[d
 
 
 def _service():
-    return current_app.extensions["intmk"].service
+    return state.current().service
 
 
 @bp.before_request
@@ -77,24 +79,6 @@ def known_parameters_only():
     kept = [(k, v) for k, v in request.args.items(multi=True) if k in PARAMETERS]
     target = quote(request.script_root + request.path, safe="/:@!$&'()*+,;=-._~")
     return redirect(target + ("?" + urlencode(kept) if kept else ""), 301)
-
-
-def split_suffix(name: str, offers: list[Offer]) -> tuple[str, str | None]:
-    """`DE-NI.ttl` -> (`DE-NI`, `ttl`); a dot that is not one of our suffixes stays in the name."""
-    stem, dot, suffix = name.rpartition(".")
-    if dot and stem and suffix in {o.key for o in offers}:
-        return stem, suffix
-    return name, None
-
-
-def page_language() -> str:
-    """?lang=de|en, else the browser's preference, else German (the sources' language)."""
-    lang = request.args.get("lang")
-    if lang is None:
-        return request.accept_languages.best_match(LANGUAGES, default="de")
-    if lang not in LANGUAGES:
-        abort(400, description=f"Unknown language {lang[:20]!r}; use lang=de or lang=en.")
-    return lang
 
 
 def _alternates(response: Response, endpoint: str, name_arg: str, values: dict, offers: list[Offer], chosen: Offer) -> None:
@@ -129,10 +113,10 @@ def document(kind: str, key: str):
     if offer is HTML_OFFER:
         response = _entity_page(node, url_for(".document", kind=kind, key=key))
     else:
-        items = describe.quad_document(_service(), node) if offer in (TRIG, NQUADS) else describe.description(_service(), node)
+        items = entity.quad_document(_service(), node) if offer in (TRIG, NQUADS) else entity.description(_service(), node)
         if not items:
             abort(404, description=f"No resource has the IRI {node.value}")
-        response = Response(describe.serialize(items, offer.key), mimetype=offer.media_type)
+        response = Response(entity.serialize(items, offer.key), mimetype=offer.media_type)
     _alternates(response, ".document", "key", {"kind": kind, "key": key}, DOC_OFFERS, offer)
     return response
 
@@ -140,10 +124,10 @@ def document(kind: str, key: str):
 def _entity_page(node: ox.NamedNode, base: str) -> Response:
     service = _service()
     lang = page_language()
-    facts = describe.facts(service, node)
+    facts = entity.facts(service, node)
     if not facts:
         abort(404, description=f"No resource has the IRI {node.value}")
-    sources = describe.sources(service, {gr for f in facts for gr in f.graphs})
+    sources = entity.sources(service, {gr for f in facts for gr in f.graphs})
     labels = Labels.fetch(
         service,
         {node.value} | {f.predicate.value for f in facts} | iris_in(f.other for f in facts)
@@ -182,29 +166,21 @@ def _entity_page(node: ox.NamedNode, base: str) -> Response:
     return localized(response, lang)
 
 
-def _more_incoming(service, node: ox.NamedNode, shown: list[describe.Fact], lang: str) -> dict | None:
-    """When describe.facts stopped at MAX_INCOMING statements: how many there are, and the query for all."""
-    if sum(len(f.graphs) for f in shown) < describe.MAX_INCOMING:
+def _more_incoming(service, node: ox.NamedNode, shown: list[entity.Fact], lang: str) -> dict | None:
+    """When entity.facts stopped at MAX_INCOMING statements: how many there are, and the query for all."""
+    if sum(len(f.graphs) for f in shown) < entity.MAX_INCOMING:
         return None
-    total = describe.incoming_count(service, node)
+    total = entity.incoming_count(service, node)
     if total <= len(shown):
         return None
-    query = describe.incoming_query(node)
+    query = entity.incoming_query(node)
     return {"text": MORE_INCOMING[lang].format(shown=len(shown), total=total), "query": query,
             "href": request.script_root + "/sparql?" + urlencode({"query": query})}
 
 
-def localized(response: Response, lang: str) -> Response:
-    """A page in one language: say which, and that the browser's preference chose it if it did."""
-    response.headers["Content-Language"] = lang
-    if "lang" not in request.args:
-        response.vary.add("Accept-Language")
-    return response
-
-
-def _rows(facts: list[describe.Fact], labels: Labels, lang: str, numbers: dict[str, int]) -> list[dict]:
+def _rows(facts: list[entity.Fact], labels: Labels, lang: str, numbers: dict[str, int]) -> list[dict]:
     """One row per property: the property and each value with the numbers of its sources."""
-    by_property: dict[str, list[describe.Fact]] = defaultdict(list)
+    by_property: dict[str, list[entity.Fact]] = defaultdict(list)
     for f in facts:
         by_property[f.predicate.value].append(f)
     first = {RDF_TYPE: 0, RDFS_LABEL: 1}
@@ -229,7 +205,7 @@ def graphs():
     service = _service()
     counts = {r["g"].value: int(r["n"].value) for r in service.select(
         "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
-    sources = describe.sources(service, set(counts))
+    sources = entity.sources(service, set(counts))
     items = [
         {"graph": gr, "href": paths.local(gr), "triples": counts[gr],
          "document": sources[gr].document if gr in sources else None, "url": sources[gr].url if gr in sources else None,
@@ -251,11 +227,11 @@ def graph(name: str):
     node = paths.checked_iri(paths.canonical(f"graph/{name}"))
     if node.value not in service.graph_names():
         abort(404, description=f"No named graph has the IRI {node.value}")
-    quads = describe.graph_quads(service, node)
+    quads = entity.graph_quads(service, node)
     if offer is HTML_OFFER:
         response = _graph_page(node, quads, url_for(".graph", name=name))
     else:
-        response = Response(describe.serialize(quads, offer.key), mimetype=offer.media_type)
+        response = Response(entity.serialize(quads, offer.key), mimetype=offer.media_type)
     _alternates(response, ".graph", "name", {"name": name}, GRAPH_OFFERS, offer)
     return response
 
@@ -264,7 +240,7 @@ def _graph_page(node: ox.NamedNode, quads: list[ox.Quad], base: str) -> Response
     service = _service()
     lang = page_language()
     shown = quads[:MAX_HTML_TRIPLES]
-    source = describe.sources(service, {node.value}).get(node.value)
+    source = entity.sources(service, {node.value}).get(node.value)
     labels = Labels.fetch(
         service,
         iris_in(t for q in shown for t in (q.subject, q.predicate, q.object))
@@ -284,30 +260,3 @@ def _graph_page(node: ox.NamedNode, quads: list[ox.Quad], base: str) -> Response
         formats=[o for o in GRAPH_OFFERS if o is not HTML_OFFER],
     ), mimetype="text/html")
     return localized(response, lang)
-
-
-def subject_sections(triples: list[ox.Triple], labels: Labels, lang: str) -> list[dict]:
-    """Triples grouped by subject, then property; a blank node is shown inside the row that names it."""
-    grouped: dict = defaultdict(lambda: defaultdict(list))
-    for t in triples:
-        grouped[t.subject][t.predicate.value].append(t.object)
-    referenced = {t.object for t in triples if isinstance(t.object, ox.BlankNode)}
-
-    def rows(subject, seen: frozenset) -> list[dict]:
-        props = grouped.get(subject, {})
-        return [
-            {"property": view(ox.NamedNode(p), labels, lang),
-             "values": [value(o, seen | {subject}) for o in sorted(props[p], key=str)]}
-            for p in sorted(props, key=lambda p: (p != RDF_TYPE, p))
-        ]
-
-    def value(o, seen: frozenset) -> dict:
-        nested = isinstance(o, ox.BlankNode) and o in grouped and o not in seen
-        return {"term": view(o, labels, lang), "nested": rows(o, seen) if nested else None}
-
-    top = [s for s in grouped if s not in referenced]
-    return [
-        {"subject": view(s, labels, lang), "anchor": f"b-{s.value}" if isinstance(s, ox.BlankNode) else None,
-         "rows": rows(s, frozenset())}
-        for s in sorted(top, key=lambda s: (isinstance(s, ox.BlankNode), str(s)))
-    ]

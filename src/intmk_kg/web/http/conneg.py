@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from flask import Request, abort, make_response
+from flask import Request, Response, abort, make_response, request
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
@@ -35,6 +35,7 @@ RDF_OFFERS = [
     Offer("rdf", "application/rdf+xml", ("rdfxml", "rdf+xml", "xml")),
 ]
 HTML_OFFER = Offer("html", "text/html", ("htm",))
+LANGUAGES = ("de", "en")  # of pages and labels; German first (the sources' language)
 
 
 NO_ACCEPT = ""
@@ -89,3 +90,29 @@ def negotiate(request: Request, offers: list[Offer], explicit: str | None = None
         known = ", ".join(dict.fromkeys(o.media_type for o in offers))
         abort(make_response(f"Not acceptable. This resource is available as: {known}\n", 406, {"Content-Type": "text/plain; charset=utf-8"}))
     return chosen
+
+
+def split_suffix(name: str, offers: list[Offer]) -> tuple[str, str | None]:
+    """`DE-NI.ttl` -> (`DE-NI`, `ttl`); a dot that is not one of our suffixes stays in the name."""
+    stem, dot, suffix = name.rpartition(".")
+    if dot and stem and suffix in {o.key for o in offers}:
+        return stem, suffix
+    return name, None
+
+
+def page_language() -> str:
+    """?lang=de|en, else the browser's preference, else German (the sources' language)."""
+    lang = request.args.get("lang")
+    if lang is None:
+        return request.accept_languages.best_match(LANGUAGES, default="de")
+    if lang not in LANGUAGES:
+        abort(400, description=f"Unknown language {lang[:20]!r}; use lang=de or lang=en.")
+    return lang
+
+
+def localized(response: Response, lang: str) -> Response:
+    """A page in one language: say which, and that the browser's preference chose it if it did."""
+    response.headers["Content-Language"] = lang
+    if "lang" not in request.args:
+        response.vary.add("Accept-Language")
+    return response

@@ -11,20 +11,18 @@ import csv
 import io
 import json
 import re
-from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
-from ..project import Project
-from . import http
-from .conneg import HTML_OFFER, Offer, negotiate
-from .labels import Labels, view
-from .origin import public_url
-from .resources import split_suffix
-from .service import QueryError, QueryTimeout
+from .. import state
+from ..http import policy
+from ..http.conneg import HTML_OFFER, Offer, negotiate, split_suffix
+from ..http.origin import public_url
+from ..pages.labels import Labels, view
+from ..pages.queries import CannedQuery, all_queries, folder
+from ..query.service import QueryError, QueryTimeout
 
 bp = Blueprint("canned", __name__)
 
@@ -35,38 +33,11 @@ OFFERS = [HTML_OFFER, JSON, CSV, SPARQL]
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
 
 
-@dataclass(frozen=True)
-class CannedQuery:
-    name: str
-    question: str  # the first comment line
-    notes: tuple[str, ...]  # further leading comment lines
-    text: str
-
-    @classmethod
-    def read(cls, path: Path) -> "CannedQuery":
-        text = path.read_text(encoding="utf-8")
-        comments = []
-        for line in text.splitlines():
-            if not line.startswith("#"):
-                break
-            comments.append(line.lstrip("#").strip())
-        comments = [c for c in comments if c]
-        return cls(path.stem, comments[0] if comments else path.stem, tuple(comments[1:]), text)
-
-
-def _folder() -> Path:
-    return Project.at(current_app.config.get("HOME")).queries_dir
-
-
-def all_queries() -> list[CannedQuery]:
-    return [CannedQuery.read(p) for p in sorted(_folder().glob("*.rq")) if NAME.match(p.stem)]
-
-
 @bp.get("/queries/")
 def listing():
     offer = negotiate(request, [HTML_OFFER, JSON], request.args.get("format"))
     queries = all_queries()
-    http.tag(*(q.text for q in queries))
+    policy.tag(*(q.text for q in queries))
     if offer is JSON:
         response = current_app.json.response({"queries": [
             {"name": q.name, "question": q.question, "url": public_url("queries/" + q.name)} for q in queries
@@ -81,11 +52,11 @@ def listing():
 def answer(name: str):
     name, suffix = split_suffix(name, OFFERS)
     offer = negotiate(request, OFFERS, suffix or request.args.get("format"))
-    path = _folder() / f"{name}.rq"
+    path = folder() / f"{name}.rq"
     if not NAME.match(name) or not path.is_file():
         abort(404, description=f"There is no canned query named {name[:100]!r}; /queries/ lists them.")
     query = CannedQuery.read(path)
-    http.tag(query.text)
+    policy.tag(query.text)
     if offer is SPARQL:
         response = Response(query.text, mimetype=SPARQL.media_type)
     else:
@@ -98,7 +69,7 @@ def answer(name: str):
 
 
 def _answered(query: CannedQuery, offer: Offer) -> Response:
-    service = current_app.extensions["intmk"].service
+    service = state.current().service
     try:
         outcome = service.execute(query.text, "json")
     except QueryError as e:

@@ -9,21 +9,23 @@ Description and browsers the YASGUI editor with one tab per canned query in quer
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, g, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import ServiceUnavailable
 
-from .. import namespaces as ns
-from ..project import Project
-from . import http, syntax_errors
-from .conneg import HTML_OFFER, RDF_OFFERS, Offer, names_html, negotiate
-from .embedded import GRAPH_FORMATS
-from .guard import QueryForbidden, inspect
-from .origin import public_url
-from .service import Dataset, QueryError, QueryOutcome, QueryTimeout
+from ... import namespaces as ns
+from .. import state
+from ..http import policy
+from ..http.conneg import HTML_OFFER, RDF_OFFERS, Offer, names_html, negotiate
+from ..http.origin import public_url
+from ..pages import queries
+from ..pages.queries import canned_tabs
+from ..query.embedded import GRAPH_FORMATS
+from ..query.guard import QueryForbidden, inspect
+from ..query.service import Dataset, QueryError, QueryOutcome, QueryTimeout
+from ..sparql import syntax_errors
 
 bp = Blueprint("sparql", __name__)
 
@@ -68,7 +70,7 @@ def endpoint():
         abort(413, description=f"The query is longer than {limit} bytes, the most this endpoint accepts.")
     if not text.strip():
         abort(400, description="The query is empty.")
-    service = current_app.extensions["intmk"].service
+    service = state.current().service
     try:
         shape = inspect(text, ns.BASE, ns.prefixes_for(text))
     except QueryForbidden as e:
@@ -88,7 +90,7 @@ def endpoint():
         abort(400, description=_readable(text, str(e)))
     except QueryTimeout as e:
         raise ServiceUnavailable(description=str(e), retry_after=getattr(e, "retry_after", None)) from None
-    http.tag(*etag_parts(text, offer, dataset))
+    policy.tag(*etag_parts(text, offer, dataset))
     response = Response(outcome.body, content_type=with_charset(answer_media(offer, outcome)))
     response.vary.add("Accept")
     return response
@@ -143,7 +145,7 @@ def _read_request() -> tuple[MultiDict, str | None]:
     return params, (queries[0] if queries else None)
 
 
-DRAIN_BYTES = 16 * 1024 * 1024  # of a query body refused here (http.DRAIN_BYTES for the app-wide limit)
+DRAIN_BYTES = 16 * 1024 * 1024  # of a query body refused here (policy.DRAIN_BYTES for the app-wide limit)
 
 
 def _limit_body() -> None:
@@ -151,7 +153,7 @@ def _limit_body() -> None:
     limit = current_app.config["MAX_QUERY_BYTES"]
     allowed = 3 * limit + 64 * 1024  # percent-encoding triples a byte at most; room for other parameters
     if (request.content_length or 0) > allowed:
-        http.drain(request.stream, DRAIN_BYTES)
+        policy.drain(request.stream, DRAIN_BYTES)
         abort(413, description=f"The request body is larger than this endpoint reads; a query may have {limit} bytes.")
     request.max_content_length = allowed  # bodies without Content-Length are cut off at the same size
     request.max_form_memory_size = allowed
@@ -203,7 +205,7 @@ def _describe_service(params: MultiDict):
 
 def service_description(endpoint_url: str) -> list[ox.Triple]:
     """A SPARQL 1.1 Service Description of this endpoint and the dataset it serves."""
-    service = current_app.extensions["intmk"].service
+    service = state.current().service
     counts = _graph_sizes(service)
     rdf_type = ox.NamedNode(ns.PREFIXES["rdf"] + "type")
 
@@ -219,10 +221,10 @@ def service_description(endpoint_url: str) -> list[ox.Triple]:
         ox.Triple(me, ox.NamedNode(ns.PREFIXES["rdfs"] + "comment"), ox.Literal(
             "Read-only. Graphs are never fetched: a graph named by FROM, FROM NAMED, default-graph-uri or "
             "named-graph-uri that this endpoint does not hold is " + (
-                "refused (400)." if current_app.extensions["intmk"].remote else "an empty graph."), language="en")),
+                "refused (400)." if state.current().remote else "an empty graph."), language="en")),
         *(ox.Triple(me, sd("resultFormat"), ox.NamedNode(FORMATS + f)) for f in RESULT_FORMATS),
     ]
-    release = current_app.extensions["intmk"].release
+    release = state.current().release
     # blank nodes with fixed labels: the same bytes for the same ETag (on every replica too)
     dataset = ox.NamedNode(ns.DATASET) if release is not None else ox.BlankNode("dataset")
     default = ox.BlankNode("default")
@@ -263,8 +265,8 @@ def _graph_sizes(service) -> dict[str | None, int]:
 
 
 def _editor() -> Response:
-    tabs = canned_tabs(Project.at(current_app.config.get("HOME")).queries_dir)
-    http.tag(*(t["query"] for t in tabs))
+    tabs = canned_tabs(queries.folder())
+    policy.tag(*(t["query"] for t in tabs))
     page = render_template(
         "sparql.html",
         endpoint=public_url("sparql"),
@@ -275,17 +277,3 @@ def _editor() -> Response:
     response = Response(page, mimetype="text/html")
     response.vary.add("Accept")
     return response
-
-
-def canned_tabs(folder: Path) -> list[dict[str, str]]:
-    """One YASGUI tab per queries/*.rq, named by the question in its leading comment lines."""
-    tabs = []
-    for path in sorted(folder.glob("*.rq")):
-        text = path.read_text(encoding="utf-8")
-        question = []
-        for line in text.splitlines():
-            if not line.startswith("#"):
-                break
-            question.append(line.lstrip("#").strip())
-        tabs.append({"name": " ".join(q for q in question if q) or path.stem, "query": text})
-    return tabs

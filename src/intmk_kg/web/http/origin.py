@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 
-from ..errors import InputError, Problem
+from ...errors import InputError, Problem
 
 WILDCARDS = {"0.0.0.0", "::", ""}
 
