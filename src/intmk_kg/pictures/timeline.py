@@ -1,0 +1,232 @@
+"""The timeline of the IntMK: one lane per Land, its chair terms as bars, its conferences as marks.
+
+Rows (queries/picture-timeline.rq) are of two kinds: a Land (land, landCode, landDe, landEn), and a
+conference (conference, ordinal, year, start, end, status, statusMatch) with its chair if known
+(landCode, personName, chairFrom, chairTo). A conference is marked in the lane of its chair Land,
+or in a lane "Land unknown"; the mark's shape tells its status (held, online, cancelled), a hollow
+mark a conference whose date is unknown (drawn at mid-year). A term whose start or end the data
+does not give is drawn hatched, with the missing bound estimated as one year from the other (or the
+conference's year); the table says which bounds are stated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from ..readable import format_date_range, message, natural_key, ordinal
+from . import svg
+from .svg import ACCENT, ACCENT_LIGHT, GRID, INK, MUTED, Picture, Table, el, num, text, tooltip
+
+NAME = "timeline"
+QUERY = "picture-timeline"
+
+LEFT, RIGHT, TOP = 200.0, 16.0, 34.0
+YEAR_WIDTH = 46.0
+LANE = 28.0
+MARK_SPACE = 14.0  # between the centres of two marks in a lane
+
+HELD, ONLINE, CANCELLED, UNKNOWN = "held", "online", "cancelled", "unknown"
+
+
+@dataclass
+class Conference:
+    iri: str
+    ordinal: int
+    year: int | None
+    start: str | None
+    end: str | None
+    status: str
+    chairs: list[dict]
+
+    def day(self) -> dt.date | None:
+        """Where the mark goes: its first day, or mid-year when only the year is known."""
+        if self.start:
+            return dt.date.fromisoformat(self.start[:10])
+        return dt.date(self.year, 7, 1) if self.year else None
+
+
+def _status(rows: list[Mapping]) -> str:
+    matches = {str(r.get("statusMatch") or "") for r in rows}
+    if any(m.endswith("EventCancelled") for m in matches):
+        return CANCELLED
+    if any(m.endswith("EventMovedOnline") for m in matches):
+        return ONLINE
+    if any(r.get("start") for r in rows):
+        return HELD
+    return UNKNOWN
+
+
+def _year(value: object) -> int | None:
+    return int(str(value)[:4]) if value not in (None, "") else None
+
+
+def conferences(rows: Iterable[Mapping]) -> list[Conference]:
+    """One Conference per conference IRI in the rows, in order of their ordinals."""
+    by_iri: dict[str, list[Mapping]] = defaultdict(list)
+    for r in rows:
+        if r.get("conference"):
+            by_iri[r["conference"]].append(r)
+    out = []
+    for iri, rs in by_iri.items():
+        first = min(rs, key=lambda r: (str(r.get("start") or ""), str(r.get("landCode") or "")))
+        chairs = sorted({(r.get("landCode"), r.get("personName"), r.get("chairFrom"), r.get("chairTo")): r
+                         for r in rs if r.get("landCode")}.values(), key=lambda r: natural_key(r.get("landCode")))
+        out.append(Conference(iri, int(first["ordinal"]), _year(first.get("year") or first.get("start")),
+                              first.get("start"), first.get("end"), _status(rs), chairs))
+    return sorted(out, key=lambda c: (c.ordinal, c.iri))
+
+
+def lands(rows: Iterable[Mapping], lang: str) -> dict[str, str]:
+    """ISO code → the Land's name in the language (the rows without a conference)."""
+    found = {}
+    for r in rows:
+        if r.get("landCode") and not r.get("conference"):
+            found[r["landCode"]] = r.get("landDe" if lang == "de" else "landEn") or r.get("landDe") or r["landCode"]
+    return found
+
+
+def term(chair: Mapping, conference: Conference) -> tuple[dt.date, dt.date, bool]:
+    """(first day, last day, estimated?) of a chair's term."""
+    start = dt.date.fromisoformat(chair["chairFrom"][:10]) if chair.get("chairFrom") else None
+    end = dt.date.fromisoformat(chair["chairTo"][:10]) if chair.get("chairTo") else None
+    if start and end:
+        return start, end, False
+    if end:
+        return dt.date(end.year - 1, end.month, end.day) + dt.timedelta(days=1), end, True
+    if start:
+        return start, dt.date(start.year + 1, start.month, start.day) - dt.timedelta(days=1), True
+    year = conference.year or 2000
+    return dt.date(year, 1, 1), dt.date(year, 12, 31), True
+
+
+def conference_timeline(rows: Iterable[Mapping], lang: str = "de") -> Picture:
+    rows = list(rows)
+    confs = conferences(rows)
+    names = lands(rows, lang)
+    lane_of = {code: i for i, code in enumerate(sorted(names, key=lambda c: natural_key(names[c])))}
+    orphans = [c for c in confs if not c.chairs or c.chairs[0]["landCode"] not in lane_of]
+    no_land = message("picture.timeline.no_land", lang)
+    lanes = [names[c] for c in lane_of] + ([no_land] if orphans else [])
+
+    days = [c.day() for c in confs if c.day()]
+    terms = [(chair, c, term(chair, c)) for c in confs for chair in c.chairs if chair["landCode"] in lane_of]
+    days += [t[0] for *_, t in terms] + [t[1] for *_, t in terms]
+    first = min(days).year if days else dt.date.today().year
+    last = max(days).year if days else first
+    width = LEFT + (last - first + 1) * YEAR_WIDTH + RIGHT
+    x = svg.Linear(dt.date(first, 1, 1).toordinal(), dt.date(last + 1, 1, 1).toordinal(), LEFT, width - RIGHT)
+    height_lanes = TOP + len(lanes) * LANE
+
+    body: list[str] = []
+    for i, name in enumerate(lanes):  # lanes: name, and a line under each
+        y = TOP + i * LANE
+        body.append(text(LEFT - 8, y + LANE / 2 + 4, name, anchor="end", fill=INK if name != no_land else MUTED))
+        body.append(el("line", x1=LEFT, x2=width - RIGHT, y1=y + LANE, y2=y + LANE, stroke=GRID, stroke_width=0.5))
+    for year in range(first, last + 2):  # years: a line at each 1 January, the label over the year
+        xx = x(dt.date(year, 1, 1).toordinal())
+        body.append(el("line", x1=xx, x2=xx, y1=TOP - 4, y2=height_lanes, stroke=GRID, stroke_width=0.5))
+        if year <= last:
+            body.append(text(xx + YEAR_WIDTH / 2, TOP - 10, year, size=11, anchor="middle", fill=MUTED))
+
+    for chair, c, (start, end, estimated) in terms:
+        y = TOP + lane_of[chair["landCode"]] * LANE
+        x0, x1 = x(start.toordinal()), x(end.toordinal() + 1)
+        label = _term_label(chair, c, names, lang, estimated)
+        body.append(el("rect", tooltip(label), x=x0, y=y + 13, width=max(1.0, x1 - x0), height=10.0,
+                       fill="url(#timeline-hatch)" if estimated else ACCENT_LIGHT, stroke=ACCENT, stroke_width=1,
+                       stroke_dasharray="4 2" if estimated else None, class_="term"))
+
+    placed: dict[int, list[float]] = defaultdict(list)  # lane → x of its marks, so that none covers another
+    for c in confs:
+        day = c.day()
+        if day is None:
+            continue
+        lane = lane_of[c.chairs[0]["landCode"]] if c not in orphans else len(lanes) - 1
+        cx, cy = x(day.toordinal()), TOP + lane * LANE + 18
+        while any(abs(cx - other) < MARK_SPACE for other in placed[lane]):
+            cx += MARK_SPACE
+        placed[lane].append(cx)
+        label = _conference_label(c, names, lang)
+        body.append(el("g", tooltip(label) + _mark(c.status, bool(c.start)), transform=f"translate({num(cx)} {num(cy)})",
+                       class_="conference", data_ordinal=c.ordinal))
+        body.append(text(cx, cy - 9, c.ordinal, size=10, anchor="middle", weight="bold"))
+
+    items = [(_mark_at(HELD, True), message("picture.timeline.held", lang)),
+             (_mark_at(ONLINE, True), message("picture.timeline.online", lang)),
+             (_mark_at(CANCELLED, True), message("picture.timeline.cancelled", lang)),
+             (_mark_at(HELD, False), message("picture.timeline.date_unknown", lang)),
+             (el("rect", x=0.5, y=2.0, width=13.0, height=10.0, fill=ACCENT_LIGHT, stroke=ACCENT),
+              message("picture.timeline.term", lang)),
+             (el("rect", x=0.5, y=2.0, width=13.0, height=10.0, fill="url(#timeline-hatch)", stroke=ACCENT,
+                 stroke_dasharray="4 2"), message("picture.timeline.term_estimated", lang))]
+    key, key_height = svg.legend(LEFT, height_lanes + 12, items, message("picture.legend", lang), width - LEFT - RIGHT)
+    body.append(key)
+    hatch = el("pattern", el("rect", width=6.0, height=6.0, fill="#ffffff")
+               + el("path", d="M0 6L6 0M-1 1L1 -1M5 7L7 5", stroke=ACCENT, stroke_width=1.2),
+               id="timeline-hatch", width=6.0, height=6.0, patternUnits="userSpaceOnUse")
+    title = message("picture.timeline.title", lang)
+    description = message("picture.timeline.desc", lang)
+    document = svg.document(width, height_lanes + 12 + key_height + 8, title, description, body, defs=[hatch])
+    return Picture(NAME, title, description, document, _table(confs, names, lang, title), QUERY, lang)
+
+
+def _mark(status: str, dated: bool) -> str:
+    fill = ACCENT if dated else "#ffffff"
+    if status == CANCELLED:
+        return el("path", d="M-5 -5L5 5M-5 5L5 -5", stroke=ACCENT, stroke_width=2.5, fill="none")
+    if status == ONLINE:
+        return el("rect", x=-5.0, y=-5.0, width=10.0, height=10.0, fill=fill, stroke=ACCENT, stroke_width=1.5)
+    return el("circle", r=5.5, fill=fill, stroke=ACCENT, stroke_width=1.5)
+
+
+def _mark_at(status: str, dated: bool) -> str:
+    return el("g", _mark(status, dated), transform="translate(7 7)")
+
+
+def _status_text(status: str, lang: str) -> str:
+    return message(f"status.{status}", lang)
+
+
+def _conference_label(c: Conference, names: Mapping[str, str], lang: str) -> str:
+    when = format_date_range(c.start, c.end, lang) if c.start else (str(c.year) if c.year else message("value.unknown", lang))
+    where = ", ".join(names.get(ch["landCode"], ch["landCode"]) for ch in c.chairs)
+    return f"{ordinal(c.ordinal, lang)} IntMK: {when}" + (f", {where}" if where else "") + f" ({_status_text(c.status, lang)})"
+
+
+def _term_label(chair: Mapping, c: Conference, names: Mapping[str, str], lang: str, estimated: bool) -> str:
+    who = chair.get("personName") or message("value.unknown", lang)
+    land = names.get(chair["landCode"], chair["landCode"])
+    span = _term_text(chair, lang)
+    note = f" ({message('value.estimated', lang)})" if estimated else ""
+    return f"{land}, {who}: {span}{note}, {ordinal(c.ordinal, lang)} IntMK"
+
+
+def _term_text(chair: Mapping, lang: str) -> str:
+    start, end = chair.get("chairFrom"), chair.get("chairTo")
+    if start and end:
+        return format_date_range(start[:10], end[:10], lang)
+    if start:
+        return message("value.since", lang, date=format_date_range(start[:10], None, lang))
+    if end:
+        return message("value.until", lang, date=format_date_range(end[:10], None, lang))
+    return message("value.unknown", lang)
+
+
+def _table(confs: list[Conference], names: Mapping[str, str], lang: str, title: str) -> Table:
+    headers = [message(k, lang) for k in ("field.conference", "field.date", "field.status", "field.chair_land",
+                                          "field.chair_person", "field.chair_term")]
+    rows, iris = [], []
+    for c in confs:
+        when = format_date_range(c.start, c.end, lang) if c.start else (str(c.year) if c.year else message("value.unknown", lang))
+        chairs = c.chairs or [{}]
+        rows.append([
+            ordinal(c.ordinal, lang), when, _status_text(c.status, lang),
+            "; ".join(names.get(ch["landCode"], ch["landCode"]) for ch in chairs if ch) or message("value.unknown", lang),
+            "; ".join(ch.get("personName") or message("value.unknown", lang) for ch in chairs if ch) or message("value.unknown", lang),
+            "; ".join(_term_text(ch, lang) for ch in chairs if ch) or message("value.unknown", lang),
+        ])
+        iris.append(c.iri)
+    return Table(title, headers, rows, iris)
