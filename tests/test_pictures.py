@@ -125,6 +125,7 @@ def test_timeline_table_tells_status_and_chair(drawn):
     assert rows["20th"][1] == "23–24 April 2025" and rows["20th"][4] == "Andreas Philippi"
     assert rows["20th"][5] == "1 July 2024 – 30 June 2025"
     assert rows["1st"][3] == message("value.unknown", "en")
+    assert rows["21st"][4] == "Josefine Paul (until 27 January 2026)"  # she left before the term ended
 
 
 def test_matrix_cells_add_up_to_the_dissent_query(store, drawn):

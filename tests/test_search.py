@@ -112,3 +112,10 @@ def test_both_indexes_answer_alike(stored, memory):
         a, b = search(stored, text, "de"), search(memory, text, "de")
         assert [(g.kind, g.total, [(h.id, h.score) for h in g.hits]) for g in a.groups] == \
                [(g.kind, g.total, [(h.id, h.score) for h in g.hits]) for g in b.groups], text
+
+
+def test_every_group_has_a_heading_in_the_catalogue():
+    from intmk_kg.readable import MESSAGES
+
+    for lang in ("de", "en"):
+        assert all(f"search.group.{kind}" in MESSAGES[lang] for kind in GROUPS)

@@ -2,7 +2,7 @@
 
 Rows (queries/picture-timeline.rq) are of two kinds: a Land (land, landCode, landDe, landEn), and a
 conference (conference, ordinal, year, start, end, status, statusMatch) with its chair if known
-(landCode, personName, chairFrom, chairTo). A conference is marked in the lane of its chair Land,
+(landCode, personName, personUntil, chairFrom, chairTo). A conference is marked in the lane of its chair Land,
 or in a lane "Land unknown"; the mark's shape tells its status (held, online, cancelled), a hollow
 mark a conference whose date is unknown (drawn at mid-year). A term whose start or end the data
 does not give is drawn hatched, with the missing bound estimated as one year from the other (or the
@@ -72,7 +72,7 @@ def conferences(rows: Iterable[Mapping]) -> list[Conference]:
     out = []
     for iri, rs in by_iri.items():
         first = min(rs, key=lambda r: (str(r.get("start") or ""), str(r.get("landCode") or "")))
-        chairs = sorted({(r.get("landCode"), r.get("personName"), r.get("chairFrom"), r.get("chairTo")): r
+        chairs = sorted({(r.get("landCode"), r.get("personName"), r.get("personUntil"), r.get("chairFrom"), r.get("chairTo")): r
                          for r in rs if r.get("landCode")}.values(), key=lambda r: natural_key(r.get("landCode")))
         out.append(Conference(iri, int(first["ordinal"]), _year(first.get("year") or first.get("start")),
                               first.get("start"), first.get("end"), _status(rs), chairs))
@@ -197,11 +197,18 @@ def _conference_label(c: Conference, names: Mapping[str, str], lang: str) -> str
 
 
 def _term_label(chair: Mapping, c: Conference, names: Mapping[str, str], lang: str, estimated: bool) -> str:
-    who = chair.get("personName") or message("value.unknown", lang)
+    who = _person(chair, lang)
     land = names.get(chair["landCode"], chair["landCode"])
     span = _term_text(chair, lang)
     note = f" ({message('value.estimated', lang)})" if estimated else ""
     return f"{land}, {who}: {span}{note}, {ordinal(c.ordinal, lang)} IntMK"
+
+
+def _person(chair: Mapping, lang: str) -> str:
+    """The chair's person, and until when where they left before the term ended."""
+    name = chair.get("personName") or message("value.unknown", lang)
+    until = chair.get("personUntil")
+    return f"{name} ({message('value.until', lang, date=format_date_range(until[:10], None, lang))})" if until else name
 
 
 def _term_text(chair: Mapping, lang: str) -> str:
@@ -225,7 +232,7 @@ def _table(confs: list[Conference], names: Mapping[str, str], lang: str, title: 
         rows.append([
             ordinal(c.ordinal, lang), when, _status_text(c.status, lang),
             "; ".join(names.get(ch["landCode"], ch["landCode"]) for ch in chairs if ch) or message("value.unknown", lang),
-            "; ".join(ch.get("personName") or message("value.unknown", lang) for ch in chairs if ch) or message("value.unknown", lang),
+            "; ".join(_person(ch, lang) for ch in chairs if ch) or message("value.unknown", lang),
             "; ".join(_term_text(ch, lang) for ch in chairs if ch) or message("value.unknown", lang),
         ])
         iris.append(c.iri)
