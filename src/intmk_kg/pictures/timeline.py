@@ -169,6 +169,10 @@ def conference_timeline(rows: Iterable[Mapping], lang: str = "de") -> Picture:
                id="timeline-hatch", width=6.0, height=6.0, patternUnits="userSpaceOnUse")
     title = message("picture.timeline.title", lang)
     description = message("picture.timeline.desc", lang)
+    if confs:
+        years = [c.year for c in confs if c.year]
+        description += " " + message("picture.timeline.summary", lang, count=len(confs), first=min(years, default=""),
+                                     last=max(years, default=""))
     document = svg.document(width, height_lanes + 12 + key_height + 8, title, description, body, defs=[hatch])
     return Picture(NAME, title, description, document, _table(confs, names, lang, title), QUERY, lang)
 

@@ -164,6 +164,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "picture.timeline.title": "Konferenzen und Vorsitze der IntMK nach Land",
         "picture.timeline.desc": ("Zeitleiste: je Land eine Zeile mit seinen Vorsitzzeiten als Balken und seinen Konferenzen als "
             "Marken, beschriftet mit der Nummer der Konferenz."),
+        "picture.timeline.summary": "{count} Konferenzen von {first} bis {last}.",
         "picture.timeline.no_land": "Land unbekannt",
         "picture.timeline.term": "Vorsitzzeit",
         "picture.timeline.term_estimated": "Vorsitzzeit, Grenzen geschätzt",
@@ -175,10 +176,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "picture.matrix.desc": ("Matrix: Zeilen sind Länder, Spalten Konferenzen; jede Zelle nennt, wie oft das Land auf dieser "
             "Konferenz dagegen stimmte (G), sich enthielt (E) oder eine Protokollnotiz abgab (P)."),
         "picture.matrix.none": "keine",
+        "picture.matrix.summary": "{count} Vermerke bei {lands} Ländern auf {conferences} Konferenzen.",
         "picture.tiles.title": "Die 16 Länder: {measure}",
+        "picture.tiles.summary": "Am höchsten: {lands} mit {value}.",
         "picture.tiles.desc": ("Kachelkarte: je Land ein Quadrat in ungefährer Lage, mit Kürzel und Wert; je dunkler, desto höher "
             "der Wert."),
         "picture.topics.title": "Beschlüsse je Thema und Jahr",
+        "picture.topics.summary": "{count} Paare aus Beschluss und Thema, zu {topics} Themen, {first} bis {last}.",
         "picture.topics.desc": ("Balken je Thema und Jahr: die Zahl der Beratungsgegenstände mit diesem Thema, die auf der Konferenz "
             "des Jahres behandelt wurden, mit der Zahl über dem Balken."),
         "measure.chairs": "Vorsitze",
@@ -333,6 +337,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "picture.timeline.title": "IntMK conferences and chairs by Land",
         "picture.timeline.desc": ("Timeline: one row per Land with its chair terms as bars and its conferences as marks, labelled with "
             "the conference's number."),
+        "picture.timeline.summary": "{count} conferences from {first} to {last}.",
         "picture.timeline.no_land": "Land unknown",
         "picture.timeline.term": "chair's term",
         "picture.timeline.term_estimated": "chair's term, bounds estimated",
@@ -344,10 +349,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "picture.matrix.desc": ("Matrix: rows are Länder, columns conferences; each cell says how often the Land voted against (N), "
             "abstained (A) or filed a protocol note (P) at that conference."),
         "picture.matrix.none": "none",
+        "picture.matrix.summary": "{count} marks for {lands} Länder at {conferences} conferences.",
         "picture.tiles.title": "The 16 Länder: {measure}",
+        "picture.tiles.summary": "Highest: {lands} with {value}.",
         "picture.tiles.desc": ("Tile map: one square per Land in its rough position, with its code and value; the darker, the "
             "higher the value."),
         "picture.topics.title": "Resolutions per topic and year",
+        "picture.topics.summary": "{count} pairs of resolution and topic, on {topics} topics, {first} to {last}.",
         "picture.topics.desc": ("Bars per topic and year: the number of items on that topic considered at the year's conference, "
             "with the number above each bar."),
         "measure.chairs": "chairs held",
