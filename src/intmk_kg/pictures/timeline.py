@@ -28,6 +28,8 @@ YEAR_WIDTH = 46.0
 LANE = 28.0
 MARK_SPACE = 14.0  # between the centres of two marks in a lane
 
+FIRST_YEAR = 2007  # of the first IntMK: the axis of a timeline without dates (output never depends on the clock)
+
 HELD, ONLINE, CANCELLED, UNKNOWN = "held", "online", "cancelled", "unknown"
 
 
@@ -95,11 +97,19 @@ def term(chair: Mapping, conference: Conference) -> tuple[dt.date, dt.date, bool
     if start and end:
         return start, end, False
     if end:
-        return dt.date(end.year - 1, end.month, end.day) + dt.timedelta(days=1), end, True
+        return _years_on(end, -1) + dt.timedelta(days=1), end, True
     if start:
-        return start, dt.date(start.year + 1, start.month, start.day) - dt.timedelta(days=1), True
+        return start, _years_on(start, 1) - dt.timedelta(days=1), True
     year = conference.year or 2000
     return dt.date(year, 1, 1), dt.date(year, 12, 31), True
+
+
+def _years_on(day: dt.date, years: int) -> dt.date:
+    """The same day `years` later (28 February for a 29th that the other year lacks)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
 
 
 def conference_timeline(rows: Iterable[Mapping], lang: str = "de") -> Picture:
@@ -107,14 +117,14 @@ def conference_timeline(rows: Iterable[Mapping], lang: str = "de") -> Picture:
     confs = conferences(rows)
     names = lands(rows, lang)
     lane_of = {code: i for i, code in enumerate(sorted(names, key=lambda c: natural_key(names[c])))}
-    orphans = [c for c in confs if not c.chairs or c.chairs[0]["landCode"] not in lane_of]
+    orphans = {c.iri for c in confs if not c.chairs or c.chairs[0]["landCode"] not in lane_of}
     no_land = message("picture.timeline.no_land", lang)
     lanes = [names[c] for c in lane_of] + ([no_land] if orphans else [])
 
     days = [c.day() for c in confs if c.day()]
     terms = [(chair, c, term(chair, c)) for c in confs for chair in c.chairs if chair["landCode"] in lane_of]
     days += [t[0] for *_, t in terms] + [t[1] for *_, t in terms]
-    first = min(days).year if days else dt.date.today().year
+    first = min(days).year if days else FIRST_YEAR
     last = max(days).year if days else first
     width = LEFT + (last - first + 1) * YEAR_WIDTH + RIGHT
     x = svg.Linear(dt.date(first, 1, 1).toordinal(), dt.date(last + 1, 1, 1).toordinal(), LEFT, width - RIGHT)
@@ -144,7 +154,7 @@ def conference_timeline(rows: Iterable[Mapping], lang: str = "de") -> Picture:
         day = c.day()
         if day is None:
             continue
-        lane = lane_of[c.chairs[0]["landCode"]] if c not in orphans else len(lanes) - 1
+        lane = len(lanes) - 1 if c.iri in orphans else lane_of[c.chairs[0]["landCode"]]
         cx, cy = x(day.toordinal()), TOP + lane * LANE + 18
         while any(abs(cx - other) < MARK_SPACE for other in placed[lane]):
             cx += MARK_SPACE
