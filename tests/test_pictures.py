@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from intmk_kg.linking.index import store_select
 from intmk_kg.pictures import GRID, MEASURES, dissent_matrix, tile_map
 from intmk_kg.pictures.data import PICTURES, picture, store_rows
 from intmk_kg.pictures.svg import BACKGROUND, classes, contrast
@@ -64,6 +65,8 @@ def test_every_picture_is_accessible_svg(drawn, name, lang):
 def test_pictures_are_deterministic(store, drawn, name):
     again = picture(store, name, "de")
     assert again.svg == drawn[(name, "de")].svg and again.table == drawn[(name, "de")].table
+    # the same from a select function that answers with terms, as the web query service does
+    assert picture(store_select(store), name, "de").svg == again.svg
 
 
 @pytest.mark.parametrize("name", sorted(PICTURES))
