@@ -16,11 +16,12 @@ from flask import Flask
 from . import state
 from .http import origin, policy
 from .http.fastpath import DirectSparql
-from .routes import canned, dumps, home, meta, openapi, reconcile, resolutions, resources, sparql, wikidata
+from .pages import site
+from .routes import browse, canned, dumps, home, meta, openapi, reconcile, resolutions, resources, search, sparql, wikidata
 from .settings import DEFAULTS
 
-BLUEPRINTS = [home.bp, sparql.bp, resources.bp, dumps.bp, meta.bp, canned.bp, resolutions.bp, reconcile.bp,
-              wikidata.bp, openapi.bp]
+BLUEPRINTS = [home.bp, sparql.bp, resources.bp, dumps.bp, meta.bp, canned.bp, resolutions.bp, browse.bp, search.bp,
+              reconcile.bp, wikidata.bp, openapi.bp]
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -36,6 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     state.install(app, state.open_state(app.config))
     policy.register(app)  # CORS, caching, gzip, security headers, errors
+    site.register(app)  # what every page shares: language, navigation, search box
     for bp in BLUEPRINTS:
         app.register_blueprint(bp)
     app.wsgi_app = DirectSparql(app, app.wsgi_app)  # the plain GET /sparql beneath Flask

@@ -13,6 +13,8 @@ from flask import Request, Response, abort, make_response, request
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
+from ...readable import message
+
 
 @dataclass(frozen=True)
 class Offer:
@@ -101,13 +103,24 @@ def split_suffix(name: str, offers: list[Offer]) -> tuple[str, str | None]:
 
 
 def page_language() -> str:
-    """?lang=de|en, else the browser's preference, else German (the sources' language)."""
+    """?lang=de|en, else the browser's preference, else German (the sources' language).
+
+    Any other ?lang is a 400, its message in the language the browser prefers."""
     lang = request.args.get("lang")
     if lang is None:
         return request.accept_languages.best_match(LANGUAGES, default="de")
     if lang not in LANGUAGES:
-        abort(400, description=f"Unknown language {lang[:20]!r}; use lang=de or lang=en.")
+        abort(400, description=message("error.bad_lang", preferred_language(), value=lang[:20]))
     return lang
+
+
+def preferred_language() -> str:
+    """The page language without refusing anything: a valid ?lang, else the browser's preference, else
+    German. For what every page shares (navigation, error pages), which must not fail themselves."""
+    lang = request.args.get("lang")
+    if lang in LANGUAGES:
+        return lang
+    return request.accept_languages.best_match(LANGUAGES, default="de")
 
 
 def localized(response: Response, lang: str) -> Response:

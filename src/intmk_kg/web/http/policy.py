@@ -240,7 +240,9 @@ def _compress(response: Response) -> None:
 
 
 def _http_error(error: HTTPException) -> Response:
-    response = error_response(error.code, error.name, error.description or error.name)
+    # werkzeug's own English description says nothing the page's catalogue does not say in its language
+    stock = error.description in (None, "", type(error).description)
+    response = error_response(error.code, error.name, error.description or error.name, stock=stock)
     if error.code == 405 and getattr(error, "valid_methods", None):
         response.headers["Allow"] = ", ".join(error.valid_methods)
     if getattr(error, "retry_after", None) is not None:  # a query refused while every query process is busy
@@ -250,23 +252,27 @@ def _http_error(error: HTTPException) -> Response:
 
 def _unavailable(error: QueryTimeout) -> Response:
     """A lookup the query service could not answer (a remote store down or too slow): try again later."""
-    return error_response(503, "Service Unavailable", str(error))
+    return error_response(503, "Service Unavailable", str(error), stock=True)
 
 
 def _unexpected(error: Exception) -> Response:
     current_app.logger.exception("unexpected error on %s %s", request.method, request.path)
-    return error_response(500, "Internal Server Error", "The server could not answer this request; the error has been logged.")
+    return error_response(500, "Internal Server Error", "The server could not answer this request; the error has been logged.",
+                          stock=True)
 
 
-def error_response(status: int, title: str, message: str) -> Response:
-    """The error in the format the client asked for (the route's chosen format if it picked one)."""
+def error_response(status: int, title: str, message: str, stock: bool = False) -> Response:
+    """The error in the format the client asked for (the route's chosen format if it picked one).
+
+    An HTML page is in the page's language: its title and, where `message` is only the stock text of
+    the status (`stock`), its text come from the message catalogue."""
     media = g.get("error_media") if g.get("error_media") in ERROR_FORMATS else None
     if media is None:
         media = request.accept_mimetypes.best_match(ERROR_FORMATS, default="text/plain") if request.accept_mimetypes else "text/html"
     if media == "text/html" and request_ctx.url_adapter is None:
         media = "text/plain"  # an untrusted Host: no URLs can be built, so no page (its links need them)
     if media == "text/html":
-        body = render_template("error.html", status=status, title=title, message=message)
+        body = render_template("error.html", status=status, title=title, message=message, stock=stock)
     elif media.endswith("json"):
         body = json.dumps({"error": {"status": status, "title": title, "message": message}}, ensure_ascii=False, indent=1) + "\n"
     elif media in ("text/turtle", "application/n-triples", "application/n-quads", "application/trig"):
