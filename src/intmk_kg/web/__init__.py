@@ -17,7 +17,20 @@ from . import state
 from .http import origin, policy
 from .http.fastpath import DirectSparql
 from .pages import site
-from .routes import browse, canned, dumps, home, meta, openapi, reconcile, resolutions, resources, search, sparql, wikidata
+from .routes import (
+    browse,
+    canned,
+    dumps,
+    home,
+    meta,
+    openapi,
+    reconcile,
+    resolutions,
+    resources,
+    search,
+    sparql,
+    wikidata,
+)
 from .settings import DEFAULTS
 
 BLUEPRINTS = [home.bp, sparql.bp, resources.bp, dumps.bp, meta.bp, canned.bp, resolutions.bp, browse.bp, search.bp,
