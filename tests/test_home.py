@@ -46,7 +46,7 @@ def test_home_counts_are_shown(client, release):
 
 def test_every_linked_data_route_is_documented(app):
     doc = (ROOT / "docs" / "http-api.md").read_text(encoding="utf-8")
-    ours = {"home", "resources", "meta", "dumps", "canned", "resolutions"}
+    ours = {"home", "resources", "meta", "dumps", "canned", "resolutions", "browse", "search"}
     rules = [r.rule for r in app.url_map.iter_rules() if r.endpoint.split(".")[0] in ours]
     assert len(rules) >= 15
     missing = [rule for rule in rules if f"`GET {rule.split('<')[0].rstrip('.')}" not in doc]

@@ -95,10 +95,18 @@ def test_security_headers_on_html(client):
     ("application/sparql-results+json", "application/sparql-results+json"),
 ])
 def test_404_in_the_negotiated_format(client, accept, media):
-    response = client.get("/no-such-page", headers={"Accept": accept})
+    response = client.get("/no-such-page", headers={"Accept": accept, "Accept-Language": "en"})
     assert response.status_code == 404
     assert response.mimetype == media
-    assert b"Not Found" in response.data
+    # an HTML page says it in the page's language (the catalogue's title), the others as HTTP names it
+    assert (b"Page not found" if media == "text/html" else b"Not Found") in response.data
+
+
+def test_html_error_page_in_the_page_language(client):
+    german = client.get("/no-such-page", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert '<html lang="de">' in german and "Seite nicht gefunden" in german and "Not Found" not in german
+    english = client.get("/no-such-page?lang=en", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert '<html lang="en">' in english and "Page not found" in english and "Zur Startseite" not in english
 
 
 def test_405_names_the_allowed_methods(client):
@@ -117,11 +125,12 @@ def test_500_is_readable_and_has_no_traceback(release_dir):
     app.add_url_rule("/broken", view_func=broken)
     client = app.test_client()
     for accept in ("text/html", "application/json", "text/plain"):
-        response = client.get("/broken", headers={"Accept": accept})
+        response = client.get("/broken", headers={"Accept": accept, "Accept-Language": "en"})
         assert response.status_code == 500
         body = response.get_data(as_text=True)
         assert "Traceback" not in body and "secret internal detail" not in body
-        assert "Internal Server Error" in body
+        # an HTML page in the page's language (the catalogue's title), the others as HTTP names it
+        assert ("Internal error" if accept == "text/html" else "Internal Server Error") in body
         assert response.headers["Cache-Control"] == "no-store"
 
 

@@ -46,7 +46,8 @@ def test_html_page_and_errors(client):
     page = client.get("/resolutions/?conference=19&lang=en")
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and page.mimetype == "text/html"
-    assert 'href="/doc/resolution/19-leitantrag"' in text and "lead motion" in text
+    # the item's page in the language chosen here
+    assert 'href="/doc/resolution/19-leitantrag?lang=en"' in text and "lead motion" in text
     assert client.get("/resolutions/?conference=x").status_code == 400
     assert client.get("/resolutions/?format=ttl").status_code == 400
     assert client.get("/resolutions/?conference=99&format=json").get_json()["items"] == []

@@ -245,7 +245,6 @@ MESSAGES: dict[str, dict[str, str]] = {
             "abgeleitet (die Länder, die übrig bleiben, wenn die Zahl und die genannten Länder 16 "
             "ergeben)."),
         "resolutions.none": "Keine Gegenstände.",
-        "resolutions.of": "{ordinal} IntMK",
         "kind.LeadMotion": "Leitantrag",
         "kind.Declaration": "Erklärung",
         "kind.Report": "Bericht",
@@ -304,7 +303,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "query.rows": "{count} Zeilen",
         "query.yes": "ja",
         "query.no": "nein",
-        "dumps.heading": "Downloads",
         "dumps.intro": ("Version {version} unter CC0 1.0. Die Datensatzformate (N-Quads, TriG, JSON-LD) behalten "
             "den benannten Graphen jeder Aussage und damit ihre Quelle; die Graphformate (Turtle, "
             "N-Triples, RDF/XML) enthalten die Vereinigung aller Graphen. Gzip-Dateien werden "
@@ -555,7 +553,6 @@ MESSAGES: dict[str, dict[str, str]] = {
             "source reports is \"unknown\"; votes marked * are derived from a count (the Länder left when "
             "the count and the named Länder make 16)."),
         "resolutions.none": "No items.",
-        "resolutions.of": "{ordinal} IntMK",
         "kind.LeadMotion": "lead motion",
         "kind.Declaration": "declaration",
         "kind.Report": "report",
@@ -614,7 +611,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "query.rows": "{count} rows",
         "query.yes": "yes",
         "query.no": "no",
-        "dumps.heading": "Downloads",
         "dumps.intro": ("Release {version}, licensed CC0 1.0. Dataset formats (N-Quads, TriG, JSON-LD) keep the "
             "named graph of every fact, and so its source; graph formats (Turtle, N-Triples, RDF/XML) "
             "hold the union of all graphs. Gzip files are sent as they are (application/gzip); check "

@@ -1,13 +1,18 @@
-"""The home page: what the dataset is, its size, licence and citation, and where to go next."""
+"""The home page: what the dataset is, its size, licence and citation, and where to go next: the browse
+lists (each entity is two clicks away), the timeline of conferences and chairs and the tile map of the
+Länder (by `?measure=`), the canned queries and the data services."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
 
 from ... import namespaces as ns
+from ...pictures.tiles import MEASURES
+from ...readable import message
 from .. import state
 from ..http import paths, policy
 from ..http.conneg import HTML_OFFER, Offer, localized, negotiate, page_language
+from ..pages import pictures
 from ..pages.labels import Labels
 from ..pages.queries import all_queries
 
@@ -20,6 +25,10 @@ LINKS = {
     "sparql": "/sparql", "queries": "/queries/", "dumps": "/dumps/", "void": "/.well-known/void",
     "ontology": "/ontology", "shapes": "/shapes", "graphs": "/graph/",
 }
+# the browse lists: (path, message key of the name)
+LISTS = [("/conferences/", "list.conferences"), ("/states/", "list.lander"), ("/persons/", "list.persons"),
+         ("/resolutions/", "list.resolutions"), ("/topics/", "list.topics"), ("/documents/", "list.documents"),
+         ("/entries/", "list.entries")]
 DESCRIPTION = {
     "de": "Der Wissensgraph der Integrationsministerkonferenz (IntMK) der Länder: Konferenzen, Vorsitze, "
           "Beschlüsse, Forderungen und Zitate, jede Aussage mit ihrer Quelle.",
@@ -33,6 +42,10 @@ def index():
     offer = negotiate(request, [HTML_OFFER, JSON], request.args.get("format"))
     served = state.current()
     lang = page_language()
+    measure = pictures.measure(request.args.get("measure"))
+    if measure is None:
+        abort(400, description=message("error.bad_measure", lang, value=request.args["measure"][:40],
+                                       allowed=", ".join(MEASURES)))
     service = served.service
     states = [r["s"].value for r in service.select(f"SELECT ?s WHERE {{ ?s a <{ns.ONT}State> }}")]
     labels = Labels.fetch(service, ENTRY_POINTS + states)
@@ -48,6 +61,7 @@ def index():
         "citation": citation,
         "statistics": served.release.manifest["statistics"] if served.release else None,
         "links": LINKS,
+        "lists": [{"name": message(key, lang), "href": path} for path, key in LISTS],
         "queries": [{"name": q.name, "question": q.question, "href": f"/queries/{q.name}"} for q in queries],
         "entities": [
             {"iri": iri, "label": labels.text(iri, lang), "href": paths.href(iri)} for iri in ENTRY_POINTS
@@ -60,6 +74,9 @@ def index():
     if offer is JSON:
         response = current_app.json.response(data)
     else:
-        response = Response(render_template("home.html", lang=lang, **data), mimetype="text/html")
+        shown = {"timeline": pictures.shown(service, "timeline", lang),
+                 "tiles": pictures.shown(service, "tiles", lang, measure=measure)}
+        response = Response(render_template("home.html", lang=lang, pictures=shown, measure=measure, measures=MEASURES,
+                                            **data), mimetype="text/html")
     response.vary.add("Accept")
     return localized(response, lang)

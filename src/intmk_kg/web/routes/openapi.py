@@ -106,6 +106,42 @@ SPARQL_JSON = {"type": "object", "required": ["head"], "properties": {"head": {"
                "anyOf": [{"required": ["results"]}, {"required": ["boolean"]}]}
 CANNED = {**SPARQL_JSON, "required": ["head", "name", "question", "query"]}
 RESOLUTIONS = _list_of("items", ["iri", "conference", "kind", "label", "result"])
+BROWSE = {**_list_of("items", ["iri"]), "required": ["list", "lang", "sort", "columns", "items"]}
+SEARCH = _object(["query", "lang", "total", "groups"], query=STRING, lang=STRING)
+# the browse lists (routes/browse.py): path → (summary, the columns ?sort= takes, its example)
+BROWSE_LISTS = {
+    "/conferences/": ("All conferences with dates, place, host Land, chair Land and chair",
+                      ["conference", "date", "place", "host_land", "chair_land", "chair_person"], "-date"),
+    "/states/": ("The 16 Länder with chairs held, conferences hosted, resolutions moved and dissents",
+                 ["name", "code", "chairs", "hosted", "moved", "dissents"], "-chairs"),
+    "/persons/": ("Every person with Land, chairs, attendance and statements",
+                  ["name", "land", "chairs", "attended", "statements"], "-attended"),
+    "/topics/": ("The topics with their broader topic and number of items", ["name", "broader", "items"], "-items"),
+    "/documents/": ("The source documents with date, publisher, kind and address",
+                    ["title", "issued", "publisher", "kind", "url"], "issued"),
+    "/entries/": ("Every other entity (places, chairs, attendance, statements, demands, offices…) by kind",
+                  ["kind", "entry"], "entry"),
+}
+MEASURE = _param("measure", "query", "What the tile map of the Länder shows: chairs held, resolutions moved, votes "
+                 "against and abstentions, or conferences hosted (HTML only).",
+                 {"type": "string", "enum": ["chairs", "moved", "dissents", "hosted"]}, example="moved")
+
+
+def _sort(columns: list[str], example: str) -> dict:
+    return _param("sort", "query", "The column to sort by, with a leading - for descending (numbers numerically, "
+                  "text in natural order).", {"type": "string", "enum": [*columns, *("-" + c for c in columns)]},
+                  example=example)
+
+
+def _browse_paths() -> dict:
+    out = {}
+    for path, (summary, columns, example) in BROWSE_LISTS.items():
+        params = (_sort(columns, example), MEASURE) if path == "/states/" else (_sort(columns, example),)
+        out[path] = _typed_document(summary, "One row per entity, each column's value and, for a column that links, "
+                                    "the IRIs (`<column>_iri`); the HTML page links every entity and shows the "
+                                    "list's picture.", ["html", "json", "csv"], [HTML, JSON, "text/csv"],
+                                    schemas={JSON: BROWSE}, params=params)
+    return out
 
 
 def _typed_document(summary: str, description: str, keys: list[str], media_types: list[str], *errors: str,
@@ -255,8 +291,9 @@ def description(version: str) -> dict:
     ]}
     paths = {
         "/": _typed_document("Home page: the dataset, its counts, licence and citation",
-                             "Version, counts, licence, citation, example queries and entry points.",
-                             ["html", "json"], [HTML, JSON], schemas={JSON: HOME}),
+                             "Version, counts, licence, citation, the browse lists, example queries and entry points; "
+                             "the HTML page also shows the timeline of conferences and the tile map of the Länder.",
+                             ["html", "json"], [HTML, JSON], schemas={JSON: HOME}, params=(MEASURE,)),
         "/sparql": {
             "get": {"summary": "SPARQL 1.1 query endpoint (read-only)", "parameters": SPARQL_PARAMS,
                     "responses": SPARQL_RESPONSES},
@@ -344,7 +381,17 @@ def description(version: str) -> dict:
             "reports it), movers, votes by Land (those derived from a count apart), counts and protocol notes.",
             ["html", "json", "csv"], [HTML, JSON, "text/csv"], schemas={JSON: RESOLUTIONS},
             params=(_param("conference", "query", "Only the items of this conference (its number).",
-                           {"type": "string", "pattern": "^[1-9][0-9]{0,3}$"}, example="12"),)),
+                           {"type": "string", "pattern": "^[1-9][0-9]{0,3}$"}, example="12"),
+                    _sort(["conference", "item", "kind", "agenda_item", "result"], "-conference"))),
+        **_browse_paths(),
+        "/search": {"get": {
+            "summary": "Search by name, title, place or topic, with the folding of reconciliation (Mueller, Müller)",
+            "description": "Hits grouped by kind (conferences, lander, persons, resolutions, topics, documents, "
+                           "other), at most 10 per group with each group's total.",
+            "parameters": [_param("q", "query", "What to look for (at least two characters).", {"type": "string"},
+                                  example="Mueller"), _format(["html", "json"]), LANG],
+            "responses": _responses(_ok("Search results", [HTML, JSON], {JSON: SEARCH}), "400", "406"),
+        }},
         **_reconcile_paths(),
         "/wikidata": {"get": WIKIDATA_MAPPING},
         "/wikidata/": {"get": WIKIDATA_MAPPING},

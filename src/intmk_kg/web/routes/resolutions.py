@@ -1,7 +1,9 @@
 """/resolutions/: the record of the conferences, every resolution, report and other item in one table.
 
 One row per `intmk:ConferenceItem` (from resolutions.csv and the documents), as HTML, CSV or JSON,
-optionally of one conference (`?conference=12`). A result no source reports is "unknown", never
+optionally of one conference (`?conference=12`), sorted by `?sort=<column>` or `?sort=-<column>`
+(conference numerically, the others in natural order). The HTML page shows the matrix of the Länder
+and the conferences (votes against, abstentions, protocol notes) before the table. A result no source reports is "unknown", never
 left blank. Votes by Land that the project derived from a count (a medium record of their own) are
 kept apart from those the table names, so a reader sees which is which.
 """
@@ -16,8 +18,10 @@ from dataclasses import asdict, dataclass, field
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
 from ... import namespaces as ns
+from ...readable import message, natural_key, ordinal
 from .. import state
 from ..http.conneg import HTML_OFFER, Offer, negotiate, page_language
+from ..pages import pictures
 
 bp = Blueprint("resolutions", __name__)
 
@@ -33,13 +37,15 @@ COUNTS = {"approvalCount": "approval_count", "oppositionCount": "opposition_coun
           "abstentionCount": "abstention_count"}
 DERIVED = "-derived-votes"  # graph/curation-resolutions-{key}-derived-votes (reference.Curation.emit_derived)
 UNKNOWN = {"de": "unbekannt", "en": "unknown"}
-KIND_NAMES = {  # the ontology's labels, for the HTML table (CSV and JSON give the class name)
-    "de": {"LeadMotion": "Leitantrag", "Declaration": "Erklärung", "Report": "Bericht", "Resolution": "Beschluss",
-           "ConferenceItem": "Beratungsgegenstand"},
-    "en": {"LeadMotion": "lead motion", "Declaration": "declaration", "Report": "report", "Resolution": "resolution",
-           "ConferenceItem": "conference item"},
-}
 CONFERENCE = re.compile(r"^[1-9][0-9]{0,3}$")
+# ?sort= columns: how each sorts (ties keep the order by conference and IRI)
+SORTS = {
+    "conference": lambda i: i.conference,
+    "item": lambda i: natural_key(i.label),
+    "kind": lambda i: natural_key(i.kind),
+    "agenda_item": lambda i: (i.agenda_item is None, natural_key(i.agenda_item)),
+    "result": lambda i: natural_key(i.result),
+}
 
 
 @dataclass
@@ -113,21 +119,31 @@ def items(service, lang: str, conference: int | None) -> list[Item]:
     return sorted(found.values(), key=lambda i: (i.conference, i.iri))
 
 
-def _conference() -> int | None:
+def _conference(lang: str) -> int | None:
     value = request.args.get("conference")
     if value is None:
         return None
     if not CONFERENCE.match(value):
-        abort(400, description=f"conference must be a conference number, such as 12, not {value[:20]!r}.")
+        abort(400, description=message("error.bad_conference", lang, value=value[:20]))
     return int(value)
+
+
+def _sorted(found: list[Item], sort: str | None, lang: str) -> list[Item]:
+    if sort is None:
+        return found
+    key = SORTS.get(sort.removeprefix("-"))
+    if key is None:
+        abort(400, description=message("error.bad_sort", lang, value=sort[:40], allowed=", ".join(SORTS)))
+    return sorted(found, key=key, reverse=sort.startswith("-"))
 
 
 @bp.get("/resolutions/")
 def listing():
     offer = negotiate(request, OFFERS, request.args.get("format"))
     lang = page_language()
-    conference = _conference()
-    found = items(state.current().service, lang, conference)
+    conference = _conference(lang)
+    sort = request.args.get("sort")
+    found = _sorted(items(state.current().service, lang, conference), sort, lang)
     if offer is JSON:
         response = current_app.json.response({"conference": conference, "lang": lang, "unknown": UNKNOWN[lang],
                                                "items": [asdict(i) for i in found]})
@@ -135,8 +151,10 @@ def listing():
         response = Response(_csv(found), mimetype="text/csv",
                             headers={"Content-Disposition": 'inline; filename="resolutions.csv"'})
     else:
+        matrix = pictures.shown(state.current().service, "matrix", lang) if conference is None else None
         response = Response(render_template("resolutions.html", items=found, lang=lang, conference=conference,
-                                                    kinds=KIND_NAMES[lang]),
+                                            of_conference=message("page.conference_title", lang, ordinal=ordinal(conference, lang))
+                                            if conference else None, sort=sort or "conference", picture=matrix),
                             mimetype="text/html")
     response.vary.add("Accept")
     response.vary.add("Accept-Language")
