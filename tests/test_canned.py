@@ -44,21 +44,23 @@ def canned(release_dir, home):
 
 
 def test_listing_shows_each_question(canned):
-    page = canned.get("/queries/").get_data(as_text=True)
-    assert '<a href="/queries/labels">What is Lower Saxony called in German and in English?</a>' in page
-    assert 'href="/queries/in-goettingen"' in page
+    page = canned.get("/queries/?lang=en").get_data(as_text=True)
+    # the questions are English (as written in the files) on a page of either language, marked so
+    assert '<a href="/queries/labels?lang=en" lang="en">What is Lower Saxony called in German and in English?</a>' in page
+    assert 'href="/queries/in-goettingen?lang=en"' in page
     assert "notes" not in page
     listing = json.loads(canned.get("/queries/?format=json").data)["queries"]
     assert [q["name"] for q in listing] == ["broken", "in-goettingen", "labels", "wikidata-item"]
 
 
 def test_select_as_html_table(canned):
-    page = canned.get("/queries/labels").get_data(as_text=True)
-    assert "<h1>What is Lower Saxony called in German and in English?</h1>" in page
+    page = canned.get("/queries/labels?lang=en").get_data(as_text=True)
+    assert '<h1 lang="en">What is Lower Saxony called in German and in English?</h1>' in page
     assert "Labels come from the reference table of the Länder." in page
     assert "SELECT ?label (LANG(?label) AS ?lang)" in page
     assert "Niedersachsen" in page and "Lower Saxony" in page
     assert "2 rows" in page
+    assert "2 Zeilen" in canned.get("/queries/labels?lang=de").get_data(as_text=True)
 
 
 def test_select_as_json_and_csv(canned):
@@ -84,7 +86,8 @@ def test_query_text_itself(canned):
 
 
 def test_ask_and_construct(canned):
-    assert "<strong>yes</strong>" in canned.get("/queries/in-goettingen").get_data(as_text=True)
+    assert "<strong>yes</strong>" in canned.get("/queries/in-goettingen?lang=en").get_data(as_text=True)
+    assert "<strong>ja</strong>" in canned.get("/queries/in-goettingen?lang=de").get_data(as_text=True)
     assert json.loads(canned.get("/queries/in-goettingen.json").data)["boolean"] is True
     assert canned.get("/queries/in-goettingen.csv").get_data(as_text=True) == "boolean\r\ntrue\r\n"
     rows = list(csv.reader(io.StringIO(canned.get("/queries/wikidata-item.csv").get_data(as_text=True))))

@@ -333,6 +333,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "shapes.message": "Meldung",
         "shapes.targets": "Ziele",
         "sparql.heading": "SPARQL-Endpunkt",
+        "sparql.intro": ("Den Wissensgraphen in SPARQL 1.1 befragen: Diese Seite schickt Abfragen an {endpoint} "
+            "(SPARQL-1.1-Protokoll, nur lesend). Der Standardgraph ist die Vereinigung aller "
+            "Quellgraphen; GRAPH ?g erreicht jede Quelle. Die Präfixe intmk:, id:, rdfs:, schema:, die "
+            "anderen üblichen und eines je Art (conf:20, state:DE-NI, person:, res:, …) sind hier "
+            "vordeklariert; ein neuer Tab deklariert die, die er nutzt, damit seine Abfrage an jedem "
+            "Endpunkt läuft. Die Tabs enthalten die Beispielabfragen."),
+        "sparql.editor_language": "Der Editor selbst (YASGUI) spricht Englisch.",
+        "graph.heading": "Benannter Graph {name}",
+        "graph.partial": "Die ersten {shown} von {count} Tripeln; die Formate oben enthalten alle.",
+        "graph.formats": "Formate",
+        "error.no_query": "Es gibt keine Beispielabfrage namens „{name}“; /queries/ nennt alle.",
+        "error.no_file": "„{name}“ ist keine Datei dieser Version; /dumps/ nennt alle.",
+        "error.no_dumps": "Dieser Server veröffentlicht RDF-Dateien ohne Version; es gibt keine Downloads.",
     },
     "en": {
         "site.name": "IntMK knowledge graph",
@@ -640,6 +653,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "shapes.message": "Message",
         "shapes.targets": "Targets",
         "sparql.heading": "SPARQL endpoint",
+        "sparql.intro": ("Ask the knowledge graph in SPARQL 1.1: this page sends queries to {endpoint} (SPARQL 1.1 "
+            "Protocol, read-only). The default graph is the union of all source graphs; GRAPH ?g "
+            "reaches each source. The prefixes intmk:, id:, rdfs:, schema:, the other common ones and "
+            "one per kind of thing (conf:20, state:DE-NI, person:, res:, …) are predeclared here; a new "
+            "tab declares those it uses, so its query runs on any endpoint. The tabs hold the example "
+            "queries."),
+        "sparql.editor_language": "The editor itself (YASGUI) speaks English.",
+        "graph.heading": "Named graph {name}",
+        "graph.partial": "The first {shown} of {count} triples; the formats above have them all.",
+        "graph.formats": "Formats",
+        "error.no_query": "There is no canned query named \"{name}\"; /queries/ lists them.",
+        "error.no_file": "\"{name}\" is not a file of this release; /dumps/ lists them.",
+        "error.no_dumps": "This server serves RDF files without a release; there are no dumps to download.",
     },
 }
 

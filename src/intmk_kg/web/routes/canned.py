@@ -16,9 +16,10 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
+from ...readable import message
 from .. import state
 from ..http import policy
-from ..http.conneg import HTML_OFFER, Offer, negotiate, split_suffix
+from ..http.conneg import HTML_OFFER, Offer, negotiate, preferred_language, split_suffix
 from ..http.origin import public_url
 from ..pages.labels import Labels, view
 from ..pages.queries import CannedQuery, all_queries, folder
@@ -54,7 +55,7 @@ def answer(name: str):
     offer = negotiate(request, OFFERS, suffix or request.args.get("format"))
     path = folder() / f"{name}.rq"
     if not NAME.match(name) or not path.is_file():
-        abort(404, description=f"There is no canned query named {name[:100]!r}; /queries/ lists them.")
+        abort(404, description=message("error.no_query", preferred_language(), name=name[:100]))
     query = CannedQuery.read(path)
     policy.tag(query.text)
     if offer is SPARQL:

@@ -21,8 +21,9 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app, g, render_template, request, send_file
 
+from ...readable import message
 from .. import state
-from ..http.conneg import HTML_OFFER, Offer, negotiate
+from ..http.conneg import HTML_OFFER, Offer, negotiate, preferred_language
 from ..http.origin import public_url
 from ..http.policy import CACHE_SECONDS
 
@@ -35,7 +36,7 @@ ACCEL_DROPPED = ("Content-Length", "Content-Range")  # nginx sends its own for t
 def _release():
     release = state.current().release
     if release is None:
-        abort(404, description="This server serves RDF files without a release; there are no dumps to download.")
+        abort(404, description=message("error.no_dumps", preferred_language()))
     return release
 
 
@@ -72,10 +73,10 @@ def download(name: str):
     if entry is None and release.plain_of(name) is not None:
         return _plain(release, release.plain_of(name))
     if entry is None:
-        abort(404, description=f"{name[:100]!r} is not a file of this release; /dumps/ lists them.")
+        abort(404, description=message("error.no_file", preferred_language(), name=name[:100]))
     path = release.file(entry["name"])
     if path.resolve().parent != release.path:
-        abort(404, description=f"{name[:100]!r} is not a file of this release; /dumps/ lists them.")
+        abort(404, description=message("error.no_file", preferred_language(), name=name[:100]))
     _refuse_unless_intact(entry["name"])
     copy = _gzip_copy(release, entry)
     sent = copy if copy is not None and request.accept_encodings["gzip"] > 0 else entry
