@@ -136,6 +136,14 @@ def test_keyboard_reaches_the_search_box_and_the_navigation(page, server):
     assert page.evaluate("document.activeElement.name") == "q"
 
 
+@pytest.mark.parametrize("path", ["/queries/", "/queries/chair-history", "/dumps/", "/graph/"])
+def test_the_other_pages_in_german(page, server, path):
+    page.goto(server + path)
+    assert page.locator("html").get_attribute("lang") == "de"
+    assert page.locator("nav.main a").first.inner_text() == "Konferenzen"
+    check(page, "other-" + path.strip("/").replace("/", "-"))
+
+
 def test_error_page(page, server):
     page.goto(server + "/no-such-page?lang=en")
     assert page.locator("h1").inner_text() == "404 Page not found"

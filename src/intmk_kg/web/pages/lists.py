@@ -7,7 +7,12 @@ last), dates by their ISO text, text by `natural_key` (2 before 10, Ä with A); 
 list's own order. `?sort=key` sorts ascending, `?sort=-key` descending; any other key is refused.
 
 Every typed entity under https://w3id.org/intmk/id/ is in one of these lists or in /resolutions/, so
-that each is two clicks from the home page (tests/test_browse.py crawls to make sure).
+that each is two clicks from the home page (tests/test_browse.py crawls to make sure, excluding none).
+The kinds a reader looks for by name have lists of their own; the others (attendance 59, places 25,
+chairs 18, demands 14, statements and quotes 13, offices 8, and a few of each other kind: about 180 in
+all) share /entries/, one table sorted by kind. They are reached from their conference, person or
+document pages too, but that is a third click; a list per kind would put a dozen short pages into the
+navigation.
 """
 
 from __future__ import annotations
