@@ -13,7 +13,7 @@ from markupsafe import Markup
 from ...pictures import data
 from ...pictures.svg import Picture, Table
 from ...pictures.tiles import MEASURES
-from ..http import paths
+from ..http import paths, policy
 from ..query.service import QueryService
 
 
@@ -33,6 +33,7 @@ def shown(service: QueryService, name: str, lang: str, **options) -> Shown:
     home = current_app.config.get("HOME")
     picture: Picture = data.picture(service.select, name, lang, home=home, **options)
     query = data.query_text(picture.query, home)
+    policy.tag(query)  # the page changes with its query file (read at request time), not only with the release
     links = [paths.href(iri) if iri else None for iri in picture.table.iris]
     return Shown(picture.name, picture.title, Markup(picture.svg), picture.table, links,
                  "/sparql?" + urlencode({"query": query}))
