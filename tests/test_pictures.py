@@ -5,14 +5,16 @@ same facts; text contrasts with what is behind it (WCAG AA), and output is deter
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
+from intmk_kg.linking.index import store_select
 from intmk_kg.pictures import GRID, MEASURES, dissent_matrix, tile_map
 from intmk_kg.pictures.data import PICTURES, picture, store_rows
-from intmk_kg.pictures.svg import BACKGROUND, classes, contrast, nice_ticks
+from intmk_kg.pictures.svg import BACKGROUND, classes, contrast
 from intmk_kg.readable import MESSAGES, message
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,6 +65,8 @@ def test_every_picture_is_accessible_svg(drawn, name, lang):
 def test_pictures_are_deterministic(store, drawn, name):
     again = picture(store, name, "de")
     assert again.svg == drawn[(name, "de")].svg and again.table == drawn[(name, "de")].table
+    # the same from a select function that answers with terms, as the web query service does
+    assert picture(store_select(store), name, "de").svg == again.svg
 
 
 @pytest.mark.parametrize("name", sorted(PICTURES))
@@ -125,6 +129,7 @@ def test_timeline_table_tells_status_and_chair(drawn):
     assert rows["20th"][1] == "23–24 April 2025" and rows["20th"][4] == "Andreas Philippi"
     assert rows["20th"][5] == "1 July 2024 – 30 June 2025"
     assert rows["1st"][3] == message("value.unknown", "en")
+    assert rows["21st"][4] == "Josefine Paul (until 27 January 2026)"  # she left before the term ended
 
 
 def test_matrix_cells_add_up_to_the_dissent_query(store, drawn):
@@ -196,8 +201,7 @@ def test_empty_rows_draw_an_empty_picture():
         assert parse(pic.svg).get("role") == "img" and pic.table.rows == [] or name == "tiles"
 
 
-def test_scales_and_classes():
-    assert nice_ticks(0) == [0, 1] and nice_ticks(7) == [0, 2, 4, 6, 8] and nice_ticks(18)[-1] >= 18
+def test_legend_classes():
     assert classes([0, 0]) == [] and classes([2]) == [(1, 1), (2, 2)]
     ranges = classes([0, 3, 13])
     assert ranges[0][0] == 1 and ranges[-1][1] == 13 and len(ranges) == 5
@@ -216,3 +220,13 @@ def test_every_fill_takes_text_at_wcag_aa():
     from intmk_kg.pictures.svg import luminance
 
     assert [luminance(c) for c in SEQUENTIAL] == sorted((luminance(c) for c in SEQUENTIAL), reverse=True)
+
+
+def test_a_term_with_one_bound_is_estimated_as_a_year():
+    from intmk_kg.pictures.timeline import conferences, term
+
+    rows = [{"conference": "c/9", "ordinal": "9", "year": "2024", "landCode": "DE-BY", "chairFrom": "2024-02-29"},
+            {"conference": "c/8", "ordinal": "8", "year": "2023", "landCode": "DE-BY", "chairTo": "2023-06-30"}]
+    nine, eight = sorted(conferences(rows), key=lambda c: -c.ordinal)
+    assert term(nine.chairs[0], nine) == (dt.date(2024, 2, 29), dt.date(2025, 2, 27), True)  # no 29 February in 2025
+    assert term(eight.chairs[0], eight) == (dt.date(2022, 7, 1), dt.date(2023, 6, 30), True)

@@ -98,6 +98,13 @@ CASES = [
         "needs a German skos:definition"),
     one("defined-definition-en-missing.ttl", "Defined", "intmk:fixture", "skos:definition", "QualifiedMinCount",
         "needs an English skos:definition"),
+    # how an object property reads from its object (the label of an incoming link)
+    one("inverselabelled-uniquelang.ttl", "InverseLabelled", "intmk:fixture", "intmk:inverseLabel", "UniqueLang",
+        "has two intmk:inverseLabels in the same language"),
+    one("inverselabelled-de-missing.ttl", "InverseLabelled", "intmk:fixture", "intmk:inverseLabel", "QualifiedMinCount",
+        "needs a German intmk:inverseLabel"),
+    one("inverselabelled-en-missing.ttl", "InverseLabelled", "intmk:fixture", "intmk:inverseLabel", "QualifiedMinCount",
+        "needs an English intmk:inverseLabel"),
     # topics
     one("topic-preflabel-uniquelang.ttl", "Topic", "id/topic/fixture", "skos:prefLabel", "UniqueLang",
         "a topic has two skos:prefLabels in the same language"),

@@ -1,5 +1,6 @@
 """The pictures from a store: each picture's query (queries/<name>.rq) run, its rows handed to the
-picture function. Framework-free: a page passes the store (or any `select(text) -> rows`)."""
+picture function. Framework-free: a page passes the store, or any `select(text) -> rows` such as the
+web query service's `select` (rows of pyoxigraph terms or of plain strings)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from . import matrix, tiles, timeline, topics
 from .svg import Picture
 
 Rows = list[dict[str, str]]
-Select = Callable[[str], Rows]
+Select = Callable[[str], list[dict]]
 
 # picture name → (query name, function of rows and language)
 PICTURES: dict[str, tuple[str, Callable[..., Picture]]] = {
@@ -48,7 +49,12 @@ def picture(source: ox.Store | Select, name: str, lang: str = "de", home: Path |
         raise KeyError(f"no picture {name!r}; there are {', '.join(PICTURES)}")
     query, function = PICTURES[name]
     select = store_rows(source) if isinstance(source, ox.Store) else source
-    return function(select(query_text(query, home)), lang=lang, **options)
+    return function(plain(select(query_text(query, home))), lang=lang, **options)
+
+
+def plain(rows: list[dict]) -> Rows:
+    """Rows of terms (IRIs, literals) as rows of their plain values, which is what the pictures read."""
+    return [{k: v if isinstance(v, str) else v.value for k, v in row.items() if v is not None} for row in rows]
 
 
 def pictures(source: ox.Store | Select, lang: str = "de", home: Path | None = None) -> dict[str, Picture]:

@@ -87,6 +87,10 @@ def dissent_matrix(rows: Iterable[Mapping], lang: str = "de") -> Picture:
     body.append(key)
     title = message("picture.matrix.title", lang)
     description = message("picture.matrix.desc", lang)
+    marked = [key for key, total in totals.items() if total]
+    if marked:
+        description += " " + message("picture.matrix.summary", lang, count=sum(totals.values()),
+                                     lands=len({land for land, _ in marked}), conferences=len({c for _, c in marked}))
     document = svg.document(width, bottom + 12 + key_height + 8, title, description, body)
     return Picture(NAME, title, description, document, _table(lands, names, columns, conferences, found, lang, title),
                    QUERY, lang)

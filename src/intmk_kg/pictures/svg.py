@@ -10,7 +10,6 @@ differ in shape or pattern, and numbers and letters are printed. Output is deter
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -128,18 +127,6 @@ class Linear:
         if self.d1 == self.d0:
             return (self.r0 + self.r1) / 2
         return self.r0 + (value - self.d0) * (self.r1 - self.r0) / (self.d1 - self.d0)
-
-
-def nice_ticks(high: float, most: int = 5) -> list[int]:
-    """Whole-number ticks from 0 up to at least `high`, at most `most` + 1 of them, at 1, 2, 5 × 10^n steps."""
-    if high <= 0:
-        return [0, 1]
-    raw = high / most
-    power = 10 ** math.floor(math.log10(raw)) if raw >= 1 else 1
-    step = next(s * power for s in (1, 2, 5, 10) if s * power >= raw)
-    step = max(1, int(step))
-    top = int(math.ceil(high / step) * step)
-    return list(range(0, top + 1, step))
 
 
 def classes(values: Sequence[int], bins: int = len(SEQUENTIAL)) -> list[tuple[int, int]]:

@@ -71,6 +71,11 @@ def tile_map(rows: Iterable[Mapping], measure: str = "chairs", lang: str = "de")
     width = LEGEND_X + max(200.0, 7.0 * len(measure_name) + 80)
     title = message("picture.tiles.title", lang, measure=measure_name)
     description = message("picture.tiles.desc", lang)
+    highest = max(values.values(), default=0)
+    if highest:
+        leaders = sorted((names[c] for c, v in values.items() if v == highest), key=natural_key)
+        description += " " + message("picture.tiles.summary", lang, lands=", ".join(leaders),
+                                     value=format_number(highest, lang))
     document = svg.document(width, height, title, description, body)
     order = sorted(values, key=lambda c: natural_key(names[c]))
     table = Table(title, [message("field.land", lang), measure_name[:1].upper() + measure_name[1:]],

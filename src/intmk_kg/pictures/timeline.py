@@ -2,7 +2,7 @@
 
 Rows (queries/picture-timeline.rq) are of two kinds: a Land (land, landCode, landDe, landEn), and a
 conference (conference, ordinal, year, start, end, status, statusMatch) with its chair if known
-(landCode, personName, chairFrom, chairTo). A conference is marked in the lane of its chair Land,
+(landCode, personName, personUntil, chairFrom, chairTo). A conference is marked in the lane of its chair Land,
 or in a lane "Land unknown"; the mark's shape tells its status (held, online, cancelled), a hollow
 mark a conference whose date is unknown (drawn at mid-year). A term whose start or end the data
 does not give is drawn hatched, with the missing bound estimated as one year from the other (or the
@@ -27,6 +27,8 @@ LEFT, RIGHT, TOP = 200.0, 16.0, 34.0
 YEAR_WIDTH = 46.0
 LANE = 28.0
 MARK_SPACE = 14.0  # between the centres of two marks in a lane
+
+FIRST_YEAR = 2007  # of the first IntMK: the axis of a timeline without dates (output never depends on the clock)
 
 HELD, ONLINE, CANCELLED, UNKNOWN = "held", "online", "cancelled", "unknown"
 
@@ -72,7 +74,7 @@ def conferences(rows: Iterable[Mapping]) -> list[Conference]:
     out = []
     for iri, rs in by_iri.items():
         first = min(rs, key=lambda r: (str(r.get("start") or ""), str(r.get("landCode") or "")))
-        chairs = sorted({(r.get("landCode"), r.get("personName"), r.get("chairFrom"), r.get("chairTo")): r
+        chairs = sorted({(r.get("landCode"), r.get("personName"), r.get("personUntil"), r.get("chairFrom"), r.get("chairTo")): r
                          for r in rs if r.get("landCode")}.values(), key=lambda r: natural_key(r.get("landCode")))
         out.append(Conference(iri, int(first["ordinal"]), _year(first.get("year") or first.get("start")),
                               first.get("start"), first.get("end"), _status(rs), chairs))
@@ -95,11 +97,19 @@ def term(chair: Mapping, conference: Conference) -> tuple[dt.date, dt.date, bool
     if start and end:
         return start, end, False
     if end:
-        return dt.date(end.year - 1, end.month, end.day) + dt.timedelta(days=1), end, True
+        return _years_on(end, -1) + dt.timedelta(days=1), end, True
     if start:
-        return start, dt.date(start.year + 1, start.month, start.day) - dt.timedelta(days=1), True
+        return start, _years_on(start, 1) - dt.timedelta(days=1), True
     year = conference.year or 2000
     return dt.date(year, 1, 1), dt.date(year, 12, 31), True
+
+
+def _years_on(day: dt.date, years: int) -> dt.date:
+    """The same day `years` later (28 February for a 29th that the other year lacks)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
 
 
 def conference_timeline(rows: Iterable[Mapping], lang: str = "de") -> Picture:
@@ -107,14 +117,14 @@ def conference_timeline(rows: Iterable[Mapping], lang: str = "de") -> Picture:
     confs = conferences(rows)
     names = lands(rows, lang)
     lane_of = {code: i for i, code in enumerate(sorted(names, key=lambda c: natural_key(names[c])))}
-    orphans = [c for c in confs if not c.chairs or c.chairs[0]["landCode"] not in lane_of]
+    orphans = {c.iri for c in confs if not c.chairs or c.chairs[0]["landCode"] not in lane_of}
     no_land = message("picture.timeline.no_land", lang)
     lanes = [names[c] for c in lane_of] + ([no_land] if orphans else [])
 
     days = [c.day() for c in confs if c.day()]
     terms = [(chair, c, term(chair, c)) for c in confs for chair in c.chairs if chair["landCode"] in lane_of]
     days += [t[0] for *_, t in terms] + [t[1] for *_, t in terms]
-    first = min(days).year if days else dt.date.today().year
+    first = min(days).year if days else FIRST_YEAR
     last = max(days).year if days else first
     width = LEFT + (last - first + 1) * YEAR_WIDTH + RIGHT
     x = svg.Linear(dt.date(first, 1, 1).toordinal(), dt.date(last + 1, 1, 1).toordinal(), LEFT, width - RIGHT)
@@ -144,7 +154,7 @@ def conference_timeline(rows: Iterable[Mapping], lang: str = "de") -> Picture:
         day = c.day()
         if day is None:
             continue
-        lane = lane_of[c.chairs[0]["landCode"]] if c not in orphans else len(lanes) - 1
+        lane = len(lanes) - 1 if c.iri in orphans else lane_of[c.chairs[0]["landCode"]]
         cx, cy = x(day.toordinal()), TOP + lane * LANE + 18
         while any(abs(cx - other) < MARK_SPACE for other in placed[lane]):
             cx += MARK_SPACE
@@ -169,6 +179,10 @@ def conference_timeline(rows: Iterable[Mapping], lang: str = "de") -> Picture:
                id="timeline-hatch", width=6.0, height=6.0, patternUnits="userSpaceOnUse")
     title = message("picture.timeline.title", lang)
     description = message("picture.timeline.desc", lang)
+    if confs:
+        years = [c.year for c in confs if c.year]
+        description += " " + message("picture.timeline.summary", lang, count=len(confs), first=min(years, default=""),
+                                     last=max(years, default=""))
     document = svg.document(width, height_lanes + 12 + key_height + 8, title, description, body, defs=[hatch])
     return Picture(NAME, title, description, document, _table(confs, names, lang, title), QUERY, lang)
 
@@ -197,11 +211,18 @@ def _conference_label(c: Conference, names: Mapping[str, str], lang: str) -> str
 
 
 def _term_label(chair: Mapping, c: Conference, names: Mapping[str, str], lang: str, estimated: bool) -> str:
-    who = chair.get("personName") or message("value.unknown", lang)
+    who = _person(chair, lang)
     land = names.get(chair["landCode"], chair["landCode"])
     span = _term_text(chair, lang)
     note = f" ({message('value.estimated', lang)})" if estimated else ""
     return f"{land}, {who}: {span}{note}, {ordinal(c.ordinal, lang)} IntMK"
+
+
+def _person(chair: Mapping, lang: str) -> str:
+    """The chair's person, and until when where they left before the term ended."""
+    name = chair.get("personName") or message("value.unknown", lang)
+    until = chair.get("personUntil")
+    return f"{name} ({message('value.until', lang, date=format_date_range(until[:10], None, lang))})" if until else name
 
 
 def _term_text(chair: Mapping, lang: str) -> str:
@@ -225,7 +246,7 @@ def _table(confs: list[Conference], names: Mapping[str, str], lang: str, title: 
         rows.append([
             ordinal(c.ordinal, lang), when, _status_text(c.status, lang),
             "; ".join(names.get(ch["landCode"], ch["landCode"]) for ch in chairs if ch) or message("value.unknown", lang),
-            "; ".join(ch.get("personName") or message("value.unknown", lang) for ch in chairs if ch) or message("value.unknown", lang),
+            "; ".join(_person(ch, lang) for ch in chairs if ch) or message("value.unknown", lang),
             "; ".join(_term_text(ch, lang) for ch in chairs if ch) or message("value.unknown", lang),
         ])
         iris.append(c.iri)

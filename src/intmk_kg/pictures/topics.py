@@ -62,6 +62,10 @@ def topics_by_year(rows: Iterable[Mapping], lang: str = "de") -> Picture:
         body.append(text(width - RIGHT + 8, base - 8, sum(counts[topic].values()), weight="bold"))
     title = message("picture.topics.title", lang)
     description = message("picture.topics.desc", lang)
+    if order:
+        used = [y for t in counts.values() for y, n in t.items() if n]
+        description += " " + message("picture.topics.summary", lang, count=sum(sum(t.values()) for t in counts.values()),
+                                     topics=len(order), first=min(used), last=max(used))
     document = svg.document(width, bottom + 26, title, description, body)
     headers = [message("field.topic", lang), message("field.year", lang), message("field.count", lang)]
     table_rows, iris = [], []
