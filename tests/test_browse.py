@@ -144,6 +144,16 @@ def test_pictures_with_table_and_query(client, path, picture):
     assert parse_qs("query=" + html.unescape(query))["query"] == [expected]  # the editor opens the very query
 
 
+def test_home_links_every_list(client):
+    data = _json(client, "/?format=json&lang=en")
+    assert [entry["href"] for entry in data["lists"]] == [
+        "/conferences/", "/states/", "/persons/", "/resolutions/", "/topics/", "/documents/", "/entries/"]
+    assert data["lists"][0]["name"] == "All conferences"
+    page = client.get("/?lang=de").get_data(as_text=True)
+    for entry in data["lists"]:
+        assert f'href="{entry["href"]}?lang=de"' in page
+
+
 # --- search ------------------------------------------------------------------------------------------
 
 
@@ -242,3 +252,41 @@ def test_every_entity_is_two_clicks_from_the_home_page(client, store):
     assert len(entities) > 600
     missing = sorted(entities - linked)
     assert not missing, f"{len(missing)} entities not within two clicks of /: {missing[:20]}"
+
+
+# --- any data: the lists and pictures of RDF files served without a release -------------------------
+
+EVIL = '<img src=x onerror=alert(1)>"\'&'
+
+
+@pytest.fixture()
+def small_client(tmp_path):
+    """An app serving a tiny TriG file (serve --data): a Land, a conference, a person, labels with markup."""
+    from intmk_kg.web import create_app
+
+    trig = tmp_path / "small.trig"
+    label = EVIL.replace("\\", "\\\\").replace('"', '\\"')
+    trig.write_text(
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "@prefix intmk: <https://w3id.org/intmk/ontology#> .\n"
+        "@prefix id: <https://w3id.org/intmk/id/> .\n"
+        "<https://w3id.org/intmk/graph/small> {\n"
+        f'  id:state\\/DE-NI a intmk:State ; intmk:isoCode "DE-NI" ; rdfs:label "{label}"@de .\n'
+        f'  id:conference\\/1 a intmk:Conference ; intmk:ordinal 1 ; intmk:heldInState id:state\\/DE-NI ;\n'
+        f'     intmk:startDate "2007-04-27"^^<http://www.w3.org/2001/XMLSchema#date> .\n'
+        f'  id:person\\/p a intmk:Person ; rdfs:label "{label}"@de .\n'
+        "}\n",
+        encoding="utf-8",
+    )
+    return create_app({"TESTING": True, "DATA_PATHS": [str(trig)], "HOME": str(ROOT)}).test_client()
+
+
+@pytest.mark.parametrize("path", ["/", "/conferences/", "/states/", "/persons/", "/topics/", "/documents/",
+                                  "/entries/", "/resolutions/", "/search?q=img"])
+def test_lists_and_pictures_of_any_data_escape_what_they_show(small_client, path):
+    reply = small_client.get(path, headers={"Accept": "text/html"})
+    assert reply.status_code == 200, reply.get_data(as_text=True)[:500]
+    page = reply.get_data(as_text=True)
+    assert "<img src=x" not in page
+    if path in ("/states/", "/persons/"):
+        assert "&lt;img src=x onerror=alert(1)&gt;" in page
