@@ -290,3 +290,16 @@ def test_lists_and_pictures_of_any_data_escape_what_they_show(small_client, path
     assert "<img src=x" not in page
     if path in ("/states/", "/persons/"):
         assert "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_topics_count_what_their_chart_counts(client):
+    """The list's number per topic is the sum of the chart's bars (resolutions, lead motions and
+    declarations; reports are not resolutions)."""
+    items = _json(client, "/topics/?format=json&lang=en")["items"]
+    page = client.get("/topics/?lang=en").get_data(as_text=True)
+    chart = re.search(r'<figure class="picture" id="picture-topics">(.*?)</figure>', page, re.S).group(1)
+    bars: dict[str, int] = {}
+    for topic, count in re.findall(r'data-topic="([^"]+)" data-year="\d+" data-count="(\d+)"', chart):
+        bars[topic] = bars.get(topic, 0) + int(count)
+    assert {i["iri"]: i["resolutions"] for i in items if i["resolutions"]} == bars
+    assert max(items, key=lambda i: i["resolutions"])["name"] == "integration courses"

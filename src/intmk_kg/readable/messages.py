@@ -210,7 +210,7 @@ MESSAGES: dict[str, dict[str, str]] = {
             "Gegenstimmen."),
         "list.intro.persons": ("Alle Personen im Graphen: Ministerinnen und Minister, Vorsitzende, Teilnehmende und "
             "Zitierte."),
-        "list.intro.topics": "Die Themen der Beschlüsse (SKOS-Begriffe) mit der Zahl ihrer Beratungsgegenstände.",
+        "list.intro.topics": "Die Themen der Beschlüsse (SKOS-Begriffe) mit der Zahl ihrer Beschlüsse.",
         "list.intro.documents": ("Die Quellen: Pressemitteilungen, Nachrichten und Webseiten, auf die sich jede Aussage "
             "stützt."),
         "list.intro.entries": ("Was keine eigene Liste hat: Orte, Vorsitze, Teilnahmen, Äußerungen, Forderungen, Ämter und "
@@ -224,10 +224,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "col.issued": "Datum",
         "col.url": "Adresse",
         "col.broader": "Oberthema",
-        "col.items": "Gegenstände",
         "col.chairs": "Vorsitze",
-        "col.hosted": "ausgerichtet",
-        "col.moved": "beantragt",
+        "col.hosted": "Ausgerichtet",
+        "col.moved": "Beantragt",
         "col.dissents": "Gegenstimmen und Enthaltungen",
         "col.attended": "Teilnahmen",
         "col.statements": "Äußerungen",
@@ -533,7 +532,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "list.intro.lander": ("The 16 Länder with the chairs they held, the conferences they hosted, the resolutions they "
             "moved and their dissents."),
         "list.intro.persons": "Every person in the graph: ministers, chairs, attendees and people quoted.",
-        "list.intro.topics": "The topics of the resolutions (SKOS concepts) with the number of their items.",
+        "list.intro.topics": "The topics of the resolutions (SKOS concepts) with the number of their resolutions.",
         "list.intro.documents": "The sources: press releases, news and web pages behind every statement.",
         "list.intro.entries": ("What has no list of its own: places, chairs, attendance, statements, demands, offices and "
             "more, by kind."),
@@ -546,7 +545,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "col.issued": "Date",
         "col.url": "Address",
         "col.broader": "Broader topic",
-        "col.items": "Items",
         "col.chairs": "Chairs",
         "col.hosted": "Hosted",
         "col.moved": "Moved",

@@ -226,22 +226,22 @@ def persons(service: QueryService, lang: str) -> Listing:
 
 def topics(service: QueryService, lang: str) -> Listing:
     rows = service.select(PROLOGUE + """
-        SELECT ?t ?broader (COUNT(DISTINCT ?item) AS ?items) WHERE {
+        SELECT ?t ?broader (COUNT(DISTINCT ?resolution) AS ?resolutions) WHERE {
           ?t a intmk:Topic .
           OPTIONAL { ?t skos:broader ?broader }
-          OPTIONAL { ?item a intmk:ConferenceItem ; intmk:topic ?t }
-        } GROUP BY ?t ?broader""")
+          OPTIONAL { ?resolution a intmk:Resolution ; intmk:topic ?t }
+        } GROUP BY ?t ?broader""")  # resolutions (lead motions, declarations), as the chart counts them
     by = _groups(rows, "t")
     labels = Labels.fetch(service, {r[n].value for r in rows for n in ("t", "broader") if r.get(n) is not None})
     out = []
     for iri, rs in by.items():
         name = labels.text(iri, lang)
-        value = max(_count(_value(r, "items")) for r in rs)
+        value = max(_count(_value(r, "resolutions")) for r in rs)
         out.append(Row(iri, {"name": Cell(name, name, [(name, iri)]),
                              "broader": links(_all(rs, "broader"), labels, lang),
-                             "items": Cell(str(value), value)}))
+                             "resolutions": Cell(str(value), value)}))
     columns = [Column("name", "field.topic", link=True), Column("broader", "col.broader", link=True),
-               Column("items", "col.items", "number")]
+               Column("resolutions", "nav.resolutions", "number")]
     return Listing("topics", "list.topics", "list.intro.topics", columns,
                    sorted(out, key=lambda r: natural_key(r.cells["name"].text)), "name")
 
