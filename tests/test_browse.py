@@ -117,6 +117,8 @@ def test_an_unknown_lang_or_measure_is_a_400(client):
     page = reply.get_data(as_text=True)
     assert 'Unknown language "fr"; use lang=de or lang=en.' in page.replace("&#34;", '"')
     assert '<html lang="en">' in page
+    for path in ("/queries/", "/queries/chair-history", "/dumps/", "/search", "/persons/"):
+        assert client.get(path + "?lang=english", headers={"Accept": "text/html"}).status_code == 400, path
     for url in ("/states/?measure=population", "/?measure=x"):
         reply = client.get(url + "&lang=de", headers={"Accept": "application/json"})
         assert reply.status_code == 400 and "chairs, moved, dissents, hosted" in reply.get_json()["error"]["message"]

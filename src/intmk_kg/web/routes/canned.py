@@ -19,7 +19,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from ...readable import message
 from .. import state
 from ..http import policy
-from ..http.conneg import HTML_OFFER, Offer, negotiate, preferred_language, split_suffix
+from ..http.conneg import HTML_OFFER, Offer, negotiate, page_language, preferred_language, split_suffix
 from ..http.origin import public_url
 from ..pages.labels import Labels, view
 from ..pages.queries import CannedQuery, all_queries, folder
@@ -44,7 +44,7 @@ def listing():
             {"name": q.name, "question": q.question, "url": public_url("queries/" + q.name)} for q in queries
         ]})
     else:
-        response = Response(render_template("queries.html", queries=queries), mimetype="text/html")
+        response = Response(render_template("queries.html", queries=queries, lang=page_language()), mimetype="text/html")
     response.vary.add("Accept")
     return response
 
@@ -92,6 +92,7 @@ def _answered(query: CannedQuery, offer: Offer) -> Response:
     empty = Labels()
     return Response(render_template(
         "query.html",
+        lang=page_language(),  # a ?lang that is neither de nor en is a 400, as on every page
         query=query,
         columns=columns,
         rows=[[view(t, empty, "en") if t is not None else None for t in row] for row in rows],

@@ -23,7 +23,7 @@ from flask import Blueprint, Response, abort, current_app, g, render_template, r
 
 from ...readable import message
 from .. import state
-from ..http.conneg import HTML_OFFER, Offer, negotiate, preferred_language
+from ..http.conneg import HTML_OFFER, Offer, negotiate, page_language, preferred_language
 from ..http.origin import public_url
 from ..http.policy import CACHE_SECONDS
 
@@ -50,7 +50,8 @@ def listing():
             "version": release.version, "license": release.manifest["license"], "files": files,
         })
     else:
-        response = Response(render_template("dumps.html", files=files, version=release.version), mimetype="text/html")
+        response = Response(render_template("dumps.html", files=files, version=release.version, lang=page_language()),
+                            mimetype="text/html")
     response.vary.add("Accept")
     return response
 
