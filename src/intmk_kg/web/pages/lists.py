@@ -176,10 +176,10 @@ def conferences(service: QueryService, lang: str) -> Listing:
                    sorted(out, key=lambda r: r.cells["conference"].value), "conference")
 
 
-def states(service: QueryService, lang: str, tile_rows: list[dict] | None = None) -> Listing:
-    """The Länder with the four measures of the tile map (queries/picture-lander-tiles.rq)."""
-    rows = tile_rows if tile_rows is not None else service.select(query_text("picture-lander-tiles",
-                                                                              current_app.config.get("HOME")))
+def states(service: QueryService, lang: str) -> Listing:
+    """The Länder with the four measures of the tile map, from its query (queries/picture-lander-tiles.rq),
+    so that the list and the map never disagree."""
+    rows = service.select(query_text("picture-lander-tiles", current_app.config.get("HOME")))
     labels = Labels.fetch(service, {r["land"].value for r in rows})
     out = []
     for r in rows:
