@@ -345,6 +345,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "error.no_query": "Es gibt keine Beispielabfrage namens „{name}“; /queries/ nennt alle.",
         "error.no_file": "„{name}“ ist keine Datei dieser Version; /dumps/ nennt alle.",
         "error.no_dumps": "Dieser Server veröffentlicht RDF-Dateien ohne Version; es gibt keine Downloads.",
+        "home.description": ("Der Wissensgraph der Integrationsministerkonferenz (IntMK) der Länder: Konferenzen, "
+            "Vorsitze, Beschlüsse, Forderungen und Zitate, jede Aussage mit ihrer Quelle."),
     },
     "en": {
         "site.name": "IntMK knowledge graph",
@@ -664,6 +666,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "error.no_query": "There is no canned query named \"{name}\"; /queries/ lists them.",
         "error.no_file": "\"{name}\" is not a file of this release; /dumps/ lists them.",
         "error.no_dumps": "This server serves RDF files without a release; there are no dumps to download.",
+        "home.description": ("The knowledge graph of the German Länder integration ministers' conference (IntMK): "
+            "conferences, chairs, resolutions, demands and quotes, every statement with its source."),
     },
 }
 

@@ -29,12 +29,6 @@ LINKS = {
 LISTS = [("/conferences/", "list.conferences"), ("/states/", "list.lander"), ("/persons/", "list.persons"),
          ("/resolutions/", "list.resolutions"), ("/topics/", "list.topics"), ("/documents/", "list.documents"),
          ("/entries/", "list.entries")]
-DESCRIPTION = {
-    "de": "Der Wissensgraph der Integrationsministerkonferenz (IntMK) der Länder: Konferenzen, Vorsitze, "
-          "Beschlüsse, Forderungen und Zitate, jede Aussage mit ihrer Quelle.",
-    "en": "The knowledge graph of the German Länder integration ministers' conference (IntMK): conferences, "
-          "chairs, resolutions, demands and quotes, every statement with its source.",
-}
 
 
 @bp.get("/")
@@ -55,7 +49,7 @@ def index():
                 f"{paths.base()} . Licence: CC0 1.0.")
     data = {
         "title": "IntMK knowledge graph",
-        "description": DESCRIPTION[lang],
+        "description": message("home.description", lang),
         "version": served.version,
         "license": LICENSE,
         "citation": citation,

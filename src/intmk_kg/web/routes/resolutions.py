@@ -36,7 +36,6 @@ LANDS = {"proposedBy": "proposed_by", "approvedBy": "approved_by", "opposedBy": 
 COUNTS = {"approvalCount": "approval_count", "oppositionCount": "opposition_count",
           "abstentionCount": "abstention_count"}
 DERIVED = "-derived-votes"  # graph/curation-resolutions-{key}-derived-votes (reference.Curation.emit_derived)
-UNKNOWN = {"de": "unbekannt", "en": "unknown"}
 CONFERENCE = re.compile(r"^[1-9][0-9]{0,3}$")
 # ?sort= columns: how each sorts (ties keep the order by conference and IRI)
 SORTS = {
@@ -87,7 +86,7 @@ def items(service, lang: str, conference: int | None) -> list[Item]:
         }}""")
     found: dict[str, Item] = {}
     for r in rows:
-        item = found.setdefault(r["item"].value, Item(r["item"].value, int(r["n"].value), result=UNKNOWN[lang]))
+        item = found.setdefault(r["item"].value, Item(r["item"].value, int(r["n"].value), result=message("value.unknown", lang)))
         item.label = r["label"].value if r.get("label") else item.label or item.iri
         item.title = r["title"].value if r.get("title") else item.title
         item.agenda_item = r["agenda"].value if r.get("agenda") else item.agenda_item
@@ -145,7 +144,7 @@ def listing():
     sort = request.args.get("sort")
     found = _sorted(items(state.current().service, lang, conference), sort, lang)
     if offer is JSON:
-        response = current_app.json.response({"conference": conference, "lang": lang, "unknown": UNKNOWN[lang],
+        response = current_app.json.response({"conference": conference, "lang": lang, "unknown": message("value.unknown", lang),
                                                "items": [asdict(i) for i in found]})
     elif offer is CSV:
         response = Response(_csv(found), mimetype="text/csv",
