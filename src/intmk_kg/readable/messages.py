@@ -347,6 +347,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "error.no_dumps": "Dieser Server veröffentlicht RDF-Dateien ohne Version; es gibt keine Downloads.",
         "home.description": ("Der Wissensgraph der Integrationsministerkonferenz (IntMK) der Länder: Konferenzen, "
             "Vorsitze, Beschlüsse, Forderungen und Zitate, jede Aussage mit ihrer Quelle."),
+        "col.moved_by": "Antrag",
+        "col.abstained": "Enthaltung",
+        "col.protocol_note": "Protokollnotiz",
     },
     "en": {
         "site.name": "IntMK knowledge graph",
@@ -668,6 +671,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "error.no_dumps": "This server serves RDF files without a release; there are no dumps to download.",
         "home.description": ("The knowledge graph of the German Länder integration ministers' conference (IntMK): "
             "conferences, chairs, resolutions, demands and quotes, every statement with its source."),
+        "col.moved_by": "Moved by",
+        "col.abstained": "Abstained",
+        "col.protocol_note": "Protocol note",
     },
 }
 
