@@ -21,6 +21,7 @@ from .errors import InputError, Problem
 from .progress import Progress
 from .project import Project
 from .quads import GraphWriter
+from .rdfio import input_error, parse_file
 from .reference import reference_quads
 
 ONTOLOGY_GRAPH = ox.NamedNode(ns.graph("ontology"))
@@ -47,20 +48,6 @@ class LoadedDataset:
             if not isinstance(q.graph_name, ox.DefaultGraph):
                 files |= self.graph_files.get(q.graph_name.value, set())
         return sorted(files)
-
-
-def parse_file(path: Path, fmt: ox.RdfFormat | None = None) -> list[ox.Quad]:
-    """Parse one RDF file; a syntax error becomes an InputError naming file, line and column."""
-    try:
-        return list(ox.parse(path=str(path), format=fmt, base_iri=ns.BASE))
-    except (SyntaxError, OSError, ValueError) as e:
-        raise _input_error(e, path) from None
-
-
-def _input_error(e: Exception, path: Path) -> InputError:
-    if isinstance(e, SyntaxError):
-        return InputError(Problem(str(e.msg if hasattr(e, "msg") else e), path, e.lineno, e.offset))
-    return InputError(Problem(str(e), path))
 
 
 def _data_files(data_dir: Path) -> list[Path]:
@@ -151,7 +138,7 @@ def load_project(
             try:
                 loaded.store.extend(_stream(path, graphs))
             except (SyntaxError, OSError, ValueError) as e:
-                raise _input_error(e, path) from None
+                raise input_error(e, path) from None
             loaded.files.append(path)
             for g in graphs:
                 loaded.graph_files[g].add(str(path))

@@ -23,6 +23,7 @@ import pyoxigraph as ox
 from . import namespaces as ns
 from .errors import InputError, Problem
 from .quads import GraphWriter, date, integer, iri, lit
+from .rdfio import parse_file
 from .registry import PROJECT, Registry, missing_registry
 
 Fact = tuple[str, str, "str | ox.NamedNode | ox.Literal"]
@@ -457,8 +458,6 @@ def note_facts(path: Path) -> list[Fact]:
     """Facts that a row's notes state, curated as Turtle beside the table (optional)."""
     if not path.is_file():
         return []
-    from .loader import parse_file  # late import: the loader imports this module
-
     return [(q.subject, q.predicate.value, q.object) for q in parse_file(path, ox.RdfFormat.TURTLE)]
 
 

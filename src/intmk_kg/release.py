@@ -46,6 +46,8 @@ from .dumps import (
 )
 from .errors import InputError, Problem
 from .inference import materialize_inferred
+from .linking.exports import write_exports
+from .linking.stored import INDEX_FILE
 from .loader import ONTOLOGY_GRAPH, load_project, materialize_union
 from .progress import Progress
 from .project import Project
@@ -182,9 +184,6 @@ def write_release_files(store: ox.Store, folder: Path, version: str, project: Pr
     void = [q.triple for q in describe(store, version, dumps + list(views.values()), stats=stats)]
     ox.serialize(void, str(folder / "void.ttl"), ox.RdfFormat.TURTLE, prefixes=VOID_PREFIXES)
     extras.append(_file_info(folder, "void.ttl", "text/turtle", None, "VoID and DCAT description", False))
-
-    from .linking.exports import write_exports
-    from .linking.stored import INDEX_FILE
 
     exports = [_file_info(folder, name, media, None, title, False)
                for name, media, title in write_exports(store, folder, progress=progress)]
@@ -402,14 +401,6 @@ def store_mismatch(path: Path, release: Release) -> str | None:
                  if isinstance(own, str) and (Path(own) / RELEASES / version).is_dir() else "")
     return (f"holds release {version}, not release {release.version} of {release.path.parent.parent}: "
             f"{serve_own}run `intmk-kg build --store {path}` to load this release into it")
-
-
-def open_store(path: Path, release: Release) -> ox.Store:
-    """The on-disk store `build --store` left for `release`, opened read-only (nothing is parsed)."""
-    problem = store_mismatch(Path(path), release)
-    if problem:
-        raise FileNotFoundError(f"{path} {problem}")
-    return ox.Store.read_only(str(path))
 
 
 def open_release(out: Path, serving: bool = False) -> Release:
