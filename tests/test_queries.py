@@ -229,6 +229,41 @@ def test_chair_history(store):
     assert until == {21: "2026-01-27"}
 
 
+def test_chair_history_gives_the_confidence_of_each_date(store):
+    """The Land's record is high for most chairs, but the end dates of the 13th to 19th chairs come from
+    conference-facts.csv rows that are medium (all but the 17th's): each date shows its own confidence."""
+    got = {int(r["ordinal"]): (r.get("fromConfidence"), r.get("toConfidence")) for r in rows(store, "chair-history")
+           if r.get("from") or r.get("to")}
+    m, h = "medium confidence", "high confidence"
+    assert {n for n, (_, to) in got.items() if to == m} == {13, 14, 15, 16, 18, 19}
+    assert got[17] == (h, h) and got[20] == (h, h) and got[21] == (h, None)
+    for r in rows(store, "chair-history"):  # a date is never shown without its confidence
+        assert bool(r.get("from")) == bool(r.get("fromConfidence")) and bool(r.get("to")) == bool(r.get("toConfidence"))
+
+
+RECORD_QUERIES = ["record-of-12th", "record-of-a-land", "dissent-by-land", "lead-motions-by-year",
+                  "citizenship-over-the-years", "labour-market-resolutions", "attendance-of-19th"]
+
+
+@pytest.mark.parametrize("name", RECORD_QUERIES)
+def test_record_queries_give_the_confidence_of_their_facts(store, name):
+    """Each row of a query over the curation records says how sure the record that states it is."""
+    got = rows(store, name)
+    assert got and all(r.get("confidence") in ("high confidence", "medium confidence") for r in got)
+
+
+def test_the_confidence_is_that_of_the_fact_shown(store):
+    m, h = "medium confidence", "high confidence"
+    twelfth = {key(r["item"]): r["confidence"] for r in rows(store, "record-of-12th")}
+    assert twelfth == {"12-citizenship-law": m, "12-family-reunification": h, "12-immigration-law": m,
+                       "12-integration-courses": m, "12-top-2-1": h, "12-turkey": h, "12-vocational-training": h}
+    # the row of 12-immigration-law is medium, so is Bavaria's vote against it; 13-top-2-8's row too
+    land = {(r["how"], key(r["item"])): r["confidence"] for r in rows(store, "record-of-a-land")}
+    assert land[("against", "12-immigration-law")] == m and land[("moved", "13-top-2-8")] == m
+    assert land[("against", "12-vocational-training")] == h
+    assert {r["confidence"] for r in rows(store, "attendance-of-19th")} == {m}  # attendance.csv: all medium
+
+
 def key(iri: str) -> str:
     return iri.rsplit("/", 1)[1]
 
