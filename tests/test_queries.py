@@ -293,7 +293,7 @@ def test_lead_motions_by_year(store):
 
 
 def test_record_of_a_land(store):
-    # resolutions.csv, DE-BY in proposers (7-top-2-1 and 20-language-support, moved by "all"; 13-top-2-8,
+    # resolutions.csv, DE-BY in proposers (7-top-2-1, moved by "all"; 13-top-2-8,
     # 14-top-3-2), votes_no (12-immigration-law,
     # 12-vocational-training, 19-citizenship-reform), votes_abstain (none) and protocol_notes_by
     # (19-citizenship-reform, 20-20th-anniversary)
@@ -305,7 +305,6 @@ def test_record_of_a_land(store):
         ("moved", "7-top-2-1", "7", "unanimous"),
         ("moved", "13-top-2-8", "13", "unknown"),
         ("moved", "14-top-3-2", "14", "unknown"),
-        ("moved", "20-language-support", "20", "unknown"),
         ("protocol note", "19-leitantrag", "19", "not unanimous"),
         ("protocol note", "20-goettinger-erklaerung", "20", "unknown"),
     ]
