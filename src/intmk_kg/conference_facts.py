@@ -19,7 +19,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .quads import date, lit
-from .reference import Curation, Fact, Row, e, read_rows
+from .reference import Curation, Fact, e
+from .tables import Row, read_rows
 
 RANK = {"medium": 1, "high": 2}
 

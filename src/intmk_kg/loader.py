@@ -17,12 +17,27 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import namespaces as ns
+from .attendance import map_attendance
+from .conference_facts import map_conference_facts
 from .errors import InputError, Problem
 from .progress import Progress
 from .project import Project
 from .quads import GraphWriter
 from .rdfio import input_error, parse_file
-from .reference import reference_quads
+from .reference import (
+    Curation,
+    map_conferences,
+    map_laws,
+    map_offices,
+    map_organisations,
+    map_parties,
+    map_persons,
+    map_places,
+    map_states,
+    read_weak_fields,
+)
+from .registry import Registry, missing_registry
+from .resolutions import map_resolutions
 
 ONTOLOGY_GRAPH = ox.NamedNode(ns.graph("ontology"))
 RDF_SUFFIXES = {".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS}
@@ -63,6 +78,40 @@ def _data_files(data_dir: Path) -> list[Path]:
                 Problem("data files must be TriG or N-Quads so that every fact has a named graph", p)
             )
     return rdf
+
+
+# The reference tables and their mappers. Order matters: later tables refer to keys of earlier ones.
+TABLES = [
+    ("states.csv", map_states),
+    ("places.csv", map_places),
+    ("parties.csv", map_parties),
+    ("persons.csv", map_persons),
+    ("organisations.csv", map_organisations),
+    ("offices.csv", map_offices),
+    ("laws.csv", map_laws),
+    ("conferences.csv", map_conferences),
+    ("resolutions.csv", map_resolutions),
+    ("conference-facts.csv", map_conference_facts),
+    ("attendance.csv", map_attendance),
+]
+
+
+def reference_quads(folder: Path) -> list[tuple[Path, list[ox.Quad]]]:
+    """All reference quads, grouped by the table each came from (the registry under sources.csv)."""
+    registry_path = folder / "sources.csv"
+    if not registry_path.is_file():
+        raise missing_registry(folder)
+    registry = Registry(registry_path)
+    curation = Curation(registry, read_weak_fields(folder / "notes" / "weak-fields.csv"))
+    known: dict[str, set[str]] = {k: set() for k in ("state", "place", "party", "person", "office", "organisation",
+                                                  "law", "conference", "resolution", "conference-fact", "attendance")}
+    for name, mapper in TABLES:
+        path = folder / name
+        if not path.is_file():
+            raise InputError(Problem(f"reference table {name} is missing", folder))
+        mapper(path, curation, known)
+    curation.unused_weak_entries()
+    return [(registry_path, registry.quads()), *curation.by_table.items()]
 
 
 def _ontology_graph_description() -> list[ox.Quad]:

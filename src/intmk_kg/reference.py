@@ -13,7 +13,6 @@ asserted; blank cells are unknown and produce nothing.
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,10 +20,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import namespaces as ns
-from .errors import InputError, Problem
 from .quads import GraphWriter, date, integer, iri, lit
 from .rdfio import parse_file
-from .registry import PROJECT, Registry, missing_registry
+from .registry import PROJECT, Registry
+from .tables import Row, read_rows
 
 Fact = tuple[str, str, "str | ox.NamedNode | ox.Literal"]
 
@@ -41,34 +40,6 @@ def e(kind: str, key: str) -> str:
 def record_graph(table: str, record: str) -> str:
     """The graph of one curation record, e.g. graph/curation-conferences-20."""
     return ns.graph(f"curation-{table}-{record}")
-
-
-@dataclass
-class Row:
-    path: Path
-    line: int
-    data: dict[str, str]
-
-    def __getitem__(self, name: str) -> str:
-        return (self.data.get(name) or "").strip()
-
-    def many(self, name: str) -> list[str]:
-        return [v.strip() for v in self[name].split(" ; ") if v.strip()]
-
-    def problem(self, message: str) -> InputError:
-        return InputError(Problem(message, self.path, self.line))
-
-
-def read_rows(path: Path, required: list[str]) -> list[Row]:
-    with path.open(encoding="utf-8", newline="") as f:
-        reader = csv.DictReader(f)
-        missing = [c for c in required if c not in (reader.fieldnames or [])]
-        if missing:
-            raise InputError(Problem(f"missing column(s): {', '.join(missing)}", path, 1))
-        rows = []
-        for data in reader:
-            rows.append(Row(path, reader.line_num, data))
-    return rows
 
 
 @dataclass
@@ -464,55 +435,3 @@ def note_facts(path: Path) -> list[Fact]:
     if not path.is_file():
         return []
     return [(q.subject, q.predicate.value, q.object) for q in parse_file(path, ox.RdfFormat.TURTLE)]
-
-
-def map_resolutions(path: Path, sources: Curation, known: dict[str, set[str]]) -> None:
-    from .resolutions import map_resolutions as mapper  # late import: that module builds on this one
-
-    mapper(path, sources, known)
-
-
-def map_conference_facts(path: Path, sources: Curation, known: dict[str, set[str]]) -> None:
-    from .conference_facts import map_conference_facts as mapper  # late import: builds on this module
-
-    mapper(path, sources, known)
-
-
-def map_attendance(path: Path, sources: Curation, known: dict[str, set[str]]) -> None:
-    from .attendance import map_attendance as mapper  # late import: builds on this module
-
-    mapper(path, sources, known)
-
-
-# Order matters: later tables refer to keys of earlier ones.
-TABLES = [
-    ("states.csv", map_states),
-    ("places.csv", map_places),
-    ("parties.csv", map_parties),
-    ("persons.csv", map_persons),
-    ("organisations.csv", map_organisations),
-    ("offices.csv", map_offices),
-    ("laws.csv", map_laws),
-    ("conferences.csv", map_conferences),
-    ("resolutions.csv", map_resolutions),
-    ("conference-facts.csv", map_conference_facts),
-    ("attendance.csv", map_attendance),
-]
-
-
-def reference_quads(folder: Path) -> list[tuple[Path, list[ox.Quad]]]:
-    """All reference quads, grouped by the table each came from (the registry under sources.csv)."""
-    registry_path = folder / "sources.csv"
-    if not registry_path.is_file():
-        raise missing_registry(folder)
-    registry = Registry(registry_path)
-    curation = Curation(registry, read_weak_fields(folder / "notes" / "weak-fields.csv"))
-    known: dict[str, set[str]] = {k: set() for k in ("state", "place", "party", "person", "office", "organisation", "law", "conference",
-                                                  "resolution", "conference-fact", "attendance")}
-    for name, mapper in TABLES:
-        path = folder / name
-        if not path.is_file():
-            raise InputError(Problem(f"reference table {name} is missing", folder))
-        mapper(path, curation, known)
-    curation.unused_weak_entries()
-    return [(registry_path, registry.quads()), *curation.by_table.items()]
