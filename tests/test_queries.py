@@ -43,6 +43,15 @@ def test_chair_and_place_of_the_20th(store):
     ]
 
 
+def test_resolutions_of_the_20th_give_the_confidence_of_the_curated_ones(store):
+    # the press release alone states the Anwerbegeneration resolution: no curation record, no confidence;
+    # 20-federal-funding rests on one news report (medium), the others on official releases (high)
+    got = {key(r["resolution"]): r.get("confidence") for r in rows(store, "resolutions-of-20th")}
+    assert got == {"20-anwerbegeneration": None, "20-federal-funding": "medium confidence",
+                   "20-goettinger-erklaerung": "high confidence", "20-leitantrag": "high confidence",
+                   "20-migration-counselling-mbe": "high confidence", "20-psychosocial-care": "high confidence"}
+
+
 def test_resolutions_of_the_20th_and_how_they_were_adopted(store):
     got = {(r["resolution"].rsplit("/", 1)[1], r["vote"]) for r in rows(store, "resolutions-of-20th")}
     # Leitantrag "einstimmig verabschiedet"; the Göttinger Erklärung and the Anwerbegeneration
@@ -146,7 +155,7 @@ def test_calls_by_ministers(store):
 def test_chair_of_the_21st(store):
     assert rows(store, "chair-of-21st") == [
         {"land": ID + "state/DE-NW", "landName": "Nordrhein-Westfalen", "from": "2025-07-01",
-         "person": ID + "person/josefine-paul"}
+         "person": ID + "person/josefine-paul", "confidence": "high confidence"}
     ]
 
 
