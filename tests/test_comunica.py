@@ -45,3 +45,10 @@ def test_the_dumps_by_url(live_server, release):
     in_graphs = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
     rows = comunica(live_server.url + "dumps/intmk-kg.nq", in_graphs)
     assert rows[0]["n"].startswith(f'"{release.manifest["statistics"]["quads"]}"')
+
+
+@pytest.mark.parametrize("name", ["intmk-kg.nq", "intmk-kg.trig", "intmk-kg.jsonld"])
+def test_the_default_graph_of_a_dataset_dump(live_server, name):
+    """A dataset dump carries the union as its default graph, which Comunica queries by default (the
+    .nq.gz file itself is sent as application/gzip, a download; its plain view is intmk-kg.nq)."""
+    assert comunica(live_server.url + "dumps/" + name, CODE) == [{"c": '"DE-NI"'}]

@@ -11,6 +11,7 @@ import io
 import re
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
@@ -19,6 +20,8 @@ from intmk_kg.linking.exports import MIXNMATCH, QUICKSTATEMENTS
 from intmk_kg.linking.index import build_index, store_select
 from intmk_kg.linking.mixnmatch import catalogue
 from intmk_kg.linking.quickstatements import quickstatements
+
+XSD_DATETIME = ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
 
 ROOT = Path(__file__).resolve().parents[1]
 ID = "https://w3id.org/intmk/id/"
@@ -240,3 +243,35 @@ def test_references_never_carry_the_day_the_batch_was_written(store):
     by_url = {s["url"]: s["retrieved"] for s in statements}
     assert by_url["https://integrationsministerkonferenz.de"] is None
     assert by_url["https://polit-x.de/de/documents/20773533"] == "+2025-04-24T00:00:00Z/11"
+
+
+def test_a_document_dated_with_a_time_of_day_gives_its_day(store):
+    # intmk:issued as xsd:dateTime (a time of day and a timezone): the reference's S813 is the day as
+    # written, "+YYYY-MM-DDT00:00:00Z/11", never the time of day, which QuickStatements refuses
+    copy = ox.Store()
+    copy.extend(store)
+    issued = ox.NamedNode("https://w3id.org/intmk/ontology#issued")
+    day = ox.Literal("2025-04-24", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date"))
+    old = list(copy.quads_for_pattern(None, issued, day, None))  # the press release and its mirrors
+    assert old
+    for q in old:
+        copy.remove(q)
+        copy.add(ox.Quad(q.subject, issued, ox.Literal("2025-04-24T23:30:00-05:00", datatype=XSD_DATETIME), q.graph_name))
+    statements = [c for g in items(parse(quickstatements(store_select(copy)))) for c in g if c["kind"] == "statement"]
+    by_url = {s["url"]: s["retrieved"] for s in statements}
+    assert by_url["https://polit-x.de/de/documents/20773533"] == "+2025-04-24T00:00:00Z/11"
+
+
+@pytest.mark.parametrize("value, datatype, expected", [
+    ("2025-04-24T10:00:00Z", "dateTime", "+2025-04-24T00:00:00Z/11"),
+    ("2025-04-24T10:00:00.5+02:00", "dateTime", "+2025-04-24T00:00:00Z/11"),
+    ("2025-04-24", "date", "+2025-04-24T00:00:00Z/11"),
+    ("2025-04-24Z", "date", "+2025-04-24T00:00:00Z/11"),
+    ("2025-04", "gYearMonth", "+2025-04-00T00:00:00Z/10"),
+    ("2025", "gYear", "+2025-00-00T00:00:00Z/9"),
+])
+def test_source_times_of_every_date_type(value, datatype, expected):
+    from intmk_kg.linking.quickstatements import _source_time
+
+    literal = ox.Literal(value, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#" + datatype))
+    assert _source_time(literal) == expected

@@ -206,3 +206,38 @@ def test_what_follows_from_a_medium_fact_is_not_stated_as_a_plain_one(store):
     # nothing in graph/inferred rests on a medium record alone: its inverse of a high fact is there
     high = "<https://w3id.org/intmk/id/conference/20> intmk:adopted ?r"
     assert list(store.query(prologue + f"SELECT ?r WHERE {{ GRAPH <{ns.graph('inferred')}> {{ {high} }} }}"))
+
+
+DOMAIN_MISSES = P + """SELECT ?s ?p ?class WHERE {
+  { GRAPH <https://w3id.org/intmk/graph/ontology> { ?p rdfs:domain ?class } ?s ?p ?o }
+  UNION
+  { GRAPH <https://w3id.org/intmk/graph/ontology> { ?p rdfs:range ?class } ?o ?p ?s
+    FILTER (isIRI(?s) && STRSTARTS(STR(?class), STR(intmk:))) }
+  FILTER NOT EXISTS { ?s a ?class } }"""
+
+
+def test_no_domain_makes_a_thing_what_it_is_not(store):
+    """An RDFS reasoner types every subject of a property with the property's domain (and every object
+    with its range). The data must already be of that type, else the ontology says something the data
+    does not mean. (Ranges outside our namespace, schema.org's enumerations, are left out.)"""
+    assert [tuple(str(t) for t in r) for r in store.query(DOMAIN_MISSES)] == []
+
+
+def test_a_report_with_a_result_is_not_made_a_resolution(make_project):
+    """resolutions.py writes intmk:votingOutcome and intmk:adoptedAt for any conference item (a report
+    can be adopted unanimously too), so their domain is intmk:ConferenceItem, not intmk:Resolution, and so
+    is the range of intmk:adopted, the inverse the build infers."""
+    from intmk_kg.inference import materialize_inferred
+    from intmk_kg.loader import load_project
+    from intmk_kg.project import Project
+
+    home = make_project(project="minimal")
+    with (home / "data" / "reference" / "resolutions.csv").open("a", encoding="utf-8") as f:
+        f.write("20-monitoring-report,20,,,bericht,,einstimmig,,,,,,,high,"
+                "https://www.integrationsministerkonferenz.de/MedienPresse.html\n")
+    store = load_project(Project.at(home)).store
+    materialize_inferred(store)
+    report = ox.NamedNode(ID + "resolution/20-monitoring-report")
+    assert has(store, ox.Quad(report, ox.NamedNode(ONT + "adoptedAt"), ox.NamedNode(ID + "conference/20"),
+                              ox.NamedNode(ns.graph("curation-resolutions-20-monitoring-report"))))
+    assert [tuple(str(t) for t in r) for r in store.query(DOMAIN_MISSES)] == []

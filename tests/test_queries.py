@@ -6,6 +6,7 @@ Expected answers are written by hand from the press release (sources/) and the r
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,15 @@ def test_chair_and_place_of_the_20th(store):
             "placeName": "Göttingen",
         }
     ]
+
+
+def test_resolutions_of_the_20th_give_the_confidence_of_the_curated_ones(store):
+    # the press release alone states the Anwerbegeneration resolution: no curation record, no confidence;
+    # 20-federal-funding rests on one news report (medium), the others on official releases (high)
+    got = {key(r["resolution"]): r.get("confidence") for r in rows(store, "resolutions-of-20th")}
+    assert got == {"20-anwerbegeneration": None, "20-federal-funding": "medium confidence",
+                   "20-goettinger-erklaerung": "high confidence", "20-leitantrag": "high confidence",
+                   "20-migration-counselling-mbe": "high confidence", "20-psychosocial-care": "high confidence"}
 
 
 def test_resolutions_of_the_20th_and_how_they_were_adopted(store):
@@ -145,7 +155,7 @@ def test_calls_by_ministers(store):
 def test_chair_of_the_21st(store):
     assert rows(store, "chair-of-21st") == [
         {"land": ID + "state/DE-NW", "landName": "Nordrhein-Westfalen", "from": "2025-07-01",
-         "person": ID + "person/josefine-paul"}
+         "person": ID + "person/josefine-paul", "confidence": "high confidence"}
     ]
 
 
@@ -229,6 +239,41 @@ def test_chair_history(store):
     assert until == {21: "2026-01-27"}
 
 
+def test_chair_history_gives_the_confidence_of_each_date(store):
+    """The Land's record is high for most chairs, but the end dates of the 13th to 19th chairs come from
+    conference-facts.csv rows that are medium (all but the 17th's): each date shows its own confidence."""
+    got = {int(r["ordinal"]): (r.get("fromConfidence"), r.get("toConfidence")) for r in rows(store, "chair-history")
+           if r.get("from") or r.get("to")}
+    m, h = "medium confidence", "high confidence"
+    assert {n for n, (_, to) in got.items() if to == m} == {13, 14, 15, 16, 18, 19}
+    assert got[17] == (h, h) and got[20] == (h, h) and got[21] == (h, None)
+    for r in rows(store, "chair-history"):  # a date is never shown without its confidence
+        assert bool(r.get("from")) == bool(r.get("fromConfidence")) and bool(r.get("to")) == bool(r.get("toConfidence"))
+
+
+RECORD_QUERIES = ["record-of-12th", "record-of-a-land", "dissent-by-land", "lead-motions-by-year",
+                  "citizenship-over-the-years", "labour-market-resolutions", "attendance-of-19th"]
+
+
+@pytest.mark.parametrize("name", RECORD_QUERIES)
+def test_record_queries_give_the_confidence_of_their_facts(store, name):
+    """Each row of a query over the curation records says how sure the record that states it is."""
+    got = rows(store, name)
+    assert got and all(r.get("confidence") in ("high confidence", "medium confidence") for r in got)
+
+
+def test_the_confidence_is_that_of_the_fact_shown(store):
+    m, h = "medium confidence", "high confidence"
+    twelfth = {key(r["item"]): r["confidence"] for r in rows(store, "record-of-12th")}
+    assert twelfth == {"12-citizenship-law": m, "12-family-reunification": h, "12-immigration-law": m,
+                       "12-integration-courses": m, "12-top-2-1": h, "12-turkey": h, "12-vocational-training": h}
+    # the row of 12-immigration-law is medium, so is Bavaria's vote against it; 13-top-2-8's row too
+    land = {(r["how"], key(r["item"])): r["confidence"] for r in rows(store, "record-of-a-land")}
+    assert land[("against", "12-immigration-law")] == m and land[("moved", "13-top-2-8")] == m
+    assert land[("against", "12-vocational-training")] == h
+    assert {r["confidence"] for r in rows(store, "attendance-of-19th")} == {m}  # attendance.csv: all medium
+
+
 def key(iri: str) -> str:
     return iri.rsplit("/", 1)[1]
 
@@ -258,7 +303,7 @@ def test_lead_motions_by_year(store):
 
 
 def test_record_of_a_land(store):
-    # resolutions.csv, DE-BY in proposers (7-top-2-1 and 20-language-support, moved by "all"; 13-top-2-8,
+    # resolutions.csv, DE-BY in proposers (7-top-2-1, moved by "all"; 13-top-2-8,
     # 14-top-3-2), votes_no (12-immigration-law,
     # 12-vocational-training, 19-citizenship-reform), votes_abstain (none) and protocol_notes_by
     # (19-citizenship-reform, 20-20th-anniversary)
@@ -270,7 +315,6 @@ def test_record_of_a_land(store):
         ("moved", "7-top-2-1", "7", "unanimous"),
         ("moved", "13-top-2-8", "13", "unknown"),
         ("moved", "14-top-3-2", "14", "unknown"),
-        ("moved", "20-language-support", "20", "unknown"),
         ("protocol note", "19-leitantrag", "19", "not unanimous"),
         ("protocol note", "20-goettinger-erklaerung", "20", "unknown"),
     ]
@@ -317,10 +361,10 @@ def test_documents_of_a_statement_and_their_kinds(store):
 
 
 def test_resolutions_reported_only_by_news(store):
-    # resolutions.csv rows (not low) whose every source has kind news in sources.csv; those with two or
-    # more reports may be high (two independent sources agree), those with one are medium
-    got = {key(r["record"]).removeprefix("curation-resolutions-"): (int(r["reports"]), r["confidence"])
-           for r in rows(store, "resolutions-reported-only-by-news")}
+    # resolutions.csv items (not low) whose every statement rests on documents of kind news only
+    # (sources.csv), judged per item; those with two or more reports may be high (two independent
+    # sources agree), those with one are medium
+    got = {key(r["item"]): (int(r["reports"]), r["confidence"]) for r in rows(store, "resolutions-reported-only-by-news")}
     m, h = "medium confidence", "high confidence"
     assert got == {
         "1-language-support": (2, h), "4-imams": (3, m), "6-recognition-of-foreign-qualifications": (2, m),
@@ -330,9 +374,26 @@ def test_resolutions_reported_only_by_news(store):
         "13-family-reunification": (2, m), "15-rural-areas": (1, m), "16-naturalisation": (2, m),
         "17-immigrant-women": (1, m), "17-recognition-of-qualifications": (2, m),
         "18-initial-orientation-courses": (2, m), "18-integration-courses": (1, m), "18-naturalisation": (1, m),
-        "19-citizenship-reform": (5, h), "19-skilled-immigration": (1, m), "20-federal-funding": (1, m),
+        "19-skilled-immigration": (1, m), "20-federal-funding": (1, m),
     }
     assert all(reports >= 2 for reports, level in got.values() if level == h)
+
+
+def test_an_item_also_stated_beside_the_news_is_not_reported_only_by_news(store):
+    # 19-citizenship-reform (five news reports) is the Leitantrag of the 19th, 19-leitantrag, which the
+    # record of conference 19 states too, drawing on a document of kind other (mueritzportal): the item
+    # rests on more than news, though one of its records does not
+    got = {key(r["item"]) for r in rows(store, "resolutions-reported-only-by-news")}
+    assert "19-leitantrag" not in got
+
+
+def test_the_intmk_s_own_pages_are_of_its_own_kind():
+    # sources.csv: the IntMK's history page (integrationsministerkonferenz-6) is the IntMK's own
+    # publication, as its info pages are (official-press-release: "a Land's or the IntMK's own release")
+    with (ROOT / "data" / "reference" / "sources.csv").open(encoding="utf-8", newline="") as f:
+        own = {r["key"]: r["kind"] for r in csv.DictReader(f) if r["publisher"].startswith("Integrationsministerkonferenz")}
+    assert "integrationsministerkonferenz-6" in own
+    assert set(own.values()) == {"official-press-release"}
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "queries").glob("*.rq")), ids=lambda p: p.stem)

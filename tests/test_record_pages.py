@@ -80,7 +80,6 @@ def test_land_page_shows_its_voting_record(client, browser_page):
         ("moved", "7", "7-top-2-1", "unanimous"),
         ("moved", "13", "13-top-2-8", "unknown"),
         ("moved", "14", "14-top-3-2", "unknown"),
-        ("moved", "20", "20-language-support", "unknown"),
         ("against", "12", "12-immigration-law", "not unanimous"),
         ("against", "12", "12-vocational-training", "not unanimous"),
         ("against", "19", "19-leitantrag", "not unanimous"),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+
 import pyoxigraph as ox
 
 from intmk_kg import namespaces as ns
@@ -166,3 +169,50 @@ def test_attendees_are_reconciled_with_the_persons_by_name_and_land(store):
     assert ask(store, f"ASK {{ <{ID}attendance/5-maria-boehmer> intmk:attendanceRole intmk:GuestRole }}")
     assert ask(store, f"ASK {{ <{ID}attendance/13-susi-moebbeck> intmk:attendanceRole intmk:StateSecretaryRole ; "
                       f"intmk:representedState <{ID}state/DE-ST> }}")
+
+
+def rows(table: str) -> list[dict[str, str]]:
+    with (Path(__file__).resolve().parents[1] / "data" / "reference" / table).open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def literals(store, s: str, p: str, graph: str | None = None) -> set[tuple[str, str | None]]:
+    g = ox.NamedNode(graph) if graph else None
+    return {(q.object.value, q.object.language) for q in store.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(p), None, g)}
+
+
+def test_parties_come_from_their_table_with_their_labels_in_each_members_record(store):
+    """parties.csv names each party persons.csv writes; the labels sit in the record of each member."""
+    parties = {r["name"]: r for r in rows("parties.csv")}
+    members = [r for r in rows("persons.csv") if r["party"]]
+    assert members and {r["party"] for r in members} <= set(parties)
+    for person in members:
+        party = parties[person["party"]]
+        p, record = ID + "party/" + party["key"], ns.graph(f"curation-persons-{person['key']}")
+        assert ox.Quad(ox.NamedNode(ID + "person/" + person["key"]), ox.NamedNode(ONT + "memberOfParty"),
+                       ox.NamedNode(p), ox.NamedNode(record)) in store
+        assert literals(store, p, ns.PREFIXES["rdfs"] + "label", record) == {(party["name_de"], "de"),
+                                                                           (party["name_en"], "en")}
+        assert literals(store, p, ns.PREFIXES["skos"] + "altLabel", record) == {(party["name"], "de")}
+
+
+def test_ministries_law_titles_milestones_and_venues_come_from_their_tables(store):
+    offices = [r for r in rows("offices.csv") if r["ministry"]]
+    assert len(offices) == 4
+    for r in offices:
+        office = ox.NamedNode(f"{ID}office/{r['person_key']}-{r['start']}")
+        assert ox.Quad(office, ox.NamedNode(ONT + "ministry"), ox.NamedNode(ID + "organisation/" + r["ministry"]),
+                       ox.NamedNode(ns.graph(f"curation-offices-{r['person_key']}-{r['start']}"))) in store
+    for r in rows("laws.csv"):
+        law = ID + "law/" + r["key"]
+        assert (r["title_en"] or r["title_de"], "en") in literals(store, law, ns.PREFIXES["rdfs"] + "label")
+        established = {q.subject.value for q in store.quads_for_pattern(
+            None, ox.NamedNode(ONT + "establishedBy"), ox.NamedNode(law), ox.NamedNode(ns.graph(f"curation-laws-{r['key']}")))}
+        assert established == {ID + "milestone/" + m for m in r["milestones"].split(" ; ") if m}
+    assert ask(store, f"ASK {{ <{ID}milestone/mehrstaatigkeit> intmk:establishedBy <{ID}law/starmodg> }}")
+    venues = {r["key"] for r in rows("places.csv") if r["kind"] == "venue"}
+    assert venues == {"graf-zeppelin-haus", "kloster-eberbach", "zeche-zollverein"}
+    for place in venues:
+        node = ox.NamedNode(ID + "place/" + place)
+        assert list(store.quads_for_pattern(None, ox.NamedNode(ONT + "venue"), node, None))
+        assert not list(store.quads_for_pattern(None, ox.NamedNode(ONT + "location"), node, None))

@@ -114,3 +114,12 @@ def test_movers_and_keywords(store):
     # 20-migration-counselling-mbe: keywords are the curator's, in English; migration counselling is a scheme concept
     assert ask(store, f"""ASK {{ <{ID}resolution/20-migration-counselling-mbe> intmk:keyword "migration counselling (MBE)"@en ;
         intmk:topic <{ID}topic/migration-counselling> }}""")
+
+
+def test_a_land_backing_a_motion_with_all_names_no_movers(store):
+    # 20-language-support: Saarland's release says it backed the motion together with all Länder; it
+    # does not say who moved it, nor how anyone voted, so the row names no movers and no votes
+    for prop in ("proposedBy", "approvedBy", "opposedBy", "abstainedBy"):
+        assert states(store, "20-language-support", prop) == set(), prop
+    assert ask(store, f"ASK {{ <{ID}resolution/20-language-support> intmk:consideredAt <{ID}conference/20> }}")
+    assert not ask(store, f"ASK {{ <{ID}resolution/20-language-support> intmk:votingOutcome ?o }}")

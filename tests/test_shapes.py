@@ -486,7 +486,7 @@ def test_minimal_reference_project_conforms(make_project):
 # Each row is appended to a table of tests/fixtures/projects/minimal, whose last row is on line 2.
 SOURCE_URL = "https://www.integrationsministerkonferenz.de/MedienPresse.html"
 CSV_CASES = [
-    ("offices.csv", f"nobody,Integrationsministerin,DE-NI,2023-01-25,,high,{SOURCE_URL}",
+    ("offices.csv", f"nobody,Integrationsministerin,DE-NI,2023-01-25,,,high,{SOURCE_URL}",
      "unknown person 'nobody' (not in persons.csv)"),
     ("conferences.csv", f"21,2026,atlantis,,,,,,,,,high,{SOURCE_URL}", "unknown place 'atlantis' (not in places.csv)"),
     ("conferences.csv", f"21,2026,,,,DE-XX,,,,,,high,{SOURCE_URL}", "unknown Land 'DE-XX'"),
@@ -548,6 +548,35 @@ def test_reference_row_error_names_table_and_line(make_project, table, row, mess
     assert problem.path == path
     assert problem.line == 3
     assert problem.message == message
+
+
+# Domain facts that live in the tables (parties, ministries of posts, English law titles, milestones,
+# venues): a bad cell stops the build with the table and line, as every other table does.
+TABLE_CASES = [
+    ("persons.csv", f"someone,Some One,,CDU,,high,{SOURCE_URL}", 3, "unknown party 'CDU'; add a row for it to parties.csv"),
+    ("parties.csv", f"SPD,spd,SPD,SPD,,{SOURCE_URL}", 3, "party 'SPD' appears twice"),
+    ("parties.csv", f"CDU,CDU,Christlich Demokratische Union,Christian Democratic Union,,{SOURCE_URL}", 3,
+     "key 'CDU' is not a lower-case ASCII slug"),
+    ("parties.csv", "CDU,cdu,CDU,CDU,,https://example.org/not-registered", 3,
+     "source is not in the registry (sources.csv) nor a Wikidata item of this row: 'https://example.org/not-registered'"),
+    ("offices.csv", f"andreas-philippi,Integrationsminister,DE-NI,2024-01-01,,ms-xx,high,{SOURCE_URL}", 3,
+     "unknown ministry 'ms-xx' (not in organisations.csv)"),
+    ("laws.csv", f"x,Gesetz X,,,,,A law.,Act X,Mehr Staaten,high,{SOURCE_URL}", 2,
+     "milestone 'Mehr Staaten' is not a key such as chancen-aufenthaltsrecht"),
+    ("places.csv", f"somewhere,Irgendwo,Somewhere,hall,,DE-NI,high,{SOURCE_URL}", 4, "unknown place kind 'hall'"),
+]
+
+
+@pytest.mark.parametrize("table, row, line, message", TABLE_CASES,
+                         ids=["person-unknown-party", "party-twice", "party-key-not-a-slug", "party-source-unregistered",
+                              "office-unknown-ministry", "law-milestone-not-a-key", "place-unknown-kind"])
+def test_table_driven_domain_facts_name_table_and_line(make_project, table, row, line, message):
+    home = make_project(project="minimal")
+    path = home / "data" / "reference" / table
+    with path.open("a", encoding="utf-8") as f:
+        f.write(row + "\n")
+    problem = load_error(home).problems[0]
+    assert (problem.path, problem.line, problem.message) == (path, line, message)
 
 
 # The registry of tests/fixtures/projects/minimal (sources.csv) has 15 documents, the last on line 16.

@@ -16,7 +16,8 @@ import unicodedata
 from pathlib import Path
 
 from .quads import lit
-from .reference import Curation, Fact, Row, e, ordinal_en, read_rows
+from .reference import Curation, Fact, e, ordinal_en
+from .tables import Row, read_rows
 
 ROLES = {  # role -> German and English label
     "intmk:DelegateRole": ("Delegation eines Landes", "Land delegate"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -250,9 +251,68 @@ def verify(home: Path | None, release_dir: Path | None) -> None:
     click.echo(f"release {version}: every file matches its SHA-256 ({folder})")
 
 
-from .linking.cli import export  # noqa: E402 (the group lives beside the linking code it drives)
+DIST_OPTION = click.option("--dist", type=click.Path(file_okay=False, path_type=Path), default=None,
+                           help="Release folder (default: the project's dist/).")
+OUT_OPTION = click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                          help="Write to this file instead of standard output.")
 
-main.add_command(export)
+
+def _select(dist: Path | None):
+    """SPARQL SELECT over the graph of the current release in `dist`."""
+    from .linking.index import store_select
+    from .release import load_store, open_release
+
+    try:
+        release = open_release(dist or Project.at().dist_dir)
+    except FileNotFoundError as e:
+        raise click.ClickException(str(e)) from None
+    return store_select(load_store(release))
+
+
+def _emit(text: str, out: Path | None) -> None:
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {out}", err=True)
+
+
+def _date(ctx, param, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date like 2025-04-24") from None
+
+
+@main.group()
+def export() -> None:
+    """Exports for Wikidata: QuickStatements and a Mix'n'match catalogue."""
+
+
+@export.command()
+@DIST_OPTION
+@OUT_OPTION
+@click.option("--retrieved", callback=_date, default=None,
+              help="Retrieved date (S813), YYYY-MM-DD, for references to documents without a date of their own "
+                   "(default: none; a document's own date is always used where the registry gives one).")
+def quickstatements(dist: Path | None, out: Path | None, retrieved: str | None) -> None:
+    """QuickStatements v1 creating Wikidata items for the IntMK conferences that lack one."""
+    from .linking.quickstatements import quickstatements as make
+
+    _emit(make(_select(dist), retrieved), out)
+
+
+@export.command()
+@DIST_OPTION
+@OUT_OPTION
+def mixnmatch(dist: Path | None, out: Path | None) -> None:
+    """Mix'n'match catalogue (CSV: id, name, description, url, type) of our entities."""
+    from .linking.index import build_index
+    from .linking.mixnmatch import catalogue
+
+    _emit(catalogue(build_index(_select(dist))), out)
 
 
 if __name__ == "__main__":

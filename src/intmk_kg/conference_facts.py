@@ -19,7 +19,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .quads import date, lit
-from .reference import Curation, Fact, Row, e, read_rows
+from .reference import Curation, Fact, e
+from .tables import Row, read_rows
 
 RANK = {"medium": 1, "high": 2}
 
@@ -128,9 +129,7 @@ def place_facts(row: Row, s: str, sources: Curation, known: dict[str, set[str]])
                   (p, "intmk:inState", e("state", state))]
     elif value not in known["place"]:
         raise row.problem(f"place {value!r} is not in places.csv, NEW_PLACES, or a known status")
-    from .reference import VENUES
-
-    venue = value in VENUES or (value in NEW_PLACES and NEW_PLACES[value][2] == "intmk:Venue")
+    venue = sources.place_kinds.get(value) == "venue" or (value in NEW_PLACES and NEW_PLACES[value][2] == "intmk:Venue")
     facts.append((s, "intmk:venue" if venue else "intmk:location", e("place", value)))
     state = NEW_PLACES[value][3] if value in NEW_PLACES else sources.place_states.get(value)
     if state:  # one location model: the Land of a conference is that of its place

@@ -17,11 +17,27 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import namespaces as ns
+from .attendance import map_attendance
+from .conference_facts import map_conference_facts
 from .errors import InputError, Problem
 from .progress import Progress
 from .project import Project
 from .quads import GraphWriter
-from .reference import reference_quads
+from .rdfio import input_error, parse_file
+from .reference import (
+    Curation,
+    map_conferences,
+    map_laws,
+    map_offices,
+    map_organisations,
+    map_parties,
+    map_persons,
+    map_places,
+    map_states,
+    read_weak_fields,
+)
+from .registry import Registry, missing_registry
+from .resolutions import map_resolutions
 
 ONTOLOGY_GRAPH = ox.NamedNode(ns.graph("ontology"))
 RDF_SUFFIXES = {".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS}
@@ -49,20 +65,6 @@ class LoadedDataset:
         return sorted(files)
 
 
-def parse_file(path: Path, fmt: ox.RdfFormat | None = None) -> list[ox.Quad]:
-    """Parse one RDF file; a syntax error becomes an InputError naming file, line and column."""
-    try:
-        return list(ox.parse(path=str(path), format=fmt, base_iri=ns.BASE))
-    except (SyntaxError, OSError, ValueError) as e:
-        raise _input_error(e, path) from None
-
-
-def _input_error(e: Exception, path: Path) -> InputError:
-    if isinstance(e, SyntaxError):
-        return InputError(Problem(str(e.msg if hasattr(e, "msg") else e), path, e.lineno, e.offset))
-    return InputError(Problem(str(e), path))
-
-
 def _data_files(data_dir: Path) -> list[Path]:
     """Curated RDF under the data folder, except reference/ which the reference mapper reads."""
     reference = data_dir / "reference"
@@ -76,6 +78,40 @@ def _data_files(data_dir: Path) -> list[Path]:
                 Problem("data files must be TriG or N-Quads so that every fact has a named graph", p)
             )
     return rdf
+
+
+# The reference tables and their mappers. Order matters: later tables refer to keys of earlier ones.
+TABLES = [
+    ("states.csv", map_states),
+    ("places.csv", map_places),
+    ("parties.csv", map_parties),
+    ("persons.csv", map_persons),
+    ("organisations.csv", map_organisations),
+    ("offices.csv", map_offices),
+    ("laws.csv", map_laws),
+    ("conferences.csv", map_conferences),
+    ("resolutions.csv", map_resolutions),
+    ("conference-facts.csv", map_conference_facts),
+    ("attendance.csv", map_attendance),
+]
+
+
+def reference_quads(folder: Path) -> list[tuple[Path, list[ox.Quad]]]:
+    """All reference quads, grouped by the table each came from (the registry under sources.csv)."""
+    registry_path = folder / "sources.csv"
+    if not registry_path.is_file():
+        raise missing_registry(folder)
+    registry = Registry(registry_path)
+    curation = Curation(registry, read_weak_fields(folder / "notes" / "weak-fields.csv"))
+    known: dict[str, set[str]] = {k: set() for k in ("state", "place", "party", "person", "office", "organisation",
+                                                  "law", "conference", "resolution", "conference-fact", "attendance")}
+    for name, mapper in TABLES:
+        path = folder / name
+        if not path.is_file():
+            raise InputError(Problem(f"reference table {name} is missing", folder))
+        mapper(path, curation, known)
+    curation.unused_weak_entries()
+    return [(registry_path, registry.quads()), *curation.by_table.items()]
 
 
 def _ontology_graph_description() -> list[ox.Quad]:
@@ -151,7 +187,7 @@ def load_project(
             try:
                 loaded.store.extend(_stream(path, graphs))
             except (SyntaxError, OSError, ValueError) as e:
-                raise _input_error(e, path) from None
+                raise input_error(e, path) from None
             loaded.files.append(path)
             for g in graphs:
                 loaded.graph_files[g].add(str(path))

@@ -43,10 +43,6 @@ class Project:
         return self.home / "data"
 
     @property
-    def sources_dir(self) -> Path:
-        return self.home / "sources"
-
-    @property
     def queries_dir(self) -> Path:
         return self.home / "queries"
 

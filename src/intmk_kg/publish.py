@@ -104,7 +104,8 @@ def publish(release: Release, url: str, user: str | None = None, progress: Progr
 def _named_quads(release: Release) -> Iterator[tuple[str, ox.Triple]]:
     with gzip.open(release.file("intmk-kg.nq.gz"), "rb") as f:
         for q in ox.parse(f, format=ox.RdfFormat.N_QUADS):
-            yield q.graph_name.value, q.triple
+            if not isinstance(q.graph_name, ox.DefaultGraph):  # the union, sent from the N-Triples dump
+                yield q.graph_name.value, q.triple
 
 
 def _union_triples(release: Release) -> Iterator[ox.Triple]:

@@ -13,7 +13,6 @@ asserted; blank cells are unknown and produce nothing.
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,9 +20,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import namespaces as ns
-from .errors import InputError, Problem
 from .quads import GraphWriter, date, integer, iri, lit
-from .registry import PROJECT, Registry, missing_registry
+from .rdfio import parse_file
+from .registry import PROJECT, Registry
+from .tables import Row, read_rows
 
 Fact = tuple[str, str, "str | ox.NamedNode | ox.Literal"]
 
@@ -40,34 +40,6 @@ def e(kind: str, key: str) -> str:
 def record_graph(table: str, record: str) -> str:
     """The graph of one curation record, e.g. graph/curation-conferences-20."""
     return ns.graph(f"curation-{table}-{record}")
-
-
-@dataclass
-class Row:
-    path: Path
-    line: int
-    data: dict[str, str]
-
-    def __getitem__(self, name: str) -> str:
-        return (self.data.get(name) or "").strip()
-
-    def many(self, name: str) -> list[str]:
-        return [v.strip() for v in self[name].split(" ; ") if v.strip()]
-
-    def problem(self, message: str) -> InputError:
-        return InputError(Problem(message, self.path, self.line))
-
-
-def read_rows(path: Path, required: list[str]) -> list[Row]:
-    with path.open(encoding="utf-8", newline="") as f:
-        reader = csv.DictReader(f)
-        missing = [c for c in required if c not in (reader.fieldnames or [])]
-        if missing:
-            raise InputError(Problem(f"missing column(s): {', '.join(missing)}", path, 1))
-        rows = []
-        for data in reader:
-            rows.append(Row(path, reader.line_num, data))
-    return rows
 
 
 @dataclass
@@ -99,6 +71,8 @@ class Curation:
         self.by_table: dict[Path, list[ox.Quad]] = {}
         self.person_names: dict[str, str] = {}
         self.place_states: dict[str, str] = {}
+        self.place_kinds: dict[str, str] = {}  # places.csv kind: country, city or venue
+        self.parties: dict[str, Party] = {}  # parties.csv, by the name persons.csv writes
         self.person_states: dict[str, set[str]] = {}  # the Länder a person held an office or chair for
         self.new_persons: set[str] = set()  # persons the later tables name that persons.csv lacks
 
@@ -226,6 +200,7 @@ def map_places(path: Path, sources: Curation, known: dict[str, set[str]]) -> Non
             (s, "rdfs:label", lit(row["name_de"], "de")),
             (s, "rdfs:label", lit(row["name_en"], "en")),
         ]
+        sources.place_kinds[row["key"]] = row["kind"]
         if row["in_state"]:
             facts.append((s, "intmk:inState", e("state", row["in_state"])))
             sources.place_states[row["key"]] = row["in_state"]
@@ -234,10 +209,29 @@ def map_places(path: Path, sources: Curation, known: dict[str, set[str]]) -> Non
         known["place"].add(row["key"])
 
 
-PARTIES = {
-    "SPD": ("spd", "Sozialdemokratische Partei Deutschlands", "Social Democratic Party of Germany"),
-    "Bündnis 90/Die Grünen": ("buendnis-90-die-gruenen", "Bündnis 90/Die Grünen", "Alliance 90/The Greens"),
-}
+@dataclass(frozen=True)
+class Party:
+    key: str
+    name_de: str
+    name_en: str
+
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def map_parties(path: Path, sources: Curation, known: dict[str, set[str]]) -> None:
+    """parties.csv: the names of the parties persons.csv names. A lookup: its labels are stated in the
+    record of each member (map_persons), so the table itself writes no record."""
+    for row in read_rows(path, ["name", "key", "name_de", "name_en", "source"]):
+        if not row["name"] or not row["name_de"] or not row["name_en"]:
+            raise row.problem("a party needs its name as persons.csv writes it, name_de and name_en")
+        if not SLUG.match(row["key"]):
+            raise row.problem(f"key {row['key']!r} is not a lower-case ASCII slug")
+        if row["name"] in sources.parties:
+            raise row.problem(f"party {row['name']!r} appears twice")
+        sources.documents(row, "source")  # every source is in the registry, as in the other tables
+        sources.parties[row["name"]] = Party(row["key"], row["name_de"], row["name_en"])
+        known["party"].add(row["key"])
 
 
 def map_persons(path: Path, sources: Curation, known: dict[str, set[str]]) -> None:
@@ -252,15 +246,15 @@ def map_persons(path: Path, sources: Curation, known: dict[str, set[str]]) -> No
         if row["honorific"]:
             facts.append((s, "intmk:honorificPrefix", lit(row["honorific"])))
         if row["party"]:
-            if row["party"] not in PARTIES:
-                raise row.problem(f"unknown party {row['party']!r}; add it to PARTIES with its labels")
-            key, de, en = PARTIES[row["party"]]
-            p = e("party", key)
+            party = sources.parties.get(row["party"])
+            if party is None:
+                raise row.problem(f"unknown party {row['party']!r}; add a row for it to parties.csv")
+            p = e("party", party.key)
             facts += [
                 (s, "intmk:memberOfParty", p),
                 (p, "rdf:type", "intmk:PoliticalParty"),
-                (p, "rdfs:label", lit(de, "de")),
-                (p, "rdfs:label", lit(en, "en")),
+                (p, "rdfs:label", lit(party.name_de, "de")),
+                (p, "rdfs:label", lit(party.name_en, "en")),
                 (p, "skos:altLabel", lit(row["party"], "de")),
             ]
         facts += wikidata(s, row)
@@ -270,7 +264,7 @@ def map_persons(path: Path, sources: Curation, known: dict[str, set[str]]) -> No
 
 
 def map_offices(path: Path, sources: Curation, known: dict[str, set[str]]) -> None:
-    for row in read_rows(path, ["person_key", "office_de", "state", "start", "end", "confidence", "source"]):
+    for row in read_rows(path, ["person_key", "office_de", "state", "start", "end", "ministry", "confidence", "source"]):
         if row["person_key"] not in known["person"]:
             raise row.problem(f"unknown person {row['person_key']!r} (not in persons.csv)")
         if not row["start"]:
@@ -289,20 +283,13 @@ def map_offices(path: Path, sources: Curation, known: dict[str, set[str]]) -> No
         ]
         if row["end"]:
             facts.append((s, "intmk:endDate", date(row["end"])))
-        ministry = MINISTRY_OF_POST.get(row["office_de"])
-        if ministry:
-            facts.append((s, "intmk:ministry", e("organisation", ministry)))
+        if row["ministry"]:  # filled only where the post title names its ministry exactly
+            if row["ministry"] not in known["organisation"]:
+                raise row.problem(f"unknown ministry {row['ministry']!r} (not in organisations.csv)")
+            facts.append((s, "intmk:ministry", e("organisation", row["ministry"])))
         sources.emit(row, key, facts)
         known["office"].add(key)
         sources.person_states.setdefault(row["person_key"], set()).add(row["state"])
-
-
-# The post title names its ministry exactly; only these identities are certain.
-MINISTRY_OF_POST = {
-    "Niedersächsischer Minister für Soziales, Arbeit, Gesundheit und Gleichstellung": "ms-ni",
-    "Ministerin für Soziales, Gesundheit und Sport des Landes Mecklenburg-Vorpommern": "sm-mv",
-    "Ministerin für Kinder, Jugend, Familie, Gleichstellung, Flucht und Integration des Landes Nordrhein-Westfalen": "mkjfgfi-nw",
-}
 
 
 def map_organisations(path: Path, sources: Curation, known: dict[str, set[str]]) -> None:
@@ -341,14 +328,15 @@ def map_organisations(path: Path, sources: Curation, known: dict[str, set[str]])
 
 
 def map_laws(path: Path, sources: Curation, known: dict[str, set[str]]) -> None:
-    cols = ["key", "title_de", "short_title", "legal_basis", "published", "in_force", "content_summary_en", "confidence", "source"]
+    cols = ["key", "title_de", "short_title", "legal_basis", "published", "in_force", "content_summary_en", "title_en",
+            "milestones", "confidence", "source"]
     for row in read_rows(path, cols):
         s = e("law", row["key"])
         facts: list[Fact] = [
             (s, "rdf:type", "intmk:Law"),
             (s, "intmk:title", lit(row["title_de"], "de")),
             (s, "rdfs:label", lit(row["title_de"], "de")),
-            (s, "rdfs:label", lit(LAW_TITLES_EN.get(row["key"], row["title_de"]), "en")),
+            (s, "rdfs:label", lit(row["title_en"] or row["title_de"], "en")),
             (s, "intmk:summary", lit(row["content_summary_en"], "en")),
         ]
         if row["short_title"]:
@@ -359,23 +347,12 @@ def map_laws(path: Path, sources: Curation, known: dict[str, set[str]]) -> None:
             facts.append((s, "intmk:promulgationDate", date(row["published"])))
         if row["in_force"]:
             facts.append((s, "intmk:inForceDate", date(row["in_force"])))
-        for milestone in MILESTONES_OF_LAW.get(row["key"], []):
+        for milestone in row.many("milestones"):  # the milestones of the Göttinger Erklärung the law made
+            if not SLUG.match(milestone):
+                raise row.problem(f"milestone {milestone!r} is not a key such as chancen-aufenthaltsrecht")
             facts.append((e("milestone", milestone), "intmk:establishedBy", s))
         sources.emit(row, row["key"], facts)
         known["law"].add(row["key"])
-
-
-# English titles are translations of the German title, not claims of the sources.
-LAW_TITLES_EN = {
-    "chancen-aufenthaltsrecht": "Act introducing an opportunity residence right (Chancen-Aufenthaltsrecht)",
-    "starmodg": "Act to modernise the nationality law (StARModG)",
-}
-
-# Stated by the laws table's summaries: which milestone of the Göttinger Erklärung each law made.
-MILESTONES_OF_LAW = {
-    "chancen-aufenthaltsrecht": ["chancen-aufenthaltsrecht"],
-    "starmodg": ["mehrstaatigkeit", "einbuergerung-nach-fuenf-jahren"],
-}
 
 
 def map_conferences(path: Path, sources: Curation, known: dict[str, set[str]]) -> None:
@@ -414,7 +391,7 @@ def map_conferences(path: Path, sources: Curation, known: dict[str, set[str]]) -
         for place in row.many("place"):
             if place not in known["place"]:
                 raise row.problem(f"unknown place {place!r} (not in places.csv)")
-            kind = "intmk:venue" if place in VENUES else "intmk:location"
+            kind = "intmk:venue" if sources.place_kinds.get(place) == "venue" else "intmk:location"
             fields["place"].append((s, kind, e("place", place)))
             # One location model: the Land of a conference is that of its place (places.csv in_state).
             if sources.place_states.get(place):
@@ -457,60 +434,4 @@ def note_facts(path: Path) -> list[Fact]:
     """Facts that a row's notes state, curated as Turtle beside the table (optional)."""
     if not path.is_file():
         return []
-    from .loader import parse_file  # late import: the loader imports this module
-
     return [(q.subject, q.predicate.value, q.object) for q in parse_file(path, ox.RdfFormat.TURTLE)]
-
-
-VENUES = {"graf-zeppelin-haus", "kloster-eberbach", "zeche-zollverein"}
-
-
-def map_resolutions(path: Path, sources: Curation, known: dict[str, set[str]]) -> None:
-    from .resolutions import map_resolutions as mapper  # late import: that module builds on this one
-
-    mapper(path, sources, known)
-
-
-def map_conference_facts(path: Path, sources: Curation, known: dict[str, set[str]]) -> None:
-    from .conference_facts import map_conference_facts as mapper  # late import: builds on this module
-
-    mapper(path, sources, known)
-
-
-def map_attendance(path: Path, sources: Curation, known: dict[str, set[str]]) -> None:
-    from .attendance import map_attendance as mapper  # late import: builds on this module
-
-    mapper(path, sources, known)
-
-
-# Order matters: later tables refer to keys of earlier ones.
-TABLES = [
-    ("states.csv", map_states),
-    ("places.csv", map_places),
-    ("persons.csv", map_persons),
-    ("organisations.csv", map_organisations),
-    ("offices.csv", map_offices),
-    ("laws.csv", map_laws),
-    ("conferences.csv", map_conferences),
-    ("resolutions.csv", map_resolutions),
-    ("conference-facts.csv", map_conference_facts),
-    ("attendance.csv", map_attendance),
-]
-
-
-def reference_quads(folder: Path) -> list[tuple[Path, list[ox.Quad]]]:
-    """All reference quads, grouped by the table each came from (the registry under sources.csv)."""
-    registry_path = folder / "sources.csv"
-    if not registry_path.is_file():
-        raise missing_registry(folder)
-    registry = Registry(registry_path)
-    curation = Curation(registry, read_weak_fields(folder / "notes" / "weak-fields.csv"))
-    known: dict[str, set[str]] = {k: set() for k in ("state", "place", "person", "office", "organisation", "law", "conference",
-                                                  "resolution", "conference-fact", "attendance")}
-    for name, mapper in TABLES:
-        path = folder / name
-        if not path.is_file():
-            raise InputError(Problem(f"reference table {name} is missing", folder))
-        mapper(path, curation, known)
-    curation.unused_weak_entries()
-    return [(registry_path, registry.quads()), *curation.by_table.items()]

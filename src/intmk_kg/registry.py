@@ -19,6 +19,7 @@ import pyoxigraph as ox
 from . import namespaces as ns
 from .errors import InputError, Problem
 from .quads import GraphWriter, lit
+from .tables import read_rows
 
 REGISTRY_GRAPH = ns.graph("registry")
 PROJECT = ns.entity("project", "intmk-kg")
@@ -53,8 +54,6 @@ class Registry:
     """The documents of sources.csv by key and by URL, plus the Wikidata items the tables cite."""
 
     def __init__(self, path: Path):
-        from .reference import read_rows  # late import: reference imports this module
-
         self.path = path
         self.rows = read_rows(path, ["key", "url", "title", "publisher", "date", "kind", "what_it_gives"])
         self.by_url: dict[str, Document] = {}

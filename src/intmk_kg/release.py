@@ -12,7 +12,7 @@ then does the `current` link move (an atomic rename of a new link). A build that
 killed at any point leaves the previous release untouched and still current.
 
 With a store path the build also leaves an on-disk Oxigraph store (named graphs plus their
-union as default graph, bulk loaded), which a server opens without parsing anything; it is
+union as default graph, bulk loaded from the N-Quads dump), which a server opens without parsing anything; it is
 built beside its place and renamed into it, and carries the version of its release.
 """
 
@@ -46,6 +46,8 @@ from .dumps import (
 )
 from .errors import InputError, Problem
 from .inference import materialize_inferred
+from .linking.exports import write_exports
+from .linking.stored import INDEX_FILE
 from .loader import ONTOLOGY_GRAPH, load_project, materialize_union
 from .progress import Progress
 from .project import Project
@@ -60,6 +62,7 @@ STORE_MARKER = "intmk-release.json"
 CHECKED_SUFFIX = ".checked.json"  # the record of a clean damage() check, beside each release folder
 RACY_NS = 2_000_000_000  # files changed more recently than this are hashed at every check
 GRAPH_SOURCE = "intmk-kg.nq.gz"  # the dump the served graph is loaded from
+DUMP_LAYOUT = "dataset dumps: the union as default graph, then the named graphs"
 SERVED_ALONE = frozenset({"dump", "export", "encoded"})  # kinds no route but /dumps/<name> reads
 
 
@@ -102,13 +105,14 @@ class Release:
 
 
 def content_version(store: ox.Store, progress: Progress | None = None) -> str:
-    """A short hash of the named graphs and the builder's version: same input, same release.
+    """A short hash of the named graphs, the builder's version and the dumps' layout: same input,
+    same release (and a release folder written with another layout is never taken for this one).
 
     Graph by graph in name order, each graph as sorted N-Quads lines (the bytes of the N-Quads
     dump), so only one graph is ever held in memory and the order in which the store was filled
     does not matter.
     """
-    h = hashlib.sha256(f"intmk-kg {__version__}\n".encode())
+    h = hashlib.sha256(f"intmk-kg {__version__}\n{DUMP_LAYOUT}\n".encode())
     with (progress or Progress.silent()).stage("content version", count_named_quads(store), "quads") as stage:
         for g in graph_names(store):
             data, n = graph_nquads(store, g)
@@ -180,9 +184,6 @@ def write_release_files(store: ox.Store, folder: Path, version: str, project: Pr
     void = [q.triple for q in describe(store, version, dumps + list(views.values()), stats=stats)]
     ox.serialize(void, str(folder / "void.ttl"), ox.RdfFormat.TURTLE, prefixes=VOID_PREFIXES)
     extras.append(_file_info(folder, "void.ttl", "text/turtle", None, "VoID and DCAT description", False))
-
-    from .linking.exports import write_exports
-    from .linking.stored import INDEX_FILE
 
     exports = [_file_info(folder, name, media, None, title, False)
                for name, media, title in write_exports(store, folder, progress=progress)]
@@ -312,9 +313,10 @@ def build(
 def write_store(release: Release, path: Path, progress: Progress | None = None) -> None:
     """Bulk load the release into an on-disk store at `path` (replacing an older one of ours).
 
-    Oxigraph's bulk loader reads the release's own N-Quads dump (the named graphs) and N-Triples
-    dump (their union, as default graph) straight from the gzip files, so no quad passes through
-    Python and the store holds exactly what was published.
+    Oxigraph's bulk loader reads the release's own N-Quads dump (the named graphs and their union
+    as default graph) straight from the gzip file, so no quad passes through Python and the store
+    holds exactly what was published. A release written before the N-Quads dump carried the union
+    gets it from its N-Triples dump.
     """
     progress = progress or Progress.silent()
     path = Path(path).resolve()
@@ -326,7 +328,9 @@ def write_store(release: Release, path: Path, progress: Progress | None = None) 
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     old = path.with_name(f".{path.name}.old-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
-    parts = [(release.file("intmk-kg.nq.gz"), ox.RdfFormat.N_QUADS), (release.file("intmk-kg.nt.gz"), ox.RdfFormat.N_TRIPLES)]
+    parts = [(release.file("intmk-kg.nq.gz"), ox.RdfFormat.N_QUADS)]
+    if not _has_union(release):
+        parts.append((release.file("intmk-kg.nt.gz"), ox.RdfFormat.N_TRIPLES))
     try:
         progress(f"on-disk store at {path}")
         with progress.stage("on-disk store", sum(f.stat().st_size for f, _ in parts), "bytes") as stage:
@@ -346,6 +350,13 @@ def write_store(release: Release, path: Path, progress: Progress | None = None) 
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def _has_union(release: Release) -> bool:
+    """Whether the release's N-Quads dump starts with the union as default graph (DUMP_LAYOUT)."""
+    with gzip.open(release.file(GRAPH_SOURCE), "rb") as f:
+        first = next(iter(ox.parse(f, format=ox.RdfFormat.N_QUADS)), None)
+    return first is not None and isinstance(first.graph_name, ox.DefaultGraph)
 
 
 class _Counted(io.RawIOBase):
@@ -390,14 +401,6 @@ def store_mismatch(path: Path, release: Release) -> str | None:
                  if isinstance(own, str) and (Path(own) / RELEASES / version).is_dir() else "")
     return (f"holds release {version}, not release {release.version} of {release.path.parent.parent}: "
             f"{serve_own}run `intmk-kg build --store {path}` to load this release into it")
-
-
-def open_store(path: Path, release: Release) -> ox.Store:
-    """The on-disk store `build --store` left for `release`, opened read-only (nothing is parsed)."""
-    problem = store_mismatch(Path(path), release)
-    if problem:
-        raise FileNotFoundError(f"{path} {problem}")
-    return ox.Store.read_only(str(path))
 
 
 def open_release(out: Path, serving: bool = False) -> Release:
@@ -497,9 +500,11 @@ def _write_checked(folder: Path, record: dict) -> None:
 
 
 def load_store(release: Release, store: ox.Store | None = None) -> ox.Store:
-    """The release's named graphs in a store, plus their union (each triple once) as default graph."""
+    """The release's named graphs in a store, plus their union (each triple once) as default graph,
+    which the N-Quads dump carries (a release written before it did gets it computed)."""
     store = store if store is not None else ox.Store()
-    with gzip.open(release.file("intmk-kg.nq.gz"), "rb") as f:
+    with gzip.open(release.file(GRAPH_SOURCE), "rb") as f:
         store.load(f, format=ox.RdfFormat.N_QUADS)
-    materialize_union(store)
+    if next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is None:
+        materialize_union(store)
     return store

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from . import votes
 from .quads import integer, lit
-from .reference import Curation, Fact, Row, e, ordinal_en, read_rows
+from .reference import Curation, Fact, e, ordinal_en
+from .tables import Row, read_rows
 
 KINDS = {  # kind cell -> class, German and English name
     "beschluss": ("intmk:Resolution", "Beschluss", "resolution"),

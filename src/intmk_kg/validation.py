@@ -22,8 +22,9 @@ from . import fastshacl
 from . import namespaces as ns
 from .checks import integrity_problems
 from .errors import Problem
-from .loader import LoadedDataset, parse_file
+from .loader import LoadedDataset
 from .progress import Progress
+from .rdfio import parse_file
 
 NAMED_GRAPH = ox.NamedNode(ns.ONT + "NamedGraph")
 RDF_TYPE = ox.NamedNode(ns.PREFIXES["rdf"] + "type")

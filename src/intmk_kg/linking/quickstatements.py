@@ -18,6 +18,7 @@ lines that are no command, and the editor sees what remains to be added by hand.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -62,14 +63,14 @@ class Facts:
     """Values per (subject, predicate), each with the URLs of the source documents stating it."""
 
     values: dict[tuple[str, str], dict[Term, set[str]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(set)))
-    dates: dict[str, str] = field(default_factory=dict)  # URL -> the document's own date (YYYY[-MM[-DD]])
+    dates: dict[str, ox.Literal] = field(default_factory=dict)  # URL -> the document's own date (intmk:issued)
 
     def add(self, s: str, p: str, o: Term, url: ox.NamedNode | None, issued: ox.Literal | None = None) -> None:
         urls = self.values[(s, p)][o]
         if url is not None and not url.value.startswith(WIKIDATA_SOURCE):
             urls.add(url.value)
             if issued is not None:
-                self.dates[url.value] = issued.value
+                self.dates[url.value] = issued
 
     def get(self, s: str, p: str) -> dict[Term, set[str]]:
         return self.values.get((s, _q(p)), {})
@@ -108,11 +109,31 @@ def _time(date: str, precision: int) -> str:
     return f"+{date}T00:00:00Z/{precision}"
 
 
-def _source_time(date: str) -> str:
-    """A document date of any precision the registry keeps: day (11), month (10) or year (9)."""
-    parts = date.split("-")
-    padded = "-".join(parts + ["00"] * (3 - len(parts)))
-    return _time(padded, {3: 11, 2: 10, 1: 9}[len(parts)])
+XSD = ns.PREFIXES["xsd"]
+PRECISION = {"dateTime": 11, "dateTimeStamp": 11, "date": 11, "gYearMonth": 10, "gYear": 9}  # by xsd datatype
+CALENDAR = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
+
+
+def _source_time(issued: ox.Literal) -> str:
+    """A document's date as a QuickStatements time of its precision: day (11), month (10) or year (9).
+
+    The precision comes from the datatype (xsd:dateTime and xsd:date give a day, xsd:gYearMonth a
+    month, xsd:gYear a year; a literal of another type by how much of YYYY-MM-DD it writes). Of an
+    xsd:dateTime only the calendar day as written is kept: QuickStatements times are days at
+    midnight UTC with a precision, and a time of day or a timezone would make the value invalid.
+    """
+    match = CALENDAR.match(issued.value)
+    if match is None:
+        raise ValueError(f"not a date: {issued.value!r}")
+    year, month, day = match.groups()
+    datatype = issued.datatype.value.removeprefix(XSD)
+    precision = PRECISION.get(datatype) or (11 if day else 10 if month else 9)
+    parts = [year, month or "00", day or "00"]
+    if precision < 11:
+        parts[2] = "00"
+    if precision < 10:
+        parts[1] = "00"
+    return _time("-".join(parts), precision)
 
 
 class Batch:
