@@ -303,7 +303,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "query.yes": "ja",
         "query.no": "nein",
         "dumps.intro": ("Version {version} unter CC0 1.0. Die Datensatzformate (N-Quads, TriG, JSON-LD) behalten "
-            "den benannten Graphen jeder Aussage und damit ihre Quelle; die Graphformate (Turtle, "
+            "den benannten Graphen jeder Aussage und damit ihre Quelle, und ihr Standardgraph ist die Vereinigung "
+            "aller Graphen (für Programme, die nur ihn lesen); die Graphformate (Turtle, "
             "N-Triples, RDF/XML) enthalten die Vereinigung aller Graphen. Gzip-Dateien werden "
             "unverändert gesendet (application/gzip) und lassen sich mit sha256sum prüfen. Jeder "
             "Gzip-Dump steht auch unter seinem Namen ohne .gz mit seinem RDF-Medientyp bereit, entpackt "
@@ -628,7 +629,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "query.yes": "yes",
         "query.no": "no",
         "dumps.intro": ("Release {version}, licensed CC0 1.0. Dataset formats (N-Quads, TriG, JSON-LD) keep the "
-            "named graph of every fact, and so its source; graph formats (Turtle, N-Triples, RDF/XML) "
+            "named graph of every fact, and so its source, and their default graph is the union of all graphs "
+            "(for tools that read only that); graph formats (Turtle, N-Triples, RDF/XML) "
             "hold the union of all graphs. Gzip files are sent as they are (application/gzip); check "
             "them with sha256sum. Each gzip dump is also offered under its name without .gz with its "
             "RDF media type, for tools that read a URL: sent decompressed, or gzip-encoded to a client "
