@@ -13,6 +13,8 @@ import pytest
 import rdflib
 
 from intmk_kg.dumps import DUMPS, named_quads
+from intmk_kg.errors import InputError
+from intmk_kg.project import Project
 from intmk_kg.release import build, content_version, open_release
 
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
@@ -131,10 +133,9 @@ def test_rebuild_of_same_content_keeps_version_and_moves_current_atomically(proj
 @pytest.mark.slow
 def test_a_copy_of_the_project_with_changed_data_gives_a_new_release_and_keeps_the_old(project, tmp_path):
     home = tmp_path / "home"
-    for sub in ("ontology", "shapes", "data"):
+    for sub in ("ontology", "shapes", "data", "sources"):
         shutil.copytree(project.home / sub, home / sub)
     (home / "pyproject.toml").write_text("")
-    from intmk_kg.project import Project
 
     copy = Project.at(home)
     out = tmp_path / "dist"
@@ -147,3 +148,24 @@ def test_a_copy_of_the_project_with_changed_data_gives_a_new_release_and_keeps_t
     assert new.version != old.version
     assert open_release(out).version == new.version
     assert (out / "releases" / old.version / "release.json").is_file(), "earlier releases stay for replicas"
+
+
+def test_release_ships_the_verbatim_texts_the_data_links_to_their_documents(release, project):
+    # data/ms-ni-2025-068.trig: doc:ms-ni-2025-068 intmk:sourceText "ms-ni-2025-068-intmk20.txt"
+    texts = [f for f in release.files if f["kind"] == "text"]
+    assert [(f["name"], f["document"]) for f in texts] == [
+        ("texts/ms-ni-2025-068-intmk20.txt", "https://w3id.org/intmk/id/document/ms-ni-2025-068")]
+    shipped = release.file("texts/ms-ni-2025-068-intmk20.txt").read_bytes()
+    assert shipped == (project.sources_dir / "ms-ni-2025-068-intmk20.txt").read_bytes()
+    assert f"{texts[0]['sha256']}  texts/ms-ni-2025-068-intmk20.txt\n" in release.file("SHA256SUMS").read_text()
+    assert all(f["kind"] != "text" for f in release.downloads)  # shown on the document's page, not a dump
+
+
+def test_a_verbatim_text_missing_from_sources_stops_the_build(project, tmp_path):
+    home = tmp_path / "home"
+    for sub in ("ontology", "shapes", "data"):
+        shutil.copytree(project.home / sub, home / sub)
+    (home / "sources").mkdir()
+    with pytest.raises(InputError, match="ms-ni-2025-068-intmk20.txt"):
+        build(Project.at(home), tmp_path / "out")
+    assert not (tmp_path / "out" / "current").exists()
