@@ -13,15 +13,15 @@ import re
 import pyoxigraph as ox
 
 from ... import namespaces as ns
+from ...readable import message
 from ..http import paths
 
 PROLOGUE = ns.sparql_prologue(["rdf", "rdfs", "intmk"])
-UNKNOWN = {"de": "unbekannt", "en": "unknown"}
-HOW = {  # property -> German and English word for the Land's part
-    "proposedBy": ("beantragt", "moved"),
-    "opposedBy": ("dagegen", "against"),
-    "abstainedBy": ("Enthaltung", "abstained"),
-    "protocolNoteBy": ("Protokollnotiz", "protocol note"),
+HOW = {  # property -> the message naming the Land's part
+    "proposedBy": "vote.moved",
+    "opposedBy": "entity.vote.against",
+    "abstainedBy": "entity.vote.abstained",
+    "protocolNoteBy": "vote.protocol_note",
 }
 
 
@@ -65,7 +65,8 @@ def conference(service, node: ox.NamedNode, lang: str) -> dict:
         items.setdefault(iri, {
             "href": _link(iri), "label": r["label"].value if r.get("label") else iri,
             "agenda": r["agenda"].value if r.get("agenda") else None,
-            "result": r["outcome"].value if r.get("outcome") else UNKNOWN[lang]})
+            "result": r["outcome"].value if r.get("outcome") else message("entity.unknown", lang),
+            "unknown": not r.get("outcome")})
     ordered = sorted(items.items(), key=lambda kv: _agenda_order(kv[1]["agenda"], kv[0]))
     attendance = sorted(({
         "land": r["code"].value if r.get("code") else None,
@@ -90,9 +91,9 @@ def land(service, node: ox.NamedNode, lang: str) -> list[dict]:
         }}""")
     order = list(HOW)
     record = [{
-        "how": HOW[r["p"].value.removeprefix(ns.ONT)][0 if lang == "de" else 1],
+        "how": message(HOW[r["p"].value.removeprefix(ns.ONT)], lang),
         "rank": order.index(r["p"].value.removeprefix(ns.ONT)),
         "href": _link(r["item"].value), "label": r["label"].value if r.get("label") else r["item"].value,
-        "conference": int(r["n"].value), "result": r["outcome"].value if r.get("outcome") else UNKNOWN[lang],
+        "conference": int(r["n"].value), "result": r["outcome"].value if r.get("outcome") else message("entity.unknown", lang),
     } for r in rows]
     return sorted(record, key=lambda x: (x["rank"], x["conference"], x["href"] or ""))
