@@ -23,6 +23,7 @@ from ... import namespaces as ns
 from ...readable import format_date, format_date_range, format_duration, format_number, natural_key, ordinal
 from ..http import paths
 from .entity import Fact
+from .facts import fact_confidence
 
 ONT = ns.ONT
 PROLOGUE = ns.sparql_prologue(["rdf", "rdfs", "prov", "intmk"])
@@ -47,7 +48,8 @@ class Summary:
 class FactIndex:
     """The page's facts by property, with the footnote numbers of each value's sources."""
 
-    def __init__(self, facts: list[Fact], numbers: dict[str, int]):
+    def __init__(self, facts: list[Fact], numbers: dict[str, int], confidence: dict[str, str | None] | None = None):
+        self.confidence = confidence or {}
         self.out: dict[str, list[Fact]] = {}
         self.incoming: dict[str, list[Fact]] = {}
         for f in facts:
@@ -69,6 +71,13 @@ class FactIndex:
         """The footnote numbers of every source stating a value of this property."""
         return sorted({self.numbers[g] for f in self.out.get(ONT + name, []) for g in f.graphs if g in self.numbers})
 
+    def entries(self, name: str) -> list[dict]:
+        """Each value of a property with its own footnotes and confidence (variants stay apart)."""
+        return sorted(({"value": f.other.value, "lang": getattr(f.other, "language", None),
+                        "refs": sorted({self.numbers[g] for g in f.graphs if g in self.numbers}),
+                        "confidence": fact_confidence(f.graphs, self.confidence)}
+                       for f in self.out.get(ONT + name, [])), key=lambda e: (e["confidence"] is not None, e["value"]))
+
     def types(self) -> set[str]:
         return {f.other.value for f in self.out.get(RDF_TYPE, [])}
 
@@ -84,8 +93,10 @@ def _date(term, lang: str) -> str | None:
         return term.value
 
 
-def summary(service, node: ox.NamedNode, facts: list[Fact], numbers: dict[str, int], lang: str) -> Summary | None:
-    index = FactIndex(facts, numbers)
+def summary(service, node: ox.NamedNode, facts: list[Fact], numbers: dict[str, int], lang: str,
+            confidence: dict[str, str | None] | None = None) -> Summary | None:
+    """The summary of the entity's kind, or None for a kind without one."""
+    index = FactIndex(facts, numbers, confidence)
     types = index.types()
     for cls, build in ((ONT + "Conference", conference), (ONT + "ConferenceItem", item), (ONT + "Person", person),
                        (ONT + "State", land), (ONT + "SourceDocument", document)):
@@ -144,10 +155,10 @@ def conference(service, node: ox.NamedNode, index: FactIndex, lang: str) -> Summ
         "duration": format_duration(duration.value, lang) if duration is not None else None,
         "places": index.iris("location") + index.iris("venue"), "places_refs": index.refs("location"),
         "lands": index.iris("heldInState"),
-        "place_description": [v.value for v in index.values("placeDescription")],
+        "place_description": index.entries("placeDescription"),
         "status": [STATUS.get(s, "other") for s in index.iris("eventStatus")],
         "status_iris": index.iris("eventStatus"),
-        "mottos": sorted({v.value for v in index.values("motto")}), "motto_refs": index.refs("motto"),
+        "mottos": index.entries("motto"),
         "chairs": chair_list,
         "previous": neighbours.get("previous"), "next": neighbours.get("next"),
         "quotes": sorted(quotes.values(), key=lambda q: (q["position"], q["iri"])),

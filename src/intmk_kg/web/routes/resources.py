@@ -105,7 +105,8 @@ def _entity_page(node: ox.NamedNode, base: str) -> Response:
     incoming = [f for f in facts if f.direction == "in"]
     types = [f.other for f in out if f.predicate.value == RDF_TYPE]
     type_iris = {t.value for t in types}
-    summary = kinds.summary(service, node, facts, numbers, lang)
+    confidence = {gr: s.confidence for gr, s in sources.items()}
+    summary = kinds.summary(service, node, facts, numbers, lang, confidence)
     if summary is not None and summary.kind == "document":
         summary.data["text"] = _source_text(node, summary.data["statements"])
     labels = Labels.fetch(
@@ -116,7 +117,6 @@ def _entity_page(node: ox.NamedNode, base: str) -> Response:
         | {s.publisher for s in sources.values() if s.publisher} | (summary.iris if summary else set()),
     )
     schema = schemaorg.mapping(service, iris_in(types) | {f.predicate.value for f in out})
-    confidence = {gr: s.confidence for gr, s in sources.items()}
 
     outgoing = fact_table.table(out, type_iris, labels, lang, numbers, confidence)
     incoming_rows = fact_table.rows(incoming, type_iris, labels, lang, numbers, confidence, incoming=True)
