@@ -94,7 +94,7 @@ def test_incoming_links_are_named_from_the_page_s_side(client):
 def test_inverse_labels_come_from_the_ontology(store):
     class Direct:
         def select(self, query):
-            return list(store.query(query, use_default_graph_as_union=True))
+            return list(store.query(query))
 
     labels = Labels.fetch(Direct(), [ONT + "chairPerson", ONT + "holder", ONT + "adoptedAt"])
     assert labels.inverse(ONT + "chairPerson", "en") == "chaired"
