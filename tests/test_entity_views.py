@@ -173,3 +173,16 @@ def test_document_page_reads_its_text_from_the_release(client, release):
     assert re.search(r"\d+ of 13 statements taken from this document are marked in the text", html)
     # a page without a text of its own says nothing of one
     assert 'class="verbatim"' not in page(client, "/doc/conference/20?lang=en")
+
+
+def test_a_page_resting_on_medium_records_only_says_so_once(client):
+    # resolutions.csv row 12-immigration-law is medium as a whole (and its derived votes, by the rule of votes.py)
+    html = page(client, "/doc/resolution/12-immigration-law?lang=en")
+    assert "Every fact on this page rests on records of medium confidence" in html
+    table = re.search(r'<table class="facts" id="facts-out">(.*?)</table>', html, re.S).group(1)
+    assert "medium confidence" not in table  # not repeated beside every value
+    # a page with facts of both kinds marks the medium ones where they stand
+    html = page(client, "/doc/person/andreas-philippi?lang=en")
+    assert 'id="page-confidence"' not in html
+    attended = re.search(r'<tr data-property="https://w3id.org/intmk/ontology#attendee">.*?</tr>', html, re.S).group(0)
+    assert "medium confidence" in attended

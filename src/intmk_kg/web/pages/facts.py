@@ -195,3 +195,12 @@ def table(out: list[Fact], types: set[str], labels: Labels, lang: str, numbers: 
     ranked = property_rank(types)
     merged = rows(out, types, labels, lang, numbers, confidence) + unknown_rows(out, labels, lang)
     return sorted(merged, key=lambda r: sort_key(r["iri"], ranked, labels, lang))
+
+
+def page_confidence(facts: list[Fact], confidence: dict[str, str | None]) -> str | None:
+    """"medium" or "low" when every fact of the page rests on such records only (the page then
+    says so once, instead of beside every value); None when any fact is better supported."""
+    levels = {fact_confidence(f.graphs, confidence) for f in facts if f.predicate.value != RDF_TYPE}
+    if not levels or None in levels:
+        return None
+    return "medium" if "medium" in levels else "low"

@@ -133,6 +133,7 @@ def _entity_page(node: ox.NamedNode, base: str) -> Response:
         iri=node.value,
         title=labels.text(node.value, lang),
         summary=summary,
+        page_confidence=fact_table.page_confidence(facts, confidence),
         **record.sections(service, node, type_iris, lang),
         types=[view(t, labels, lang) for t in _most_specific(out)],
         wikidata=[f.other.value for f in out if f.predicate.value == SAME_AS and f.other.value.startswith(ns.WD)],
