@@ -268,10 +268,10 @@ def person(service, node: ox.NamedNode, index: FactIndex, lang: str) -> Summary:
 def land(service, node: ox.NamedNode, index: FactIndex, lang: str) -> Summary:
     """Chair terms, conferences hosted and ministers over time (the voting record is pages/record.py)."""
     rows = service.select(PROLOGUE + f"""
-        SELECT ?part ?x ?a ?b ?c ?d WHERE {{
+        SELECT ?part ?x ?a ?b ?c ?d ?e WHERE {{
           {{ ?x intmk:chairState {node} BIND("chair" AS ?part)
              OPTIONAL {{ ?x intmk:chairOf ?a . OPTIONAL {{ ?a intmk:ordinal ?d }} OPTIONAL {{ ?a intmk:year ?c }} }}
-             OPTIONAL {{ ?x intmk:startDate ?b }} }}
+             OPTIONAL {{ ?x intmk:startDate ?b }} OPTIONAL {{ ?x intmk:chairPerson ?e }} }}
           UNION
           {{ ?x a intmk:Conference ; intmk:heldInState {node} BIND("hosted" AS ?part)
              OPTIONAL {{ ?x intmk:ordinal ?d }} OPTIONAL {{ ?x intmk:startDate ?b }} OPTIONAL {{ ?x intmk:year ?c }}
@@ -283,7 +283,7 @@ def land(service, node: ox.NamedNode, index: FactIndex, lang: str) -> Summary:
     parts: dict[str, dict[str, dict]] = {p: {} for p in ("chair", "hosted", "office")}
     for r in rows:
         entry = parts[r["part"].value].setdefault(r["x"].value, {"iri": r["x"].value})
-        for key in ("a", "b", "c", "d"):
+        for key in ("a", "b", "c", "d", "e"):
             if r.get(key) is not None and entry.get(key) is None:
                 entry[key] = r[key]
 
@@ -293,7 +293,8 @@ def land(service, node: ox.NamedNode, index: FactIndex, lang: str) -> Summary:
         return e["b"].value[:4] if e.get("b") is not None else None
 
     chairs = sorted(({"iri": c["iri"], "conference": _value(c.get("a")), "n": int(c["d"].value) if c.get("d") else 0,
-                      "year": year_of(c), "from": _date(c.get("b"), lang)} for c in parts["chair"].values()),
+                      "year": year_of(c), "from": _date(c.get("b"), lang), "person": _value(c.get("e"))}
+                     for c in parts["chair"].values()),
                     key=lambda c: (c["n"], c["iri"]))
     hosted = sorted(({"iri": h["iri"], "n": int(h["d"].value) if h.get("d") else 0, "year": year_of(h),
                       "place": _value(h.get("a"))} for h in parts["hosted"].values()), key=lambda h: (h["n"], h["iri"]))
@@ -301,7 +302,7 @@ def land(service, node: ox.NamedNode, index: FactIndex, lang: str) -> Summary:
                          "until": _date(o.get("c"), lang), "sort": _value(o.get("b")) or ""}
                         for o in parts["office"].values()), key=lambda o: (o["sort"] == "", o["sort"], o["iri"]))
     data = {"chairs": chairs, "hosted": hosted, "ministers": ministers}
-    iris = {c[k] for c in chairs for k in ("iri", "conference") if c[k]} | {h["iri"] for h in hosted}
+    iris = {c[k] for c in chairs for k in ("iri", "conference", "person") if c[k]} | {h["iri"] for h in hosted}
     iris |= {h["place"] for h in hosted if h["place"]} | {m["iri"] for m in ministers} | {m["person"] for m in ministers}
     return Summary("land", data, iris)
 

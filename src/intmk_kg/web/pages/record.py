@@ -95,5 +95,6 @@ def land(service, node: ox.NamedNode, lang: str) -> list[dict]:
         "rank": order.index(r["p"].value.removeprefix(ns.ONT)),
         "href": _link(r["item"].value), "label": r["label"].value if r.get("label") else r["item"].value,
         "conference": int(r["n"].value), "result": r["outcome"].value if r.get("outcome") else message("entity.unknown", lang),
+        "unknown": not r.get("outcome"),
     } for r in rows]
     return sorted(record, key=lambda x: (x["rank"], x["conference"], x["href"] or ""))
