@@ -5,7 +5,10 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -169,3 +172,18 @@ def test_a_verbatim_text_missing_from_sources_stops_the_build(project, tmp_path)
     with pytest.raises(InputError, match="ms-ni-2025-068-intmk20.txt"):
         build(Project.at(home), tmp_path / "out")
     assert not (tmp_path / "out" / "current").exists()
+
+
+@pytest.mark.slow
+def test_the_same_input_writes_the_same_bytes_in_another_process(release, project, tmp_path):
+    """Byte for byte, not only the same version: blank nodes (shapes, VoID partitions, checksums) are
+    named by what they stand for, and the compact JSON-LD is written in a canonical order, so that a
+    build in another process (other random blank node ids, another string hash seed) agrees."""
+    cli = Path(sys.executable).with_name("intmk-kg")
+    env = {**os.environ, "PYTHONHASHSEED": "4711"}
+    subprocess.run([str(cli), "build", "--home", str(project.home), "--out", str(tmp_path), "--quiet"],
+                   check=True, env=env, capture_output=True)
+    again = open_release(tmp_path)
+    assert again.version == release.version
+    assert again.file("SHA256SUMS").read_bytes() == release.file("SHA256SUMS").read_bytes()
+    assert again.file("release.json").read_bytes() == release.file("release.json").read_bytes()

@@ -147,7 +147,20 @@ def _write_compact_jsonld(store: ox.Store, out: BinaryIO) -> None:
     """Compact JSON-LD with the context inline, so that no reader has to fetch it."""
     ds = rdflib.Dataset()
     ds.parse(data=ox.serialize(named_quads(store), format=ox.RdfFormat.N_QUADS), format="nquads")
-    out.write(ds.serialize(format="json-ld", context=jsonld_context()["@context"], indent=1).encode("utf-8"))
+    document = json.loads(ds.serialize(format="json-ld", context=jsonld_context()["@context"]))
+    out.write(json.dumps(_canonical(document), indent=1, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+
+
+def _canonical(value):
+    """rdflib writes nodes and values in the order of its hash tables, which changes from one
+    process to the next: sort every array (but an @list's) by its content, so that the same graph
+    writes the same bytes."""
+    if isinstance(value, dict):
+        return {k: (v if k == "@list" else _canonical(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_canonical(v) for v in value]
+        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    return value
 
 
 def write_gzip_copy(path: Path) -> Path:

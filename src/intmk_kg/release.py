@@ -174,7 +174,7 @@ def write_release_files(store: ox.Store, folder: Path, version: str, project: Pr
     shapes: list[ox.Triple] = []
     for path in project.shapes_files():
         shapes.extend(q.triple for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
-    ox.serialize(shapes, str(folder / "shapes.ttl"), ox.RdfFormat.TURTLE, prefixes=ns.PREFIXES)
+    ox.serialize(stable_blank_nodes(shapes), str(folder / "shapes.ttl"), ox.RdfFormat.TURTLE, prefixes=ns.PREFIXES)
     write_context(folder / CONTEXT_FILE)
     extras = [
         _file_info(folder, "ontology.ttl", "text/turtle", None, "The IntMK ontology (OWL, Turtle)", False),
@@ -229,6 +229,19 @@ def write_release_files(store: ox.Store, folder: Path, version: str, project: Pr
     sums = "".join(f"{f.sha256}  {f.name}\n" for f in dumps + extras + exports + index + texts + copies)
     (folder / "SHA256SUMS").write_text(sums, encoding="ascii")
     return manifest
+
+
+def stable_blank_nodes(triples: list[ox.Triple]) -> list[ox.Triple]:
+    """The triples with each blank node renamed by the order it first appears in (the parser's ids
+    are random at every build), so that the same files write the same bytes."""
+    names: dict[ox.BlankNode, ox.BlankNode] = {}
+
+    def named(term):
+        if isinstance(term, ox.BlankNode):
+            return names.setdefault(term, ox.BlankNode(f"b{len(names)}"))
+        return term
+
+    return [ox.Triple(named(t.subject), t.predicate, named(t.object)) for t in triples]
 
 
 def write_texts(store: ox.Store, folder: Path, project: Project) -> list[tuple[str, str]]:
