@@ -283,7 +283,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "entity.term.editorial_note": "Anmerkung der Redaktion",
         "entity.term.same_as": "dasselbe wie",
         "entity.term.derived_from": "abgeleitet aus",
-        "entity.term.ontology": "IntMK-Ontologie (abgeleitete Angaben)",
+        "entity.term.ontology": "IntMK-Ontologie",
         # footer
         "footer.license": "Daten unter CC0 1.0",
         "footer.sources": "Alle Angaben mit Quellen",
@@ -551,7 +551,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "entity.term.editorial_note": "editorial note",
         "entity.term.same_as": "same as",
         "entity.term.derived_from": "derived from",
-        "entity.term.ontology": "IntMK ontology (inferred facts)",
+        "entity.term.ontology": "IntMK ontology",
         "footer.license": "Data under CC0 1.0",
         "footer.sources": "Every fact with its sources",
         "footer.version": "Version {version}",
