@@ -27,6 +27,7 @@ PAGES = {  # kind -> page
     "document": "doc/document/ms-ni-2025-068",
     "office": "doc/office/andreas-philippi-2023-01-25",
     "topic": "doc/topic/citizenship",
+    "statement": "doc/statement/ms-ni-2025-068-03",
 }
 VIEWPORTS = {"desktop": pagecheck.DESKTOP, "phone": pagecheck.PHONE}
 

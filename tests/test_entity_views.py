@@ -186,3 +186,13 @@ def test_a_page_resting_on_medium_records_only_says_so_once(client):
     assert 'id="page-confidence"' not in html
     attended = re.search(r'<tr data-property="https://w3id.org/intmk/ontology#attendee">.*?</tr>', html, re.S).group(0)
     assert "medium confidence" in attended
+
+
+def test_a_statement_links_to_its_place_in_the_document_text(client):
+    html = page(client, "/doc/statement/ms-ni-2025-068-03?lang=en")
+    quoted = unescape(re.search(r'<blockquote id="statement-text" lang="de"><p>(.*?)</p>', html, re.S).group(1))
+    assert quoted.startswith("Bereits heute ist der Anteil von Beschäftigten")
+    assert 'href="/doc/document/ms-ni-2025-068?lang=en#s-ms-ni-2025-068-03"' in html
+    document = page(client, "/doc/document/ms-ni-2025-068?lang=en")
+    mark = re.search(r'<mark id="s-ms-ni-2025-068-03" data-statement="[^"]+"><a href="[^"]+">(.*?)</a></mark>', document, re.S)
+    assert unescape(mark.group(1)) == quoted

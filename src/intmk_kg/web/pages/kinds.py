@@ -99,7 +99,7 @@ def summary(service, node: ox.NamedNode, facts: list[Fact], numbers: dict[str, i
     index = FactIndex(facts, numbers, confidence)
     types = index.types()
     for cls, build in ((ONT + "Conference", conference), (ONT + "ConferenceItem", item), (ONT + "Person", person),
-                       (ONT + "State", land), (ONT + "SourceDocument", document)):
+                       (ONT + "State", land), (ONT + "SourceDocument", document), (ONT + "Statement", statement)):
         if cls in types:
             return build(service, node, index, lang)
     return None
@@ -349,3 +349,23 @@ def document(service, node: ox.NamedNode, index: FactIndex, lang: str) -> Summar
     data["web_urls"] = [(u, paths.web_link(u)) for u in data["urls"]]
     iris = {*data["publisher"], *data["kinds"], *data["occasion"], *graphs, *data["demands"], *statements}
     return Summary("document", data, iris)
+
+
+# --- statement -------------------------------------------------------------------------------------
+
+def statement(service, node: ox.NamedNode, index: FactIndex, lang: str) -> Summary:
+    """The words, who said them in which office, and where: the document, at the place of its
+    verbatim text where they are marked (the document page's anchor `s-{key}`); no query of its own."""
+    documents = index.iris("statedIn")
+    data = {
+        "texts": index.entries("text"), "speakers": index.iris("speaker"), "offices": index.iris("speakerOffice"),
+        "documents": [(d, f"#{text_anchor(node.value)}") for d in documents], "document_refs": index.refs("statedIn"),
+        "occasion": index.iris("occasion"), "claims": index.iris("makesClaim"),
+    }
+    iris = {*data["speakers"], *data["offices"], *documents, *data["occasion"], *data["claims"]}
+    return Summary("statement", data, iris)
+
+
+def text_anchor(statement: str) -> str:
+    """The id of a statement's mark in its document's verbatim text."""
+    return "s-" + statement.rstrip("/").rsplit("/", 1)[-1]

@@ -130,6 +130,7 @@ def _entity_page(node: ox.NamedNode, base: str) -> Response:
         base=base,
         t=lambda key, **params: message(key, lang, **params),
         name=name,
+        anchor=kinds.text_anchor,
         iri=node.value,
         title=labels.text(node.value, lang),
         summary=summary,
