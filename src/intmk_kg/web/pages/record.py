@@ -46,14 +46,15 @@ def sections(service, node: ox.NamedNode, types: set[str], lang: str) -> dict:
 def conference(service, node: ox.NamedNode, lang: str) -> dict:
     """The items of a conference in agenda order with outcome, and its attendance by Land then guests (one query)."""
     rows = service.select(PROLOGUE + f"""
-        SELECT ?item ?label ?agenda ?outcome ?a ?code ?land ?person ?name ?role ?given WHERE {{
+        SELECT ?item ?label ?agenda ?outcome ?a ?code ?land ?landName ?person ?name ?role ?given WHERE {{
           {{ ?item a intmk:ConferenceItem ; intmk:adoptedAt|intmk:consideredAt {node} .
             OPTIONAL {{ ?item rdfs:label ?label FILTER (LANG(?label) = "{lang}") }}
             OPTIONAL {{ ?item intmk:agendaItem ?agenda }}
             OPTIONAL {{ ?item intmk:votingOutcome/rdfs:label ?outcome FILTER (LANG(?outcome) = "{lang}") }} }}
           UNION
           {{ ?a intmk:attendedConference {node} ; intmk:attendanceRole/rdfs:label ?role FILTER (LANG(?role) = "{lang}")
-            OPTIONAL {{ ?a intmk:representedState ?land . ?land intmk:isoCode ?code }}
+            OPTIONAL {{ ?a intmk:representedState ?land . ?land intmk:isoCode ?code
+                       OPTIONAL {{ ?land rdfs:label ?landName FILTER (LANG(?landName) = "{lang}") }} }}
             OPTIONAL {{ ?a intmk:attendee ?person . ?person intmk:name ?name }}
             OPTIONAL {{ ?a intmk:roleDescription ?given }} }}
         }}""")
@@ -70,6 +71,7 @@ def conference(service, node: ox.NamedNode, lang: str) -> dict:
     ordered = sorted(items.items(), key=lambda kv: _agenda_order(kv[1]["agenda"], kv[0]))
     attendance = sorted(({
         "land": r["code"].value if r.get("code") else None,
+        "land_name": r["landName"].value if r.get("landName") else (r["code"].value if r.get("code") else None),
         "land_href": _link(r["land"].value) if r.get("land") else None,
         "person": r["name"].value if r.get("name") else None,
         "person_href": _link(r["person"].value) if r.get("person") else None,
