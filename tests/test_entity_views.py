@@ -196,3 +196,10 @@ def test_a_statement_links_to_its_place_in_the_document_text(client):
     document = page(client, "/doc/document/ms-ni-2025-068?lang=en")
     mark = re.search(r'<mark id="s-ms-ni-2025-068-03" data-statement="[^"]+"><a href="[^"]+">(.*?)</a></mark>', document, re.S)
     assert unescape(mark.group(1)) == quoted
+
+
+def test_incoming_links_of_common_vocabularies_are_named_from_the_page_s_side_too(client):
+    rows = {p: name for p, name, _ in table_rows(page(client, "/doc/document/ms-ni-2025-068?lang=en"), "facts-in")}
+    assert rows["http://www.w3.org/ns/prov#wasDerivedFrom"] == "source of"  # graphs derived from the document
+    german = {p: name for p, name, _ in table_rows(page(client, "/doc/document/ms-ni-2025-068?lang=de"), "facts-in")}
+    assert german["http://www.w3.org/ns/prov#wasDerivedFrom"] == "Quelle von"

@@ -79,6 +79,12 @@ NAMED = {
     ns.PREFIXES["owl"] + "sameAs": "entity.term.same_as", ns.PREFIXES["prov"] + "wasDerivedFrom": "entity.term.derived_from",
     ns.ONTOLOGY: "entity.term.ontology",
 }
+# The same terms read from their object's side, for incoming links.
+NAMED_INVERSE = {
+    RDF_TYPE: "entity.term.instance", SKOS + "broader": "entity.term.narrower", SKOS + "narrower": "entity.term.broader",
+    SKOS + "inScheme": "entity.term.has_concept", ns.PREFIXES["owl"] + "sameAs": "entity.term.same_as",
+    ns.PREFIXES["prov"] + "wasDerivedFrom": "entity.term.source_of",
+}
 INFERRED = ns.BASE + "graph/inferred"  # graph/inferred and graph/inferred-medium
 
 
@@ -170,10 +176,10 @@ def rows(facts: list[Fact], types: set[str], labels: Labels, lang: str, numbers:
         values.sort(key=lambda v: (v.term.lang not in (None, lang), v.term.text.casefold(), v.term.value))
         name = term_view(ox.NamedNode(p), labels, lang)
         if incoming:
-            inverse = labels.inverse(p, lang)
+            inverse = labels.inverse(p, lang) or (message(NAMED_INVERSE[p], lang) if p in NAMED_INVERSE else None)
             if inverse:
                 name = TermView("iri", inverse, p, name.href, name.external)
-        aligned = not p.startswith(ONT) and p not in ranked and p not in NAMED and all(
+        aligned = not p.startswith(ONT) and p not in ranked and p not in NAMED and p not in NAMED_INVERSE and all(
             g.startswith(INFERRED) for f in by_property[p] for g in f.graphs)
         out.append({"property": name, "values": values, "iri": p, "aligned": aligned})
     return out
