@@ -5,7 +5,10 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -13,6 +16,8 @@ import pytest
 import rdflib
 
 from intmk_kg.dumps import DUMPS, named_quads
+from intmk_kg.errors import InputError
+from intmk_kg.project import Project
 from intmk_kg.release import build, content_version, open_release
 
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
@@ -132,10 +137,9 @@ def test_rebuild_of_same_content_keeps_version_and_moves_current_atomically(proj
 @pytest.mark.slow
 def test_a_copy_of_the_project_with_changed_data_gives_a_new_release_and_keeps_the_old(project, tmp_path):
     home = tmp_path / "home"
-    for sub in ("ontology", "shapes", "data"):
+    for sub in ("ontology", "shapes", "data", "sources"):
         shutil.copytree(project.home / sub, home / sub)
     (home / "pyproject.toml").write_text("")
-    from intmk_kg.project import Project
 
     copy = Project.at(home)
     out = tmp_path / "dist"
@@ -148,3 +152,39 @@ def test_a_copy_of_the_project_with_changed_data_gives_a_new_release_and_keeps_t
     assert new.version != old.version
     assert open_release(out).version == new.version
     assert (out / "releases" / old.version / "release.json").is_file(), "earlier releases stay for replicas"
+
+
+def test_release_ships_the_verbatim_texts_the_data_links_to_their_documents(release, project):
+    # data/ms-ni-2025-068.trig: doc:ms-ni-2025-068 intmk:sourceText "ms-ni-2025-068-intmk20.txt"
+    texts = [f for f in release.files if f["kind"] == "text"]
+    assert [(f["name"], f["document"]) for f in texts] == [
+        ("texts/ms-ni-2025-068-intmk20.txt", "https://w3id.org/intmk/id/document/ms-ni-2025-068")]
+    shipped = release.file("texts/ms-ni-2025-068-intmk20.txt").read_bytes()
+    assert shipped == (project.sources_dir / "ms-ni-2025-068-intmk20.txt").read_bytes()
+    assert f"{texts[0]['sha256']}  texts/ms-ni-2025-068-intmk20.txt\n" in release.file("SHA256SUMS").read_text()
+    assert all(f["kind"] != "text" for f in release.downloads)  # shown on the document's page, not a dump
+
+
+def test_a_verbatim_text_missing_from_sources_stops_the_build(project, tmp_path):
+    home = tmp_path / "home"
+    for sub in ("ontology", "shapes", "data"):
+        shutil.copytree(project.home / sub, home / sub)
+    (home / "sources").mkdir()
+    with pytest.raises(InputError, match="ms-ni-2025-068-intmk20.txt"):
+        build(Project.at(home), tmp_path / "out")
+    assert not (tmp_path / "out" / "current").exists()
+
+
+@pytest.mark.slow
+def test_the_same_input_writes_the_same_bytes_in_another_process(release, project, tmp_path):
+    """Byte for byte, not only the same version: blank nodes (shapes, VoID partitions, checksums) are
+    named by what they stand for, and the compact JSON-LD is written in a canonical order, so that a
+    build in another process (other random blank node ids, another string hash seed) agrees."""
+    cli = Path(sys.executable).with_name("intmk-kg")
+    env = {**os.environ, "PYTHONHASHSEED": "4711"}
+    subprocess.run([str(cli), "build", "--home", str(project.home), "--out", str(tmp_path), "--quiet"],
+                   check=True, env=env, capture_output=True)
+    again = open_release(tmp_path)
+    assert again.version == release.version
+    assert again.file("SHA256SUMS").read_bytes() == release.file("SHA256SUMS").read_bytes()
+    assert again.file("release.json").read_bytes() == release.file("release.json").read_bytes()

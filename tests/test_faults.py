@@ -121,7 +121,7 @@ def test_verify_hashes_every_file_whatever_was_recorded(release, tmp_path, monke
     result = CliRunner().invoke(main, ["verify", "--release-dir", str(folder)])
     assert result.exit_code == 0, result.output
     assert f"release {release.version}: every file matches" in result.output
-    assert sorted(hashed) == sorted(f["name"] for f in release.files)
+    assert sorted(hashed) == sorted(Path(f["name"]).name for f in release.files)  # texts/ files by their own name
     time.sleep(0.05)
     (folder / "void.ttl").write_bytes((folder / "void.ttl").read_bytes()[:-1] + b"#")
     result = CliRunner().invoke(main, ["verify", "--release-dir", str(folder)])

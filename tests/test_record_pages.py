@@ -58,11 +58,12 @@ def test_conference_lists_its_items_in_agenda_order_with_outcome(client, browser
 
 def test_conference_lists_its_attendance_by_land_then_guests(client, browser_page):
     rows = table(browser_page, client.get("/doc/conference/16?lang=en").get_data(as_text=True), "attendance")
+    # the Länder by name (in the page's language), in the order of their codes (HB, HE, HH, SH)
     assert [r[:3] for r in rows] == [
-        ["DE-HB", "Anja Stahmann", "Land delegate (chair)"],
-        ["DE-HE", "Anne Janz", "Land state secretary (state secretary)"],
-        ["DE-HH", "Melanie Leonhard", "Land delegate"],
-        ["DE-SH", "Sabine Sütterlin-Waack", "Land delegate"],
+        ["Bremen", "Anja Stahmann", "Land delegate (chair)"],
+        ["Hesse", "Anne Janz", "Land state secretary (state secretary)"],
+        ["Hamburg", "Melanie Leonhard", "Land delegate"],
+        ["Schleswig-Holstein", "Sabine Sütterlin-Waack", "Land delegate"],
     ]
     assert key(rows[2][4]) == "melanie-leonhard"  # the existing person, not a duplicate
     guests = table(browser_page, client.get("/doc/conference/6?lang=en").get_data(as_text=True), "attendance")

@@ -181,7 +181,7 @@ def test_page_shows_both_directions_wikidata_and_sources(client):
     page = client.get("/doc/state/DE-NI?lang=en").get_data(as_text=True)
     assert 'href="http://www.wikidata.org/entity/Q1197"' in page
     assert 'href="/doc/place/goettingen?lang=en"' in page  # incoming: Göttingen lies in Lower Saxony
-    assert "Referenced by" in page
+    assert "Linked from" in page
     # the state's facts come from its row of states.csv, one curation record compiled from three documents
     assert 'href="/graph/curation-states-DE-NI"' in page
     assert "compiled from 3 documents" in page
@@ -233,9 +233,11 @@ def test_labels_are_fetched_in_bulk_not_per_link(release_dir):
         page = client.get(path).get_data(as_text=True)
         calls[path] = counting.calls
         assert page.count("<a href=") > 10
-    # four queries, plus one for the record section of a Land (its votes) or a conference (items, attendance)
-    assert calls["/doc/conference/20"] == calls["/doc/state/DE-HB"] <= 5
-    assert calls["/doc/person/andreas-philippi"] <= 4
+    # four queries, one for the summary of the entity's kind (a conference's chair and neighbours, a
+    # Land's chair terms, a person's offices), plus one for the record section of a Land (its votes)
+    # or a conference (items, attendance)
+    assert calls["/doc/conference/20"] == calls["/doc/state/DE-HB"] <= 6
+    assert calls["/doc/person/andreas-philippi"] <= 5
 
 
 # --- escaping ---------------------------------------------------------------------------------------
@@ -417,9 +419,11 @@ def test_unreported_votes_and_ends_are_shown_as_unknown(client):
     page = client.get("/doc/resolution/20-goettinger-erklaerung?lang=en").get_data(as_text=True)
     assert re.search(r'voting outcome</a></th>\s*<td><ul class="values">\s*<li><span class="literal" lang="en">unknown<', page)
     page = client.get("/doc/resolution/20-leitantrag?lang=de").get_data(as_text=True)
-    assert ">einstimmig<" in page and ">unbekannt<" not in page
+    outcome = re.search(r'<dd id="item-outcome">(.*?)</dd>', page, re.S).group(1)
+    assert ">einstimmig<" in outcome and "unbekannt" not in outcome
+    assert 'data-property="https://w3id.org/intmk/ontology#votingOutcome"' in page
     # offices.csv: Philippi's post since 2023-01-25 has no end date; Paul's ended on 2026-01-27
     page = client.get("/doc/office/andreas-philippi-2023-01-25?lang=en").get_data(as_text=True)
     assert ">unknown<" in page
     page = client.get("/doc/office/josefine-paul-2022-06-29?lang=en").get_data(as_text=True)
-    assert "2026-01-27" in page and ">unknown<" not in page
+    assert "27 January 2026" in page and ">unknown<" not in page  # the date as a reader writes it

@@ -59,6 +59,9 @@ CURRENT = "current"
 MANIFEST = "release.json"
 KEEP_RELEASES = 3
 STORE_MARKER = "intmk-release.json"
+TEXTS = "texts"  # the folder of the verbatim source texts in a release
+TEXT_MEDIA_TYPE = "text/plain; charset=utf-8"
+SOURCE_TEXT = ns.ONT + "sourceText"
 CHECKED_SUFFIX = ".checked.json"  # the record of a clean damage() check, beside each release folder
 RACY_NS = 2_000_000_000  # files changed more recently than this are hashed at every check
 GRAPH_SOURCE = "intmk-kg.nq.gz"  # the dump the served graph is loaded from
@@ -88,8 +91,9 @@ class Release:
 
     @property
     def downloads(self) -> list[dict]:
-        """The files /dumps/ offers: all but the server's own index and the encoded copies of downloads."""
-        return [f for f in self.files if f.get("kind") not in ("index", "encoded")]
+        """The files /dumps/ offers: all but the server's own index, the encoded copies of downloads
+        and the verbatim texts (shown on their documents' pages)."""
+        return [f for f in self.files if f.get("kind") not in ("index", "encoded", "text")]
 
     def plain_of(self, name: str) -> dict | None:
         """The gzip dump whose uncompressed content /dumps/<name> serves (`intmk-kg.nq` for `intmk-kg.nq.gz`)."""
@@ -136,6 +140,9 @@ def _file_info(folder: Path, name: str, media_type: str, encoding: str | None, t
 
 def _fsync_tree(folder: Path) -> None:
     for path in folder.iterdir():
+        if path.is_dir():
+            _fsync_tree(path)
+            continue
         with path.open("rb") as f:
             os.fsync(f.fileno())
     fd = os.open(folder, os.O_RDONLY)
@@ -171,13 +178,17 @@ def write_release_files(store: ox.Store, folder: Path, version: str, project: Pr
     shapes: list[ox.Triple] = []
     for path in project.shapes_files():
         shapes.extend(q.triple for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
-    ox.serialize(shapes, str(folder / "shapes.ttl"), ox.RdfFormat.TURTLE, prefixes=ns.PREFIXES)
+    ox.serialize(stable_blank_nodes(shapes), str(folder / "shapes.ttl"), ox.RdfFormat.TURTLE, prefixes=ns.PREFIXES)
     write_context(folder / CONTEXT_FILE)
     extras = [
         _file_info(folder, "ontology.ttl", "text/turtle", None, "The IntMK ontology (OWL, Turtle)", False),
         _file_info(folder, "shapes.ttl", "text/turtle", None, "SHACL shapes (Turtle)", False),
         _file_info(folder, CONTEXT_FILE, "application/ld+json", None, "JSON-LD context", False),
     ]
+
+    text_of = {name: document for document, name in write_texts(store, folder, project)}
+    texts = [_file_info(folder, name, TEXT_MEDIA_TYPE, None, f"Verbatim text of {document}", False)
+             for name, document in text_of.items()]
 
     progress("VoID and DCAT description")
     stats = statistics(store)
@@ -198,11 +209,14 @@ def write_release_files(store: ox.Store, folder: Path, version: str, project: Pr
     def entry(f: FileInfo) -> dict:
         if f in copies:  # sent as Content-Encoding: gzip for its identity file, not a download of its own
             return {**f.__dict__, "kind": "encoded", "identity": identity[f.name]}
-        kind = "dump" if f in dumps else "export" if f in exports else "index" if f in index else "metadata"
+        kind = ("dump" if f in dumps else "export" if f in exports else "index" if f in index
+                else "text" if f in texts else "metadata")
         if f.name in views:  # served decompressed under its name without .gz (no file of its own)
             view = views[f.name]
             plain = {"name": view.name, "size": view.size, "sha256": view.sha256, "title": view.title}
             return {**f.__dict__, "kind": kind, "plain": plain}
+        if f in texts:  # read by the document's page, which marks the statements taken from it
+            return {**f.__dict__, "kind": kind, "document": text_of[f.name]}
         return {**f.__dict__, "kind": kind}
 
     manifest = {
@@ -210,12 +224,51 @@ def write_release_files(store: ox.Store, folder: Path, version: str, project: Pr
         "builder": f"intmk-kg {__version__}",
         "license": "https://creativecommons.org/publicdomain/zero/1.0/",
         "statistics": stats,
-        "files": [entry(f) for f in dumps + extras + exports + index + copies],
+        "files": [entry(f) for f in dumps + extras + exports + index + texts + copies],
     }
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    sums = "".join(f"{f.sha256}  {f.name}\n" for f in dumps + extras + exports + index + copies)
+    sums = "".join(f"{f.sha256}  {f.name}\n" for f in dumps + extras + exports + index + texts + copies)
     (folder / "SHA256SUMS").write_text(sums, encoding="ascii")
     return manifest
+
+
+def stable_blank_nodes(triples: list[ox.Triple]) -> list[ox.Triple]:
+    """The triples with each blank node renamed by the order it first appears in (the parser's ids
+    are random at every build), so that the same files write the same bytes."""
+    names: dict[ox.BlankNode, ox.BlankNode] = {}
+
+    def named(term):
+        if isinstance(term, ox.BlankNode):
+            return names.setdefault(term, ox.BlankNode(f"b{len(names)}"))
+        return term
+
+    return [ox.Triple(named(t.subject), t.predicate, named(t.object)) for t in triples]
+
+
+def write_texts(store: ox.Store, folder: Path, project: Project) -> list[tuple[str, str]]:
+    """The verbatim texts the data links to their documents (`intmk:sourceText`, a file name in
+    sources/), copied byte for byte to texts/ of the release: (document IRI, release file name)."""
+    rows = store.query(f"SELECT DISTINCT ?doc ?name WHERE {{ ?doc <{SOURCE_TEXT}> ?name }} ORDER BY ?name ?doc")
+    written: list[tuple[str, str]] = []
+    for row in rows:
+        document, name = row["doc"].value, row["name"].value
+        source = project.sources_dir / name
+        if "/" in name or "\\" in name or name.startswith(".") or not source.is_file():
+            raise InputError([Problem(f"{document} names the verbatim text {name!r}, which is no file in sources/",
+                                      project.sources_dir)])
+        target = folder / TEXTS / name
+        target.parent.mkdir(exist_ok=True)
+        shutil.copyfile(source, target)
+        written.append((document, f"{TEXTS}/{name}"))
+    return written
+
+
+def text_file(release: "Release", document: str) -> Path | None:
+    """The release's verbatim text of a document, if the data links one (see write_texts)."""
+    for f in release.files:
+        if f.get("kind") == "text" and f.get("document") == document:
+            return release.file(f["name"])
+    return None
 
 
 def _remove_stale_temporaries(releases: Path) -> None:
@@ -466,7 +519,7 @@ def damage(folder: Path, thorough: bool = False) -> list[Problem]:
         if key[0] != size or (checked.get(name) != key and sha256_of(path) != sha256):
             problems.append(Problem(f"does not match its size and SHA-256 in {MANIFEST}", path))
         seen[name] = key
-    bad = {p.path.name for p in problems}  # not recorded: hashed again at the next check
+    bad = {p.path.relative_to(folder).as_posix() for p in problems}  # not recorded: hashed again at the next check
     _write_checked(folder, {name: key for name, key in seen.items() if key[-1] < settled and name not in bad})
     return problems
 

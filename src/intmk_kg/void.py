@@ -8,6 +8,7 @@ triple once), so no query has to deduplicate the quads itself.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -117,16 +118,22 @@ def describe(
     return w.quads
 
 
+def stable_bnode(*parts: str) -> ox.BlankNode:
+    """A blank node named by what it stands for, so that the same input writes the same bytes
+    (ox.BlankNode() draws a random id at every build)."""
+    return ox.BlankNode("b" + hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:24])
+
+
 def _partitions(store: ox.Store, w: GraphWriter, d: str) -> None:
     classes = store.query(UNION + "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s rdf:type ?c } GROUP BY ?c ORDER BY ?c")
     for row in classes:
-        node = ox.BlankNode()
+        node = stable_bnode("class", row["c"].value)
         w.add(d, "void:classPartition", node)
         w.add(node, "void:class", row["c"])
         w.add(node, "void:entities", integer(row["n"].value))
     props = store.query(UNION + "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ORDER BY ?p")
     for row in props:
-        node = ox.BlankNode()
+        node = stable_bnode("property", row["p"].value)
         w.add(d, "void:propertyPartition", node)
         w.add(node, "void:property", row["p"])
         w.add(node, "void:triples", integer(row["n"].value))
@@ -173,7 +180,7 @@ def _distributions(w: GraphWriter, d: str, files: list[FileInfo], base: str) -> 
             w.add(dist, "dcat:compressFormat", ox.NamedNode(IANA + "application/gzip"))
         w.add(dist, "dcat:byteSize", lit(str(f.size), datatype="xsd:nonNegativeInteger"))
         w.add(dist, "dcterms:license", ox.NamedNode(CC0))
-        checksum = ox.BlankNode()
+        checksum = stable_bnode("checksum", f.name)
         w.add(dist, SPDX + "checksum", checksum)
         w.add(checksum, "rdf:type", SPDX + "Checksum")
         w.add(checksum, SPDX + "algorithm", SPDX + "checksumAlgorithm_sha256")

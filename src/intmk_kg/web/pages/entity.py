@@ -39,6 +39,10 @@ class Source:
     url: str | None
     documents: int = 1  # a curation record is compiled from several
     kinds: tuple[tuple[str, int], ...] = ()  # the registry's document kinds of its documents, with counts
+    confidence: str | None = None  # the graph's intmk:confidence (a curation record's), else None
+    issued: str | None = None  # the representative document's date, as the data gives it
+    publisher: str | None = None  # its publisher (IRI), else the publisher's name as given
+    publisher_name: str | None = None
 
 
 def facts(service: QueryService, node: ox.NamedNode) -> list[Fact]:
@@ -80,24 +84,36 @@ def sources(service: QueryService, graphs: set[str]) -> dict[str, Source]:
         return {}
     values = " ".join(str(ox.NamedNode(g)) for g in sorted(graphs))
     rows = service.select(
-        PROLOGUE + f"SELECT ?g ?doc ?url ?kind WHERE {{ VALUES ?g {{ {values} }} "
+        PROLOGUE + f"SELECT ?g ?doc ?url ?kind ?conf ?issued ?pub ?pubname WHERE {{ VALUES ?g {{ {values} }} "
+        "OPTIONAL { GRAPH ?g { ?g intmk:confidence ?conf } } "
         "OPTIONAL { GRAPH ?g { ?g prov:wasDerivedFrom ?doc } OPTIONAL { ?doc intmk:url ?url } "
-        "OPTIONAL { ?doc intmk:documentKind ?kind } } }"
+        "OPTIONAL { ?doc intmk:documentKind ?kind } OPTIONAL { ?doc intmk:issued ?issued } "
+        "OPTIONAL { ?doc intmk:publisher ?pub } OPTIONAL { ?doc intmk:publisherName ?pubname } } }"
     )
     found: dict[str, Source] = {}
     docs: dict[str, set[str]] = {}
     kinds: dict[str, dict[str, str]] = {}  # graph -> document -> kind
-    for row in sorted(rows, key=lambda r: (r["g"].value, r["doc"].value if r.get("doc") else "")):
+    confidence: dict[str, str] = {}
+    for row in sorted(rows, key=lambda r: tuple(r[k].value if r.get(k) else "" for k in ("g", "doc", "url", "issued", "pub", "pubname"))):
         g = row["g"].value
         doc, url = row.get("doc"), row.get("url")
         if doc:
             docs.setdefault(g, set()).add(doc.value)
             if row.get("kind"):
                 kinds.setdefault(g, {})[doc.value] = row["kind"].value
+        if row.get("conf"):
+            confidence[g] = row["conf"].value
         if g not in found or (found[g].url is None and url is not None):
-            found[g] = Source(g, doc.value if doc else None, paths.web_link(url.value) if url else None)
-    return {g: replace(s, documents=len(docs.get(g, ())) or 1, kinds=_counted(kinds.get(g, {}).values()))
+            found[g] = Source(g, doc.value if doc else None, paths.web_link(url.value) if url else None,
+                              issued=_text(row.get("issued")), publisher=_text(row.get("pub")),
+                              publisher_name=_text(row.get("pubname")))
+    return {g: replace(s, documents=len(docs.get(g, ())) or 1, kinds=_counted(kinds.get(g, {}).values()),
+                       confidence=confidence.get(g))
             for g, s in found.items()}
+
+
+def _text(term) -> str | None:
+    return term.value if term is not None else None
 
 
 def _counted(kinds) -> tuple[tuple[str, int], ...]:

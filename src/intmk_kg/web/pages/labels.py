@@ -19,17 +19,25 @@ from ..query.service import QueryService
 
 LABEL_QUERY = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX intmk: <https://w3id.org/intmk/ontology#>
 SELECT ?s ?label ?rank WHERE {
   VALUES ?s { %s }
   { ?s skos:prefLabel ?label BIND(1 AS ?rank) } UNION { ?s rdfs:label ?label BIND(2 AS ?rank) }
+  UNION { ?s intmk:inverseLabel ?label BIND(3 AS ?rank) }
+  UNION { ?s owl:inverseOf|^owl:inverseOf ?inverse . ?inverse rdfs:label ?label BIND(4 AS ?rank) }
 }"""
+INVERSE_RANKS = (3, 4)  # intmk:inverseLabel, else the label of the owl:inverseOf property
 
 
 class Labels:
-    """Labels by IRI and language tag ("" for plain strings)."""
+    """Labels by IRI and language tag ("" for plain strings); for properties also the name of the
+    link read from its object (`intmk:inverseLabel`, else the label of its `owl:inverseOf`)."""
 
-    def __init__(self, by_iri: dict[str, dict[str, str]] | None = None):
+    def __init__(self, by_iri: dict[str, dict[str, str]] | None = None,
+                 inverse_by_iri: dict[str, dict[str, str]] | None = None):
         self.by_iri = by_iri or {}
+        self.inverse_by_iri = inverse_by_iri or {}
 
     @classmethod
     def fetch(cls, service: QueryService, iris: Iterable[str]) -> "Labels":
@@ -38,16 +46,15 @@ class Labels:
             return cls()
         values = " ".join(str(ox.NamedNode(i)) for i in wanted)
         best: dict[tuple[str, str], tuple[int, str]] = {}
+        inverse: dict[tuple[str, str], tuple[int, str]] = {}
         for row in service.select(LABEL_QUERY % values):
             label = row["label"]
             if isinstance(label, ox.Literal):
                 key = (row["s"].value, label.language or "")
                 candidate = (int(row["rank"].value), label.value)  # skos:prefLabel first, then the smallest
-                best[key] = min(best.get(key, candidate), candidate)
-        by_iri: dict[str, dict[str, str]] = {}
-        for (iri, tag), (_, text) in sorted(best.items()):
-            by_iri.setdefault(iri, {})[tag] = text
-        return cls(by_iri)
+                chosen = inverse if candidate[0] in INVERSE_RANKS else best
+                chosen[key] = min(chosen.get(key, candidate), candidate)
+        return cls(_by_iri(best), _by_iri(inverse))
 
     def get(self, iri: str, lang: str) -> str | None:
         """The label in `lang`, else in the other language, else untagged, else any."""
@@ -61,6 +68,21 @@ class Labels:
 
     def text(self, iri: str, lang: str) -> str:
         return self.get(iri, lang) or paths.curie(iri)
+
+    def inverse(self, iri: str, lang: str) -> str | None:
+        """How a page names a link of this property from its object's side, in `lang` if it can."""
+        found = self.inverse_by_iri.get(iri, {})
+        for tag in (lang, *(t for t in LANGUAGES if t != lang), ""):
+            if tag in found:
+                return found[tag]
+        return None
+
+
+def _by_iri(best: dict[tuple[str, str], tuple[int, str]]) -> dict[str, dict[str, str]]:
+    by_iri: dict[str, dict[str, str]] = {}
+    for (iri, tag), (_, text) in sorted(best.items()):
+        by_iri.setdefault(iri, {})[tag] = text
+    return by_iri
 
 
 @dataclass(frozen=True)

@@ -13,15 +13,15 @@ import re
 import pyoxigraph as ox
 
 from ... import namespaces as ns
+from ...readable import message
 from ..http import paths
 
 PROLOGUE = ns.sparql_prologue(["rdf", "rdfs", "intmk"])
-UNKNOWN = {"de": "unbekannt", "en": "unknown"}
-HOW = {  # property -> German and English word for the Land's part
-    "proposedBy": ("beantragt", "moved"),
-    "opposedBy": ("dagegen", "against"),
-    "abstainedBy": ("Enthaltung", "abstained"),
-    "protocolNoteBy": ("Protokollnotiz", "protocol note"),
+HOW = {  # property -> the message naming the Land's part
+    "proposedBy": "vote.moved",
+    "opposedBy": "entity.vote.against",
+    "abstainedBy": "entity.vote.abstained",
+    "protocolNoteBy": "vote.protocol_note",
 }
 
 
@@ -46,14 +46,15 @@ def sections(service, node: ox.NamedNode, types: set[str], lang: str) -> dict:
 def conference(service, node: ox.NamedNode, lang: str) -> dict:
     """The items of a conference in agenda order with outcome, and its attendance by Land then guests (one query)."""
     rows = service.select(PROLOGUE + f"""
-        SELECT ?item ?label ?agenda ?outcome ?a ?code ?land ?person ?name ?role ?given WHERE {{
+        SELECT ?item ?label ?agenda ?outcome ?a ?code ?land ?landName ?person ?name ?role ?given WHERE {{
           {{ ?item a intmk:ConferenceItem ; intmk:adoptedAt|intmk:consideredAt {node} .
             OPTIONAL {{ ?item rdfs:label ?label FILTER (LANG(?label) = "{lang}") }}
             OPTIONAL {{ ?item intmk:agendaItem ?agenda }}
             OPTIONAL {{ ?item intmk:votingOutcome/rdfs:label ?outcome FILTER (LANG(?outcome) = "{lang}") }} }}
           UNION
           {{ ?a intmk:attendedConference {node} ; intmk:attendanceRole/rdfs:label ?role FILTER (LANG(?role) = "{lang}")
-            OPTIONAL {{ ?a intmk:representedState ?land . ?land intmk:isoCode ?code }}
+            OPTIONAL {{ ?a intmk:representedState ?land . ?land intmk:isoCode ?code
+                       OPTIONAL {{ ?land rdfs:label ?landName FILTER (LANG(?landName) = "{lang}") }} }}
             OPTIONAL {{ ?a intmk:attendee ?person . ?person intmk:name ?name }}
             OPTIONAL {{ ?a intmk:roleDescription ?given }} }}
         }}""")
@@ -65,10 +66,12 @@ def conference(service, node: ox.NamedNode, lang: str) -> dict:
         items.setdefault(iri, {
             "href": _link(iri), "label": r["label"].value if r.get("label") else iri,
             "agenda": r["agenda"].value if r.get("agenda") else None,
-            "result": r["outcome"].value if r.get("outcome") else UNKNOWN[lang]})
+            "result": r["outcome"].value if r.get("outcome") else message("entity.unknown", lang),
+            "unknown": not r.get("outcome")})
     ordered = sorted(items.items(), key=lambda kv: _agenda_order(kv[1]["agenda"], kv[0]))
     attendance = sorted(({
         "land": r["code"].value if r.get("code") else None,
+        "land_name": r["landName"].value if r.get("landName") else (r["code"].value if r.get("code") else None),
         "land_href": _link(r["land"].value) if r.get("land") else None,
         "person": r["name"].value if r.get("name") else None,
         "person_href": _link(r["person"].value) if r.get("person") else None,
@@ -90,9 +93,10 @@ def land(service, node: ox.NamedNode, lang: str) -> list[dict]:
         }}""")
     order = list(HOW)
     record = [{
-        "how": HOW[r["p"].value.removeprefix(ns.ONT)][0 if lang == "de" else 1],
+        "how": message(HOW[r["p"].value.removeprefix(ns.ONT)], lang),
         "rank": order.index(r["p"].value.removeprefix(ns.ONT)),
         "href": _link(r["item"].value), "label": r["label"].value if r.get("label") else r["item"].value,
-        "conference": int(r["n"].value), "result": r["outcome"].value if r.get("outcome") else UNKNOWN[lang],
+        "conference": int(r["n"].value), "result": r["outcome"].value if r.get("outcome") else message("entity.unknown", lang),
+        "unknown": not r.get("outcome"),
     } for r in rows]
     return sorted(record, key=lambda x: (x["rank"], x["conference"], x["href"] or ""))

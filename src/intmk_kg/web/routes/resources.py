@@ -14,11 +14,13 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, url_for
 
 from ... import namespaces as ns
+from ...readable import format_date, message
 from .. import state
 from ..http import paths
 from ..http.conneg import HTML_OFFER, RDF_OFFERS, Offer, localized, negotiate, page_language, split_suffix
 from ..http.origin import public_url
-from ..pages import entity, record, schemaorg
+from ..pages import entity, kinds, record, schemaorg, texts
+from ..pages import facts as fact_table
 from ..pages.labels import Labels, TermView, iris_in, subject_sections, view
 
 bp = Blueprint("resources", __name__)
@@ -32,38 +34,8 @@ MAX_HTML_TRIPLES = 5000
 PARAMETERS = ("lang", "format")  # the only query parameters these pages read
 
 RDF_TYPE = ns.PREFIXES["rdf"] + "type"
-RDFS_LABEL = ns.PREFIXES["rdfs"] + "label"
 SAME_AS = ns.PREFIXES["owl"] + "sameAs"
-HEADINGS = {
-    "de": {"out": "Eigenschaften", "in": "Verweise auf diese Ressource", "sources": "Quellen",
-           "formats": "Formate", "wikidata": "Wikidata", "iri": "IRI", "type": "Typ", "graph": "Graph",
-           "value": "Wert", "property": "Eigenschaft", "source": "Quelle", "online": "online",
-           "compiled": "zusammengestellt aus {} Dokumenten, darunter"},
-    "en": {"out": "Properties", "in": "Referenced by", "sources": "Sources", "formats": "Formats",
-           "wikidata": "Wikidata", "iri": "IRI", "type": "Type", "graph": "Graph", "value": "Value",
-           "property": "Property", "source": "Source", "online": "online",
-           "compiled": "compiled from {} documents, among them"},
-}
-MORE_INCOMING = {
-    "de": "Die ersten {shown} von {total} Verweisen; alle liefert diese SPARQL-Abfrage:",
-    "en": "The first {shown} of {total} references; this SPARQL query lists them all:",
-}
-
-
-# What a reader expects on a page of such a thing; where no source reports it, the page says
-# "unknown" rather than leaving a gap that reads as "no" (not unanimous, still in office).
-UNKNOWN_WHEN_ABSENT = {ns.ONT + "ConferenceItem": ns.ONT + "votingOutcome", ns.ONT + "Office": ns.ONT + "endDate"}
-UNKNOWN = {"de": "unbekannt", "en": "unknown"}
-
-
-def _unknown_rows(out: list[entity.Fact], labels: Labels, lang: str) -> list[dict]:
-    types = {f.other.value for f in out if f.predicate.value == RDF_TYPE}
-    present = {f.predicate.value for f in out}
-    return [
-        {"property": view(ox.NamedNode(p), labels, lang),
-         "values": [{"term": TermView("literal", UNKNOWN[lang], "", lang=lang), "sources": []}]}
-        for cls, p in UNKNOWN_WHEN_ABSENT.items() if cls in types and p not in present
-    ]
+INFERRED = ns.BASE + "graph/inferred"  # graph/inferred and graph/inferred-medium
 
 
 def _service():
@@ -128,42 +100,102 @@ def _entity_page(node: ox.NamedNode, base: str) -> Response:
     if not facts:
         abort(404, description=f"No resource has the IRI {node.value}")
     sources = entity.sources(service, {gr for f in facts for gr in f.graphs})
-    labels = Labels.fetch(
-        service,
-        {node.value} | {f.predicate.value for f in facts} | iris_in(f.other for f in facts)
-        | {s.document for s in sources.values() if s.document} | set(UNKNOWN_WHEN_ABSENT.values())
-        | {kind for s in sources.values() for kind, _ in s.kinds},
-    )
+    numbers = {gr: i for i, gr in enumerate(sorted(sources), start=1)}
     out = [f for f in facts if f.direction == "out"]
     incoming = [f for f in facts if f.direction == "in"]
     types = [f.other for f in out if f.predicate.value == RDF_TYPE]
+    type_iris = {t.value for t in types}
+    confidence = {gr: s.confidence for gr, s in sources.items()}
+    summary = kinds.summary(service, node, facts, numbers, lang, confidence)
+    if summary is not None and summary.kind == "document":
+        summary.data["text"] = _source_text(node, summary.data["statements"])
+    labels = Labels.fetch(
+        service,
+        {node.value} | {f.predicate.value for f in facts} | iris_in(f.other for f in facts)
+        | {s.document for s in sources.values() if s.document} | set(fact_table.UNKNOWN_WHEN_ABSENT.values())
+        | {kind for s in sources.values() for kind, _ in s.kinds}
+        | {s.publisher for s in sources.values() if s.publisher} | (summary.iris if summary else set()),
+    )
     schema = schemaorg.mapping(service, iris_in(types) | {f.predicate.value for f in out})
-    numbers = {gr: i for i, gr in enumerate(sorted(sources), start=1)}
+
+    outgoing = fact_table.table(out, type_iris, labels, lang, numbers, confidence)
+    incoming_rows = fact_table.rows(incoming, type_iris, labels, lang, numbers, confidence, incoming=True)
+
+    def name(iri: str) -> TermView:
+        return view(ox.NamedNode(iri), labels, lang)
 
     response = Response(render_template(
         "resource.html",
         lang=lang,
         base=base,
-        words=HEADINGS[lang],
+        t=lambda key, **params: message(key, lang, **params),
+        name=name,
+        anchor=kinds.text_anchor,
         iri=node.value,
         title=labels.text(node.value, lang),
-        **record.sections(service, node, {t.value for t in types}, lang),
-        types=[view(t, labels, lang) for t in types],
+        summary=summary,
+        page_confidence=fact_table.page_confidence(facts, confidence),
+        **record.sections(service, node, type_iris, lang),
+        types=[view(t, labels, lang) for t in _most_specific(out)],
         wikidata=[f.other.value for f in out if f.predicate.value == SAME_AS and f.other.value.startswith(ns.WD)],
-        outgoing=_rows(out, labels, lang, numbers) + _unknown_rows(out, labels, lang),
-        incoming=_rows(incoming, labels, lang, numbers),
+        outgoing=[r for r in outgoing if not r["aligned"]],
+        aligned=[r for r in outgoing if r["aligned"]],
+        incoming=[r for r in incoming_rows if not r["aligned"]],
+        incoming_aligned=[r for r in incoming_rows if r["aligned"]],
         more_incoming=_more_incoming(service, node, incoming, lang),
-        sources=[
-            {"number": numbers[gr], "graph": view(ox.NamedNode(gr), labels, lang),
-             "document": view(ox.NamedNode(s.document), labels, lang) if s.document else None, "url": s.url,
-             "documents": s.documents,
-             "kinds": [(view(ox.NamedNode(kind), labels, lang), n) for kind, n in s.kinds]}
-            for gr, s in sorted(sources.items(), key=lambda item: numbers[item[0]])
-        ],
+        sources=[_source_view(gr, s, numbers[gr], labels, lang)
+                 for gr, s in sorted(sources.items(), key=lambda item: numbers[item[0]])],
+        source_kinds=_source_kinds(sources.values(), labels, lang),
         formats=[o for o in DOC_OFFERS if o is not HTML_OFFER],
         jsonld=schemaorg.script_text(schemaorg.entity(node.value, public_url(base.removeprefix(request.script_root)), facts, labels, lang, schema)),
     ), mimetype="text/html")
     return localized(response, lang)
+
+
+def _most_specific(out: list[entity.Fact]) -> list[ox.NamedNode]:
+    """The types a source states (a lead motion), not those only the inferred graphs add (also a
+    resolution, a conference item, a creative work); all of them stay in the property table."""
+    stated = [f.other for f in out if f.predicate.value == RDF_TYPE
+              and any(not g.startswith(INFERRED) for g in f.graphs)]
+    ours = [t for t in stated if t.value.startswith(ns.ONT)]
+    return ours or stated or [f.other for f in out if f.predicate.value == RDF_TYPE]
+
+
+def _source_view(graph: str, s: entity.Source, number: int, labels: Labels, lang: str) -> dict:
+    """One footnote: the document by title, its publisher, date and kind, a link to it; the graph;
+    a curation record's count of documents and its confidence when less than high."""
+    issued = None
+    if s.issued:
+        try:
+            issued = format_date(s.issued, lang)
+        except ValueError:
+            issued = s.issued
+    return {
+        "number": number, "graph": view(ox.NamedNode(graph), labels, lang),
+        "document": fact_table.term_view(ox.NamedNode(s.document), labels, lang) if s.document else None, "url": s.url,
+        "documents": s.documents, "issued": issued,
+        "publisher": view(ox.NamedNode(s.publisher), labels, lang) if s.publisher else None,
+        "publisher_name": s.publisher_name,
+        "confidence": fact_table.CONFIDENCE.get(s.confidence or ""),
+        "kinds": [(view(ox.NamedNode(kind), labels, lang), n) for kind, n in s.kinds],
+    }
+
+
+def _source_kinds(sources, labels: Labels, lang: str) -> list[tuple[str, int]]:
+    """How many of the page's source documents are of each kind (official record, news, ...)."""
+    counts: dict[str, int] = defaultdict(int)
+    for s in sources:
+        for kind, n in s.kinds:
+            counts[kind] += n
+    return sorted(((labels.text(k, lang), n) for k, n in counts.items()), key=lambda kv: (-kv[1], kv[0]))
+
+
+def _source_text(node: ox.NamedNode, statements: list[dict]):
+    """The document's verbatim text from the release, with its statements marked (None without one)."""
+    text = texts.of_document(state.current().release, node.value)
+    if text is None:
+        return None
+    return texts.mark(text, [(s["iri"], s["text"]) for s in statements])
 
 
 def _more_incoming(service, node: ox.NamedNode, shown: list[entity.Fact], lang: str) -> dict | None:
@@ -174,29 +206,8 @@ def _more_incoming(service, node: ox.NamedNode, shown: list[entity.Fact], lang: 
     if total <= len(shown):
         return None
     query = entity.incoming_query(node)
-    return {"text": MORE_INCOMING[lang].format(shown=len(shown), total=total), "query": query,
+    return {"text": message("entity.more_incoming", lang, shown=len(shown), total=total), "query": query,
             "href": request.script_root + "/sparql?" + urlencode({"query": query})}
-
-
-def _rows(facts: list[entity.Fact], labels: Labels, lang: str, numbers: dict[str, int]) -> list[dict]:
-    """One row per property: the property and each value with the numbers of its sources."""
-    by_property: dict[str, list[entity.Fact]] = defaultdict(list)
-    for f in facts:
-        by_property[f.predicate.value].append(f)
-    first = {RDF_TYPE: 0, RDFS_LABEL: 1}
-
-    def order(p: str) -> tuple:
-        return (first.get(p, 2), labels.text(p, lang).casefold(), p)
-
-    rows = []
-    for p in sorted(by_property, key=order):
-        values = [
-            {"term": view(f.other, labels, lang), "sources": sorted(numbers[gr] for gr in f.graphs if gr in numbers)}
-            for f in by_property[p]
-        ]
-        values.sort(key=lambda v: (v["term"].text.casefold(), v["term"].value))
-        rows.append({"property": view(ox.NamedNode(p), labels, lang), "values": values})
-    return rows
 
 
 @bp.get("/graph/")
