@@ -164,7 +164,7 @@ def test_land_shows_hosted_conferences_chair_years_and_ministers(open_page, stor
     assert persons == {key(r["b"]) for r in chairs if r["b"]}  # Emilia Müller chaired the 13th
     ministers = select(store, "SELECT ?a WHERE { ?a a intmk:Office ; intmk:state <https://w3id.org/intmk/id/state/DE-BY> }")
     assert page.locator("#ministers tbody tr").count() == len(ministers)
-    assert page.locator("#voting-record tbody tr").count() == 9  # as tests/test_record_pages.py lists them
+    assert page.locator("#voting-record tbody tr").count() == 8  # as tests/test_record_pages.py lists them
 
 
 def test_document_marks_the_statements_found_verbatim(open_page, store, release):

@@ -43,6 +43,11 @@ class Project:
         return self.home / "data"
 
     @property
+    def sources_dir(self) -> Path:
+        """The verbatim source texts that the data links with intmk:sourceText (copied into a release)."""
+        return self.home / "sources"
+
+    @property
     def queries_dir(self) -> Path:
         return self.home / "queries"
 

@@ -190,7 +190,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "measure.dissents": "Gegenstimmen und Enthaltungen",
         "measure.hosted": "ausgerichtete Konferenzen",
         # entity pages (/doc/...): summaries by kind, the property table, sources
-        "entity.language": "Sprache der Seite",
         "entity.overview": "Überblick",
         "entity.type": "Art",
         "entity.formats": "Als Daten",
@@ -639,7 +638,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "measure.dissents": "votes against and abstentions",
         "measure.hosted": "conferences hosted",
         # entity pages (/doc/...): summaries by kind, the property table, sources
-        "entity.language": "Page language",
         "entity.overview": "Overview",
         "entity.type": "Kind",
         "entity.formats": "As data",
@@ -916,11 +914,22 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
-def messages(lang: str = DEFAULT_LANG) -> dict[str, str]:
+class Catalogue(dict):
+    """One language's messages, for templates: `t["key"]` for the text, `t("key", name=...)` to fill it."""
+
+    def __init__(self, lang: str):
+        super().__init__(MESSAGES[lang])
+        self.lang = lang
+
+    def __call__(self, key: str, **params: object) -> str:
+        return message(key, self.lang, **params)
+
+
+def messages(lang: str = DEFAULT_LANG) -> Catalogue:
     """The whole catalogue of one language (for a template's context)."""
     if lang not in LANGS:
         raise ValueError(f"language {lang!r} is not one of {', '.join(LANGS)}")
-    return MESSAGES[lang]
+    return _CATALOGUES[lang]
 
 
 def message(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
@@ -931,3 +940,6 @@ def message(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
 
 def _fields(text: str) -> set[str]:
     return {name for _, name, _, _ in Formatter().parse(text) if name}
+
+
+_CATALOGUES = {lang: Catalogue(lang) for lang in MESSAGES}

@@ -128,7 +128,6 @@ def _entity_page(node: ox.NamedNode, base: str) -> Response:
         "resource.html",
         lang=lang,
         base=base,
-        t=lambda key, **params: message(key, lang, **params),
         name=name,
         anchor=kinds.text_anchor,
         iri=node.value,

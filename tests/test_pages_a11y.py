@@ -1,0 +1,66 @@
+"""Every kind of page, in both languages, on a phone and on a desktop: it fits the screen, axe-core finds
+no serious or critical fault, and its `<html lang>` is the language asked for.
+
+One page per kind is enough (the templates are shared within a kind). Screenshots of each are written
+to test-screenshots/ for a person to look at (tests/pagecheck.py).
+"""
+
+from __future__ import annotations
+
+import pytest
+from browser import launch_chromium
+from pagecheck import DESKTOP, PHONE, axe_violations, horizontal_overflow, screenshot
+
+pytestmark = pytest.mark.browser
+
+PAGES = {  # kind -> path (the language is added as ?lang=)
+    "home": "",
+    "sparql-editor": "sparql",
+    "queries": "queries/",
+    "query": "queries/chair-history",
+    "dumps": "dumps/",
+    "graphs": "graph/",
+    "graph": "graph/ms-ni-2025-068",
+    "resolutions": "resolutions/",
+    "conference": "doc/conference/20",
+    "conference-cancelled": "doc/conference/15",
+    "resolution": "doc/resolution/19-leitantrag",
+    "land": "doc/state/DE-BY",
+    "person": "doc/person/andreas-philippi",
+    "document": "doc/document/ms-ni-2025-068",
+    "topic": "doc/topic/citizenship",
+    "ontology": "ontology",
+    "shapes": "shapes",
+    "void": ".well-known/void",
+    "not-found": "doc/conference/999",
+}
+VIEWPORTS = {"phone": PHONE, "desktop": DESKTOP}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+@pytest.mark.parametrize("kind", PAGES)
+def test_page_fits_the_screen_and_passes_axe(live_server, browser, kind, viewport, lang):
+    page = browser.new_page(viewport=VIEWPORTS[viewport])
+    try:
+        response = page.goto(f"{live_server.url}{PAGES[kind]}?lang={lang}")
+        assert response.status == (404 if kind == "not-found" else 200), kind
+        page.wait_for_load_state("networkidle")
+        screenshot(page, f"{kind}-{viewport}-{lang}")
+        assert page.evaluate("document.documentElement.lang") == lang
+        assert horizontal_overflow(page) == 0, f"{kind} scrolls sideways at {VIEWPORTS[viewport]['width']} px"
+        assert axe_violations(page) == []
+    finally:
+        page.close()
