@@ -18,27 +18,18 @@ from werkzeug.exceptions import ServiceUnavailable
 from ... import namespaces as ns
 from .. import state
 from ..http import policy
-from ..http.conneg import HTML_OFFER, RDF_OFFERS, Offer, names_html, negotiate
+from ..http.conneg import HTML_OFFER, RDF_OFFERS, names_html, negotiate
+from ..http.fastpath import FAILED
 from ..http.origin import public_url
 from ..pages import queries
 from ..pages.queries import canned_tabs
 from ..query.embedded import GRAPH_FORMATS
-from ..query.guard import QueryForbidden, inspect
-from ..query.service import Dataset, QueryError, QueryOutcome, QueryTimeout
-from ..sparql import syntax_errors
+from ..query.service import Dataset, QueryTimeout
+from ..sparql import protocol
+from ..sparql.protocol import ProtocolError, with_charset
 
 bp = Blueprint("sparql", __name__)
 
-SOLUTION_OFFERS = [
-    Offer("json", "application/sparql-results+json", ("srj",)),
-    Offer("xml", "application/sparql-results+xml", ("srx",)),
-    Offer("csv", "text/csv"),
-    Offer("tsv", "text/tab-separated-values"),
-    Offer("json", "application/json"),
-    Offer("xml", "application/xml"),
-]
-FAILED = "intmk.direct.failed"  # environ key: the exception of a query direct.py ran
-JSON_ALIASES = {"application/json": "application/sparql-results+json", "application/xml": "application/sparql-results+xml"}
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
 UTF8 = ("utf-8", "utf8", "us-ascii", "ascii")  # ASCII is UTF-8 too
@@ -65,53 +56,27 @@ def endpoint():
     params, text = _read_request()
     if text is None:
         return _describe_service(params)
-    limit = current_app.config["MAX_QUERY_BYTES"]
-    if len(text.encode("utf-8")) > limit:
-        abort(413, description=f"The query is longer than {limit} bytes, the most this endpoint accepts.")
-    if not text.strip():
-        abort(400, description="The query is empty.")
     service = state.current().service
     try:
-        shape = inspect(text, ns.BASE, ns.prefixes_for(text))
-    except QueryForbidden as e:
-        abort(403, description=str(e))
-    except QueryError as e:
-        abort(400, description=str(e))
+        shape = protocol.inspect_query(text, current_app.config["MAX_QUERY_BYTES"])
+    except ProtocolError as e:
+        abort(e.status, description=e.message)
     dataset = Dataset(tuple(params.getlist("default-graph-uri")), tuple(params.getlist("named-graph-uri")))
     _check_graphs(service, [*dataset.default_graphs, *dataset.named_graphs, *shape.from_graphs, *shape.from_named_graphs])
 
-    offers = RDF_OFFERS if shape.form in ("CONSTRUCT", "DESCRIBE") else SOLUTION_OFFERS
-    offer = negotiate(request, [*offers, HTML_OFFER], params.get("format"))
+    offer = negotiate(request, protocol.offers_for(shape), params.get("format"))
     if offer is HTML_OFFER:  # a browser following a link to a query: the editor opens and runs it
         return _editor()
-    try:
-        outcome = _execute(service, text, offer, dataset)
-    except QueryError as e:
-        abort(400, description=_readable(text, str(e)))
+    try:  # a query http/fastpath.py ran and that failed is answered, not run again
+        answer = protocol.answer(service, text, offer, dataset, request.environ.pop(FAILED, None))
+    except ProtocolError as e:
+        abort(e.status, description=e.message)
     except QueryTimeout as e:
         raise ServiceUnavailable(description=str(e), retry_after=getattr(e, "retry_after", None)) from None
-    policy.tag(*etag_parts(text, offer, dataset))
-    response = Response(outcome.body, content_type=with_charset(answer_media(offer, outcome)))
+    policy.tag(*answer.etag_parts)
+    response = Response(answer.body, content_type=with_charset(answer.media))
     response.vary.add("Accept")
     return response
-
-
-def etag_parts(text: str, offer: Offer, dataset: Dataset) -> tuple[str, ...]:
-    """What an answer depends on besides the release, for its ETag."""
-    return (text, offer.key, *dataset.default_graphs, "|", *dataset.named_graphs)
-
-
-def answer_media(offer: Offer, outcome: QueryOutcome) -> str:
-    """The media type asked for, unless the answer is of another kind (e.g. CSV asked of ASK)."""
-    asked = JSON_ALIASES.get(offer.media_type, offer.media_type)
-    return offer.media_type if asked == outcome.media_type else outcome.media_type
-
-
-def _execute(service, text: str, offer: Offer, dataset: Dataset):
-    failed = request.environ.pop(FAILED, None)
-    if failed is not None:  # direct.py ran this query and it failed: answer that, do not run it again
-        raise failed
-    return service.execute(text, offer.key, dataset)
 
 
 def _read_request() -> tuple[MultiDict, str | None]:
@@ -180,15 +145,6 @@ def _check_graphs(service, graphs: list[str]) -> None:
             "fetches one (the store might). "
             "GET /sparql with Accept: text/turtle lists them."
         ))
-
-
-def _readable(text: str, message: str) -> str:
-    """A syntax error with its place shown (syntax_errors.py); other evaluation errors as they are."""
-    return syntax_errors.readable(text, message) if message.startswith("error at ") else message
-
-
-def with_charset(media: str) -> str:
-    return f"{media}; charset=utf-8" if media.startswith("text/") else media
 
 
 def _describe_service(params: MultiDict):
