@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from . import formats
 from . import namespaces as ns
 from .errors import InputError, Problem
 from .progress import Progress
@@ -24,7 +25,7 @@ from .quads import GraphWriter
 from .reference import reference_quads
 
 ONTOLOGY_GRAPH = ox.NamedNode(ns.graph("ontology"))
-RDF_SUFFIXES = {".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS}
+RDF_SUFFIXES = {"." + f.extension: f.rdf for f in formats.QUADS}  # data files: named graphs
 
 
 @dataclass
@@ -71,7 +72,7 @@ def _data_files(data_dir: Path) -> list[Path]:
     for p in files:
         if p.suffix in RDF_SUFFIXES:
             rdf.append(p)
-        elif p.suffix in {".ttl", ".nt", ".rdf", ".jsonld"}:
+        elif (found := formats.by_extension(p.suffix)) is not None and found not in formats.QUADS:
             raise InputError(
                 Problem("data files must be TriG or N-Quads so that every fact has a named graph", p)
             )

@@ -68,7 +68,7 @@ class DirectSparql:
             if policy.accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", "")):
                 body, encoded = policy.gzipped(body), True
         headers = [("Content-Type", protocol.with_charset(media)), ("Content-Length", str(len(body))), ("Vary", vary),
-                   *policy.headers(200, "GET", media, config.get("CORS_ORIGIN"))]
+                   *policy.answer_headers(media, config.get("CORS_ORIGIN"))]
         if encoded:
             headers += [("ETag", f'W/"{tag}"'), ("Content-Encoding", "gzip")]
         else:

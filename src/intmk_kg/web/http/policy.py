@@ -27,6 +27,7 @@ from werkzeug.datastructures import Accept
 from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 from werkzeug.http import parse_accept_header
 
+from ... import formats
 from .. import state
 from ..query.memo import remember_short
 from ..query.service import QueryTimeout
@@ -66,11 +67,11 @@ COMPRESSIBLE = re.compile(
     r"^(text/.*|application/(json|ld\+json|sparql-results\+(json|xml)|n-triples|n-quads|trig|rdf\+xml|xml|javascript)"
     r"|image/svg\+xml)$"
 )
-ERROR_FORMATS = [
-    "text/html", "application/json", "application/ld+json", "application/sparql-results+json",
-    "text/turtle", "application/n-triples", "application/n-quads", "application/trig",
-    "application/rdf+xml", "text/plain", "text/csv",
-]
+# what an error is written in (error_response), the first the client accepts
+ERROR_FORMATS = formats.media_types([formats.HTML, formats.JSON, formats.JSON_LD, formats.RESULTS_JSON, formats.TURTLE,
+                                     formats.N_TRIPLES, formats.N_QUADS, formats.TRIG, formats.RDF_XML, formats.TEXT,
+                                     formats.CSV])
+COMMENTED = formats.media_types([formats.TURTLE, formats.N_TRIPLES, formats.N_QUADS, formats.TRIG])  # "# " lines
 
 
 CONDITIONAL = frozenset({"HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE",
@@ -197,6 +198,12 @@ def headers(status: int, method: str, media: str | None, cors_origin: str | None
     return out
 
 
+@lru_cache(maxsize=64)
+def answer_headers(media: str, cors_origin: str | None) -> tuple[tuple[str, str], ...]:
+    """`headers` of a 200 to a GET that the route left to the policy, remembered: the fast path's."""
+    return tuple(headers(200, "GET", media, cors_origin))
+
+
 def etag(version: str, media: str | None, language: str | None = None, extra: str | None = None) -> str:
     """The entity tag of an answer: the release, its variant (media type, language) and what else
     it depends on (`tag`)."""
@@ -320,9 +327,9 @@ def error_response(status: int, title: str, message: str) -> Response:
         body = render_template("error.html", status=status, title=title, message=message)
     elif media.endswith("json"):
         body = json.dumps({"error": {"status": status, "title": title, "message": message}}, ensure_ascii=False, indent=1) + "\n"
-    elif media in ("text/turtle", "application/n-triples", "application/n-quads", "application/trig"):
+    elif media in COMMENTED:
         body = "".join(f"# {line}\n" for line in [f"{status} {title}", *message.splitlines()])  # an empty graph
-    elif media == "application/rdf+xml":
+    elif media == formats.RDF_XML.media_type:
         body = (
             f'<?xml version="1.0" encoding="utf-8"?>\n<!-- {_xml_comment(f"{status} {title}: {message}")} -->\n'
             '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n'

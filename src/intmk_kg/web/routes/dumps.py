@@ -21,14 +21,15 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app, g, render_template, request, send_file
 
+from ... import formats
 from .. import state
-from ..http.conneg import HTML_OFFER, Offer, negotiate
+from ..http.conneg import HTML_OFFER, negotiate
 from ..http.origin import public_url
 from ..http.policy import CACHE_SECONDS
 
 bp = Blueprint("dumps", __name__)
 
-JSON = Offer("json", "application/json")
+JSON = formats.JSON
 ACCEL_DROPPED = ("Content-Length", "Content-Range")  # nginx sends its own for the file it reads
 
 

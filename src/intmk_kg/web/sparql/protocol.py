@@ -14,22 +14,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ... import formats
 from ... import namespaces as ns
 from ..http.conneg import HTML_OFFER, RDF_OFFERS, Offer
 from ..query.guard import QueryForbidden, QueryShape, inspect
 from ..query.service import Dataset, QueryError, QueryOutcome, QueryService
 from . import syntax_errors
 
-SOLUTION_OFFERS = [
-    Offer("json", "application/sparql-results+json", ("srj",)),
-    Offer("xml", "application/sparql-results+xml", ("srx",)),
-    Offer("csv", "text/csv"),
-    Offer("tsv", "text/tab-separated-values"),
-    Offer("json", "application/json"),
-    Offer("xml", "application/xml"),
-]
+# the results formats, then plain JSON and XML: asked for by clients, answered with the results
+# formats' content labelled as asked (JSON_ALIASES)
+SOLUTION_OFFERS = [*formats.RESULTS, formats.JSON, formats.XML]
 GRAPH_FORMS = ("CONSTRUCT", "DESCRIBE")
-JSON_ALIASES = {"application/json": "application/sparql-results+json", "application/xml": "application/sparql-results+xml"}
+JSON_ALIASES = {formats.JSON.media_type: formats.RESULTS_JSON.media_type, formats.XML.media_type: formats.RESULTS_XML.media_type}
 
 
 class ProtocolError(Exception):
