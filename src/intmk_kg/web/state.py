@@ -30,6 +30,7 @@ from .query.isolation import Hooks
 from .query.isolation.processes import IsolatedService
 from .query.remote import open_remote
 from .query.service import QueryService
+from .sparql.description import graph_sizes
 
 
 @dataclass
@@ -47,6 +48,11 @@ class ServerState:
     @property
     def version(self) -> str:
         return self.service.version
+
+    @cached_property
+    def graph_sizes(self) -> dict[str | None, int]:
+        """Triples per named graph and in the default graph (key None), for the service description."""
+        return graph_sizes(self.service)
 
     @cached_property
     def names(self) -> Searchable:

@@ -8,14 +8,10 @@ Description and browsers the YASGUI editor with one tab per canned query in quer
 
 from __future__ import annotations
 
-import json
-
-import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, g, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import ServiceUnavailable
 
-from ... import namespaces as ns
 from .. import state
 from ..http import policy
 from ..http.conneg import HTML_OFFER, RDF_OFFERS, names_html, negotiate
@@ -23,9 +19,8 @@ from ..http.fastpath import FAILED
 from ..http.origin import public_url
 from ..pages import queries
 from ..pages.queries import canned_tabs
-from ..query.embedded import GRAPH_FORMATS
 from ..query.service import Dataset, QueryTimeout
-from ..sparql import protocol
+from ..sparql import description, editor, protocol
 from ..sparql.protocol import ProtocolError, with_charset
 
 bp = Blueprint("sparql", __name__)
@@ -34,20 +29,6 @@ FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
 UTF8 = ("utf-8", "utf8", "us-ascii", "ascii")  # ASCII is UTF-8 too
 READ_ONLY = "SPARQL Update is not accepted: this endpoint is read-only and answers queries only."
-
-SD = "http://www.w3.org/ns/sparql-service-description#"
-VOID = "http://rdfs.org/ns/void#"
-FORMATS = "http://www.w3.org/ns/formats/"
-SD_PREFIXES = {"sd": SD, "void": VOID, "formats": FORMATS, "rdf": ns.PREFIXES["rdf"]}
-# A new editor tab: a query that runs anywhere, its PREFIX lines in place (YASGUI marks an undeclared
-# prefix as an error, and other endpoints know none of ours).
-NEW_TAB = ns.sparql_prologue(["intmk", "rdf", "rdfs", "xsd", "skos", "schema", "prov", "owl"]) + "".join(
-    f"PREFIX {p}: <{ns.KIND_PREFIXES[p]}>\n" for p in ("conf", "state", "person", "res")) + (
-    "\nSELECT ?conference ?label ?year WHERE {\n  ?conference a intmk:Conference ;\n      rdfs:label ?label .\n"
-    "  OPTIONAL { ?conference intmk:year ?year }\n  FILTER(LANG(?label) = \"de\")\n}\nORDER BY ?year\n")
-RESULT_FORMATS = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-                  "Turtle", "N-Triples", "JSON-LD", "RDF_XML"]
-
 
 @bp.route("/sparql", methods=["GET", "POST"])
 def endpoint():
@@ -151,73 +132,12 @@ def _describe_service(params: MultiDict):
     offer = negotiate(request, [*RDF_OFFERS, HTML_OFFER], params.get("format"))
     if offer is HTML_OFFER:
         return _editor()
-    fmt, media = GRAPH_FORMATS[offer.key]
-    prefixes = SD_PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
-    body = ox.serialize(service_description(public_url("sparql")), format=fmt, prefixes=prefixes)
-    response = Response(body, content_type=with_charset(media))
+    served = state.current()
+    triples = description.service_description(public_url("sparql"), served.graph_sizes, named=served.release is not None,
+                                              remote=served.remote)
+    response = Response(description.serialize(triples, offer), content_type=with_charset(offer.media_type))
     response.vary.add("Accept")
     return response
-
-
-def service_description(endpoint_url: str) -> list[ox.Triple]:
-    """A SPARQL 1.1 Service Description of this endpoint and the dataset it serves."""
-    service = state.current().service
-    counts = _graph_sizes(service)
-    rdf_type = ox.NamedNode(ns.PREFIXES["rdf"] + "type")
-
-    def sd(term: str) -> ox.NamedNode:
-        return ox.NamedNode(SD + term)
-
-    me = ox.NamedNode(endpoint_url)
-    triples = [
-        ox.Triple(me, rdf_type, sd("Service")),
-        ox.Triple(me, sd("endpoint"), me),
-        ox.Triple(me, sd("supportedLanguage"), sd("SPARQL11Query")),
-        ox.Triple(me, sd("feature"), sd("UnionDefaultGraph")),
-        ox.Triple(me, ox.NamedNode(ns.PREFIXES["rdfs"] + "comment"), ox.Literal(
-            "Read-only. Graphs are never fetched: a graph named by FROM, FROM NAMED, default-graph-uri or "
-            "named-graph-uri that this endpoint does not hold is " + (
-                "refused (400)." if state.current().remote else "an empty graph."), language="en")),
-        *(ox.Triple(me, sd("resultFormat"), ox.NamedNode(FORMATS + f)) for f in RESULT_FORMATS),
-    ]
-    release = state.current().release
-    # blank nodes with fixed labels: the same bytes for the same ETag (on every replica too)
-    dataset = ox.NamedNode(ns.DATASET) if release is not None else ox.BlankNode("dataset")
-    default = ox.BlankNode("default")
-    triples += [
-        ox.Triple(me, sd("defaultDataset"), dataset),
-        ox.Triple(dataset, rdf_type, sd("Dataset")),
-        ox.Triple(dataset, sd("defaultGraph"), default),
-        ox.Triple(default, rdf_type, sd("Graph")),
-        ox.Triple(default, ox.NamedNode(VOID + "triples"), ox.Literal(counts.pop(None, 0))),
-    ]
-    for number, (name, size) in enumerate(sorted(counts.items())):
-        try:
-            iri = ox.NamedNode(name)
-        except ValueError:
-            continue  # a graph named by a blank node (possible with --data) has no name to give
-        entry, graph = ox.BlankNode(f"entry{number}"), ox.BlankNode(f"graph{number}")
-        triples += [
-            ox.Triple(dataset, sd("namedGraph"), entry),
-            ox.Triple(entry, rdf_type, sd("NamedGraph")),
-            ox.Triple(entry, sd("name"), iri),
-            ox.Triple(entry, sd("graph"), graph),
-            ox.Triple(graph, rdf_type, sd("Graph")),
-            ox.Triple(graph, ox.NamedNode(VOID + "triples"), ox.Literal(size)),
-        ]
-    return triples
-
-
-def _graph_sizes(service) -> dict[str | None, int]:
-    """Triples per named graph and (key None) in the default graph, counted once per release."""
-    cache = current_app.extensions.setdefault("intmk.sparql.sizes", {})
-    if service.version not in cache:
-        sizes: dict[str | None, int] = {name: 0 for name in service.graph_names()}
-        for row in service.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"):
-            sizes[row["g"].value] = int(row["n"].value)
-        sizes[None] = int(service.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"].value)
-        cache[service.version] = sizes
-    return dict(cache[service.version])
 
 
 def _editor() -> Response:
@@ -227,8 +147,8 @@ def _editor() -> Response:
         "sparql.html",
         endpoint=public_url("sparql"),
         endpoint_path=url_for("sparql.endpoint"),  # resolved by the page against its own address
-        tabs_json=json.dumps(tabs, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e"),
-        new_tab_json=json.dumps(NEW_TAB).replace("<", "\\u003c").replace(">", "\\u003e"),
+        tabs_json=editor.script_json(tabs),
+        new_tab_json=editor.script_json(editor.NEW_TAB),
     )
     response = Response(page, mimetype="text/html")
     response.vary.add("Accept")
