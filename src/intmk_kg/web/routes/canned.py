@@ -7,9 +7,13 @@ comes as an HTML table, as JSON (the SPARQL JSON results plus name, question and
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import re
 from urllib.parse import urlencode
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
 from ... import formats
@@ -17,7 +21,6 @@ from .. import state
 from ..http import policy
 from ..http.conneg import HTML_OFFER, Offer, negotiate, split_suffix
 from ..http.origin import public_url
-from ..pages import queries
 from ..pages.labels import Labels, view
 from ..pages.queries import CannedQuery, all_queries, folder
 from ..query.service import QueryError, QueryTimeout
@@ -28,6 +31,7 @@ JSON = formats.JSON
 CSV = formats.CSV
 SPARQL = formats.SPARQL_QUERY
 OFFERS = [HTML_OFFER, JSON, CSV, SPARQL]
+NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
 
 
 @bp.get("/queries/")
@@ -50,7 +54,7 @@ def answer(name: str):
     name, suffix = split_suffix(name, OFFERS)
     offer = negotiate(request, OFFERS, suffix or request.args.get("format"))
     path = folder() / f"{name}.rq"
-    if not queries.NAME.match(name) or not path.is_file():
+    if not NAME.match(name) or not path.is_file():
         abort(404, description=f"There is no canned query named {name[:100]!r}; /queries/ lists them.")
     query = CannedQuery.read(path)
     policy.tag(query.text)
@@ -73,17 +77,17 @@ def _answered(query: CannedQuery, offer: Offer) -> Response:
         abort(400, description=f"The query {query.name} is not valid SPARQL: {e}")
     except QueryTimeout:
         abort(503, description=f"The query {query.name} ran out of time; try again later.")
-    columns, rows, boolean = queries.table(outcome)
+    columns, rows, boolean = _table(outcome)
     if offer is JSON:
         results = json.loads(outcome.body) if outcome.kind != "graph" else {
             "head": {"vars": columns}, "results": {"bindings": [
-                {c: queries.json_term(t) for c, t in zip(columns, row, strict=True)} for row in rows
+                {c: _json_term(t) for c, t in zip(columns, row, strict=True)} for row in rows
             ]}}
         return current_app.json.response({  # a SPARQL JSON results document with the question beside it
             "name": query.name, "question": query.question, "notes": list(query.notes), "query": query.text, **results,
         })
     if offer is CSV:
-        return Response(queries.csv_text(columns, rows, boolean), mimetype="text/csv",
+        return Response(_csv(columns, rows, boolean), mimetype="text/csv",
                         headers={"Content-Disposition": f'inline; filename="{query.name}.csv"'})
     empty = Labels()
     return Response(render_template(
@@ -94,3 +98,53 @@ def _answered(query: CannedQuery, offer: Offer) -> Response:
         boolean=boolean,
         editor="/sparql?" + urlencode({"query": query.text}),
     ), mimetype="text/html")
+
+
+def _table(outcome) -> tuple[list[str], list[list], bool | None]:
+    """Columns, rows of pyoxigraph terms (None where unbound) and, for ASK, the answer."""
+    if outcome.kind == "boolean":
+        return [], [], bool(json.loads(outcome.body)["boolean"])
+    if outcome.kind == "graph":
+        triples = ox.parse(outcome.body, format=ox.RdfFormat.from_media_type(outcome.media_type))
+        return ["subject", "predicate", "object"], [[q.subject, q.predicate, q.object] for q in triples], None
+    data = json.loads(outcome.body)
+    columns = data["head"]["vars"]
+    rows = [[_term(b.get(c)) for c in columns] for b in data["results"]["bindings"]]
+    return columns, rows, None
+
+
+def _term(binding: dict | None):
+    if binding is None:
+        return None
+    if binding["type"] == "uri":
+        return ox.NamedNode(binding["value"])
+    if binding["type"] == "bnode":
+        return ox.BlankNode(binding["value"])
+    if "xml:lang" in binding:
+        return ox.Literal(binding["value"], language=binding["xml:lang"])
+    if "datatype" in binding:
+        return ox.Literal(binding["value"], datatype=ox.NamedNode(binding["datatype"]))
+    return ox.Literal(binding["value"])
+
+
+def _json_term(term) -> dict:
+    """A term as in SPARQL 1.1 Query Results JSON."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if term.language:
+        return {"type": "literal", "value": term.value, "xml:lang": term.language}
+    return {"type": "literal", "value": term.value, "datatype": term.datatype.value}
+
+
+def _csv(columns: list[str], rows: list[list], boolean: bool | None) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    if boolean is not None:
+        writer.writerows([["boolean"], ["true" if boolean else "false"]])
+        return out.getvalue()
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(["" if t is None else t.value for t in row])
+    return out.getvalue()
