@@ -19,6 +19,12 @@ is measured beside another's leftovers. Ratios are of medians.
   Servers: intmk-kg serve without cache, the Oxigraph server and the Flask ceiling, all on the
   same on-disk store.
 
+`--also LABEL=SRC` (repeatable, light) adds intmk-kg serve run from another checkout's `src/` (its
+package first on PYTHONPATH, the same venv otherwise), e.g. the code before a change:
+
+    git worktree add /tmp/before <commit>
+    .venv/bin/python bench/interleaved.py light ... --also before=/tmp/before/src
+
 `--preload LIB` (repeatable) adds intmk-kg serve (heavy: and the Oxigraph server) with that memory
 allocator preloaded, e.g. /usr/lib/x86_64-linux-gnu/libjemalloc.so.2 from Debian's libjemalloc2, to
 show what the allocator changes.
@@ -70,6 +76,12 @@ def servers_for(args) -> list[Server]:
     else:
         found = [Server("intmk", "intmk-kg serve", serve + ["--cache-mb", "0"]),
                  Server("oxigraph", "oxigraph serve", oxigraph, path="/query"), flask]
+    for also in args.also:
+        label, _, src = also.partition("=")
+        if not (label and Path(src, "intmk_kg").is_dir()):
+            raise SystemExit(f"--also wants LABEL=SRC with SRC/intmk_kg: {also}")
+        found.insert(1, Server(f"intmk-{label}", f"intmk-kg serve, {label}", serve + ["--cache-mb", "0"],
+                               env={"PYTHONPATH": str(Path(src).resolve())}))
     for library in args.preload:
         name = Path(library).name.split(".")[0]
         found.append(Server(f"intmk-{name}", f"intmk-kg serve, {name}", serve + ["--cache-mb", "0"],
@@ -116,6 +128,9 @@ def main() -> None:
     parser.add_argument("--preload", action="append", default=[],
                         help="also run intmk-kg serve (and, heavy, the Oxigraph server) with this allocator "
                              "library preloaded; may be repeated")
+    parser.add_argument("--also", action="append", default=[],
+                        help="LABEL=SRC: also run intmk-kg serve from the package in SRC (another checkout's src/); "
+                             "may be repeated")
     parser.add_argument("--rdflib-venv", default="/tmp/rdflib-endpoint-venv")
     parser.add_argument("--no-rdflib", action="store_true")
     parser.add_argument("--work", type=Path, default=None)
@@ -173,6 +188,8 @@ def report(kind: str, figures: dict[tuple[str, str], list[dict]]) -> None:
     print(f"\nmedians of {rounds} rounds, " + ("requests/s" if light else "seconds per answer, one request at a time"))
     if light:
         pairs = [("intmk-kg serve", o) for o in ("Flask ceiling", "rdflib-endpoint", "intmk-kg serve, all isolated")]
+        pairs += [("intmk-kg serve", n) for n in names if n.startswith("intmk-kg serve, ") and n not in (
+            "intmk-kg serve, all isolated", "intmk-kg serve, cache")]
     else:  # every intmk-kg variant against the Oxigraph server as shipped, and the framework's ceiling
         pairs = [(n, "oxigraph serve") for n in names if n.startswith("intmk-kg")] + [("intmk-kg serve", "Flask ceiling")]
     pairs = [(a, b) for a, b in pairs if a in names and b in names]
@@ -191,13 +208,17 @@ def report(kind: str, figures: dict[tuple[str, str], list[dict]]) -> None:
     if light:
         print("\nCPU time of each server's process tree per request (µs), medians (for a server that finished no "
               "request in a round: all its CPU of that round):\n")
-        print("| query | " + " | ".join(names) + " | intmk-kg serve / Flask ceiling |")
-        print("|---|" + "---|" * (len(names) + 1))
+        others = [n for n in names if n.startswith("intmk-kg serve, ") and n not in (
+            "intmk-kg serve, all isolated", "intmk-kg serve, cache")]
+        print("| query | " + " | ".join(names) + " | intmk-kg serve / Flask ceiling |"
+              + "".join(f" intmk-kg serve / {n} |" for n in others))
+        print("|---|" + "---|" * (len(names) + 1 + len(others)))
         for query in queries:
             cpu = {name: median(figures[(query, name)], "cpu_us") for name in names}
             mine, bare = cpu.get("intmk-kg serve"), cpu.get("Flask ceiling")
             print(f"| {query} | " + " | ".join("" if cpu[n] is None else f"{cpu[n]:.0f}" for n in names) + " | "
-                  + (f"{mine / bare:.2f}" if mine and bare else "") + " |")
+                  + (f"{mine / bare:.2f}" if mine and bare else "") + " |"
+                  + "".join(f" {mine / cpu[n]:.2f} |" if mine and cpu.get(n) else " |" for n in others))
     else:
         print("\n(ratios of latency: below 1, intmk-kg serve answered sooner)")
 

@@ -14,6 +14,7 @@ import json
 import pytest
 
 from intmk_kg.web import create_app, state
+from intmk_kg.web.http.client import ClientSocket
 from intmk_kg.web.http.fastpath import DirectSparql
 
 CONFERENCE = "https://w3id.org/intmk/id/conference/20"
@@ -48,8 +49,8 @@ def _apps(release_dir, **config):
     """(served, Flask only) on the same release; the served one counts the requests Flask sees."""
     settings = {"TESTING": True, "RELEASE_DIR": str(release_dir), "CACHE_MB": 0, **config}
     served, plain = create_app(settings), create_app(settings)
-    assert isinstance(served.wsgi_app, DirectSparql)
-    plain.wsgi_app = plain.wsgi_app.inner
+    assert isinstance(served.wsgi_app, ClientSocket) and isinstance(served.wsgi_app.inner, DirectSparql)
+    plain.wsgi_app = ClientSocket(plain.wsgi_app.inner.inner)  # without the fast path
     served.reached = []
     served.before_request(lambda: served.reached.append(1))
     return served, plain

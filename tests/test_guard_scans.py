@@ -13,8 +13,8 @@ import json
 import pytest
 
 from intmk_kg.web.query import guard
-from intmk_kg.web.query.guard import MEMO_MAX_CHARS
-from intmk_kg.web.query.isolation.inline import inline_safe
+from intmk_kg.web.query.isolation.subset import inline_safe
+from intmk_kg.web.query.memo import MEMO_MAX_CHARS
 
 LONG = "SELECT * WHERE { ?s ?p ?o " + ";" * 20_000 + " } LIMIT 1"  # the report's shape, shorter
 

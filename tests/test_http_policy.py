@@ -177,3 +177,38 @@ def test_pages_keep_to_the_content_security_policy_in_a_browser(release_dir):
                 assert not [m for m in messages if "Content Security Policy" in m], path
         finally:
             browser.close()
+
+
+def test_the_policy_is_one_function_of_status_method_and_media():
+    """headers() is what Flask's after_request, the fast path and the watchdog's 503 all write."""
+    from intmk_kg.web.http.policy import CACHE_SECONDS, ERROR_CACHE_SECONDS, RouteCors, headers
+
+    html = dict(headers(200, "GET", "text/html", None))
+    assert html["X-Content-Type-Options"] == "nosniff" and "Content-Security-Policy" in html
+    assert html["Cache-Control"] == f"public, max-age={CACHE_SECONDS}" and "Access-Control-Allow-Origin" not in html
+    assert dict(headers(404, "GET", "text/plain", "*"))["Cache-Control"] == f"public, max-age={ERROR_CACHE_SECONDS}"
+    assert dict(headers(503, "HEAD", "text/plain", None))["Cache-Control"] == "no-store"
+    assert "Cache-Control" not in dict(headers(200, "POST", "application/json", None))
+    assert "Content-Security-Policy" not in dict(headers(200, "GET", "text/html", None, present={"content-security-policy"}))
+    # a route family with CORS of its own (the reconciliation API): any origin, its own preflight
+    preflight = dict(headers(200, "OPTIONS", "text/html", None, RouteCors("GET, POST, OPTIONS", "Content-Type")))
+    assert preflight["Access-Control-Allow-Origin"] == "*"
+    assert preflight["Access-Control-Allow-Methods"] == "GET, POST, OPTIONS"
+    # CORS_ORIGIN set for the server wins, with the methods of the URL
+    chosen = dict(headers(200, "OPTIONS", None, "https://a.example", RouteCors("GET"), allow={"GET", "HEAD"}))
+    assert chosen["Access-Control-Allow-Origin"] == "https://a.example"
+    assert chosen["Access-Control-Allow-Methods"] == "GET, HEAD"
+
+
+def test_the_watchdogs_503_carries_the_policy():
+    from intmk_kg.web.http.policy import overrun_answer
+
+    raw = overrun_answer("https://a.example")("The query ran longer than 2 s.")
+    head, _, body = raw.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    assert lines[0] == "HTTP/1.1 503 Service Unavailable"
+    fields = dict(line.split(": ", 1) for line in lines[1:])
+    assert fields["Connection"] == "close" and fields["Cache-Control"] == "no-store"
+    assert fields["X-Content-Type-Options"] == "nosniff"
+    assert fields["Access-Control-Allow-Origin"] == "https://a.example"
+    assert int(fields["Content-Length"]) == len(body) and body.startswith(b"503 Service Unavailable\n")

@@ -24,8 +24,9 @@ from support import children, descendants
 from test_serve import SMALL
 
 from intmk_kg.web.query.embedded import EmbeddedService
-from intmk_kg.web.query.isolation.inline import INLINE_RESULT_BYTES, MAX_PATTERNS, inline_safe
+from intmk_kg.web.query.isolation.inline import INLINE_RESULT_BYTES
 from intmk_kg.web.query.isolation.processes import IsolatedService
+from intmk_kg.web.query.isolation.subset import MAX_PATTERNS, inline_safe
 from intmk_kg.web.query.service import QueryError
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,7 +14,6 @@ FORBIDDEN = {
     "pages": {"routes", "sparql"},
     "query": {"routes", "http", "sparql", "pages"},
 }
-UNTIL_THE_PROTOCOL_CORE = {"http/fastpath.py"}  # still reads the route's helpers
 
 
 def _web_imports(path: Path) -> set[str]:
@@ -41,7 +40,7 @@ def test_each_folder_keeps_to_its_role():
             hits = _web_imports(path) & forbidden
             if folder == "routes":  # "routes" is its own folder: what matters is another route module
                 hits = (hits - {"routes"}) | _sibling_routes(path)
-            if hits and path.relative_to(WEB).as_posix() not in UNTIL_THE_PROTOCOL_CORE:
+            if hits:
                 wrong.append(f"{path.relative_to(WEB)} imports {sorted(hits)}")
     assert not wrong, wrong
 

@@ -14,7 +14,8 @@ import pytest
 import schemathesis
 
 from intmk_kg.web.http.conneg import HTML_OFFER, RDF_OFFERS
-from intmk_kg.web.routes import canned, resources, sparql
+from intmk_kg.web.routes import canned, resources
+from intmk_kg.web.sparql import protocol
 
 IMPLICIT = {"HEAD", "OPTIONS"}  # Flask adds them to every GET route; not described per route
 
@@ -81,7 +82,7 @@ def test_format_names_are_the_routes_offers(document):
     assert _format_enum(document, "/doc/{kind}/{key}") == _keys(resources.DOC_OFFERS)
     assert _format_enum(document, "/graph/{name}") == _keys(resources.GRAPH_OFFERS)
     assert _format_enum(document, "/queries/{name}") == _keys(canned.OFFERS)
-    assert _format_enum(document, "/sparql") == _keys([*sparql.SOLUTION_OFFERS, *RDF_OFFERS, HTML_OFFER])
+    assert _format_enum(document, "/sparql") == _keys([*protocol.SOLUTION_OFFERS, *RDF_OFFERS, HTML_OFFER])
     assert _format_enum(document, "/ontology") == _keys([HTML_OFFER, *RDF_OFFERS])
 
 
@@ -89,7 +90,7 @@ def test_media_types_of_documents_are_the_routes_offers(document):
     doc_types = set(document["paths"]["/doc/{kind}/{key}"]["get"]["responses"]["200"]["content"])
     assert doc_types == {o.media_type for o in resources.DOC_OFFERS}
     sparql_types = set(document["paths"]["/sparql"]["get"]["responses"]["200"]["content"])
-    assert sparql_types == {o.media_type for o in [*sparql.SOLUTION_OFFERS, *RDF_OFFERS, HTML_OFFER]}
+    assert sparql_types == {o.media_type for o in [*protocol.SOLUTION_OFFERS, *RDF_OFFERS, HTML_OFFER]}
 
 
 def test_every_unknown_format_is_documented_as_400(client, document):

@@ -318,7 +318,7 @@ def test_kind_prefixes_are_predeclared_so_real_keys_work(client):
 
 def test_the_editor_s_new_tab_query_declares_every_prefix_it_uses(store):
     """It runs on a store that predeclares nothing, as on any other endpoint."""
-    from intmk_kg.web.routes.sparql import NEW_TAB
+    from intmk_kg.web.sparql.editor import NEW_TAB
 
     rows = list(store.query(NEW_TAB))
     assert len(rows) >= 21  # conferences 1-21 (data/reference/conferences.csv), each with a German label

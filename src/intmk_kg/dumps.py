@@ -34,6 +34,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.plugins.serializers.jsonld import from_rdf as jsonld_from_rdf
 
+from . import formats
 from . import namespaces as ns
 from .progress import Progress, Stage
 
@@ -56,25 +57,18 @@ class DumpFormat:
         return "gzip" if self.gzip else None
 
 
-DUMPS = [
-    DumpFormat("nquads", "intmk-kg.nq.gz", "application/n-quads", True, True,
-               "N-Quads (named graphs, their union as default graph), gzip"),
-    DumpFormat("trig", "intmk-kg.trig", "application/trig", True, False, "TriG (named graphs, their union as default graph)"),
-    DumpFormat("jsonld", "intmk-kg.jsonld", "application/ld+json", True, False,
-               "JSON-LD (named graphs, their union as default graph)"),
-    DumpFormat("turtle", "intmk-kg.ttl", "text/turtle", False, False, "Turtle (union of all graphs)"),
-    DumpFormat("ntriples", "intmk-kg.nt.gz", "application/n-triples", False, True, "N-Triples (union), gzip"),
-    DumpFormat("rdfxml", "intmk-kg.rdf", "application/rdf+xml", False, False, "RDF/XML (union of all graphs)"),
+# name, format (formats.py: media type, extension, named graphs or not), gzip, title
+_DUMPED = [
+    ("nquads", formats.N_QUADS, True, "N-Quads (named graphs, their union as default graph), gzip"),
+    ("trig", formats.TRIG, False, "TriG (named graphs, their union as default graph)"),
+    ("jsonld", formats.JSON_LD, False, "JSON-LD (named graphs, their union as default graph)"),
+    ("turtle", formats.TURTLE, False, "Turtle (union of all graphs)"),
+    ("ntriples", formats.N_TRIPLES, True, "N-Triples (union), gzip"),
+    ("rdfxml", formats.RDF_XML, False, "RDF/XML (union of all graphs)"),
 ]
-
-OX_FORMATS = {
-    "nquads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-}
+DUMPS = [DumpFormat(name, f"intmk-kg.{fmt.extension}" + (".gz" if gz else ""), fmt.media_type, fmt.datasets, gz, title)
+         for name, fmt, gz, title in _DUMPED]
+OX_FORMATS = {name: fmt.rdf for name, fmt, _, _ in _DUMPED}
 
 CONTEXT_FILE = "context.jsonld"
 

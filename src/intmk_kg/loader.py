@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from . import formats
 from . import namespaces as ns
 from .attendance import map_attendance
 from .conference_facts import map_conference_facts
@@ -40,7 +41,7 @@ from .registry import Registry, missing_registry
 from .resolutions import map_resolutions
 
 ONTOLOGY_GRAPH = ox.NamedNode(ns.graph("ontology"))
-RDF_SUFFIXES = {".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS}
+RDF_SUFFIXES = {"." + f.extension: f.rdf for f in formats.QUADS}  # data files: named graphs
 
 
 @dataclass
@@ -73,7 +74,7 @@ def _data_files(data_dir: Path) -> list[Path]:
     for p in files:
         if p.suffix in RDF_SUFFIXES:
             rdf.append(p)
-        elif p.suffix in {".ttl", ".nt", ".rdf", ".jsonld"}:
+        elif (found := formats.by_extension(p.suffix)) is not None and found not in formats.QUADS:
             raise InputError(
                 Problem("data files must be TriG or N-Quads so that every fact has a named graph", p)
             )

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from . import formats
 from . import namespaces as ns
 
-RESULT_FORMATS = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
-                  "xml": ox.QueryResultsFormat.XML}
+RESULT_FORMATS = {f.key: f.results for f in formats.RESULTS}
 
 
 def run(store: ox.Store, text: str):

@@ -16,13 +16,15 @@ import signal
 import sys
 import threading
 import time
+from logging import getLogger
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from .web import create_app, state
-from .web.query.isolation.inline import on_retire, overrunning
 from .web.query.isolation.processes import web_threads
+
+log = getLogger(__name__)
 
 HEARTBEAT_SLACK = 30  # seconds a worker may stay silent beyond the query timeout before gunicorn replaces it
 
@@ -76,8 +78,9 @@ def run(config: dict) -> None:
 def _start_query_processes(server, worker) -> None:
     """Before the worker accepts a client or starts a thread: its fork server (which must not keep
     the listening sockets) and, forked by that, its query processes."""
-    on_retire(lambda: _retire(worker))
-    pool = getattr(state.of(server.app.application).service, "pool", None)
+    served = state.of(server.app.application)
+    served.hooks.retire = lambda reason: _retire(worker, served, reason)
+    pool = getattr(served.service, "pool", None)
     if pool is not None:
         pool(closing=[sock.fileno() for sock in worker.sockets])
 
@@ -86,7 +89,7 @@ RETIRE_POLL_SECONDS = 0.1  # how often a retiring worker looks whether its other
 RETIRE_LINGER_SECONDS = 0.5  # then how long it waits before it exits, for the last connection's close
 
 
-def _retire(worker) -> None:
+def _retire(worker, served: state.ServerState, reason: str) -> None:
     """A query stuck in this worker's engine: stop accepting, finish the other requests, exit.
 
     As on SIGTERM, gunicorn's threaded worker stops accepting at once and serves the connections
@@ -95,15 +98,17 @@ def _retire(worker) -> None:
     process ends itself once no connection but the stuck ones is open, or the graceful timeout
     has passed, and the arbiter starts a fresh worker in its place.
     """
+    log.warning("retiring web worker %d: %s", os.getpid(), reason)
     if getattr(worker, "intmk_retiring", False):
         return
     worker.intmk_retiring = True
     worker.handle_exit(signal.SIGTERM, None)  # alive = False, and the accepting loop wakes up now
-    threading.Thread(target=_exit_when_served, args=(worker,), name="retire", daemon=True).start()
+    threading.Thread(target=_exit_when_served, args=(worker, served), name="retire", daemon=True).start()
 
 
-def _exit_when_served(worker) -> None:
+def _exit_when_served(worker, served: state.ServerState) -> None:
     deadline = time.monotonic() + worker.cfg.graceful_timeout
+    overrunning = getattr(served.service, "overrunning", lambda: 0)  # the inline lane's queries past their limit
     while worker.nr_conns > overrunning() and time.monotonic() < deadline:
         time.sleep(RETIRE_POLL_SECONDS)
     time.sleep(RETIRE_LINGER_SECONDS)  # the last answer's connection is closed on gunicorn's thread

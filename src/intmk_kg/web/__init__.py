@@ -15,6 +15,7 @@ from flask import Flask
 
 from . import state
 from .http import origin, policy
+from .http.client import ClientSocket
 from .http.fastpath import DirectSparql
 from .pages import site
 from .routes import (
@@ -54,4 +55,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     for bp in BLUEPRINTS:
         app.register_blueprint(bp)
     app.wsgi_app = DirectSparql(app, app.wsgi_app)  # the plain GET /sparql beneath Flask
+    app.wsgi_app = ClientSocket(app.wsgi_app)  # each thread's client socket, for the inline lane's watchdog
     return app

@@ -17,19 +17,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .. import formats
 from ..errors import InputError, Problem
 
-FORMATS = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".trig": ox.RdfFormat.TRIG,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".json": ox.RdfFormat.JSON_LD,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-    ".xml": ox.RdfFormat.RDF_XML,
-}
+# each RDF format's own extension (the registry, formats.py), and the other suffixes such files have
+FORMATS = {"." + f.extension: f.rdf for f in (*formats.GRAPHS, *formats.QUADS)} | {
+    ".json": ox.RdfFormat.JSON_LD, ".owl": ox.RdfFormat.RDF_XML, ".xml": ox.RdfFormat.RDF_XML}
 BATCH = 100_000
 
 

@@ -33,7 +33,9 @@ SETTINGS: list[Setting] = [
         doc="WSGI worker processes (gunicorn, app preloaded: each holds the graph, shared copy-on-write)."),
     Setting("TIMEOUT", 30.0, "Seconds a SPARQL query, or a reconciliation request, may run before it is stopped "
             "and answered with 503.", float,
-        doc="Seconds a SPARQL query may run before its process is killed and the request answered 503; also the "
+        doc="Seconds a SPARQL query may run before the request is answered 503: a query process is killed; a query "
+            "of the light subset, which runs in the web worker and cannot be stopped there, is answered 503 by the "
+            "watchdog on the client's connection and the worker retires (gunicorn starts a fresh one). Also the "
             "deadline of a reconciliation request (a whole batch), answered 503 JSON past it."),
     Setting("MAX_QUERY_BYTES", 100_000, "Largest accepted query text in bytes; larger gives 413.", int),
     Setting("MAX_RESULT_BYTES", 200_000_000, "Largest serialized query result in bytes; larger gives 503.", int),

@@ -20,12 +20,17 @@ from ..linking.stored import INDEX_FILE, IndexFormatError, StoredIndex
 from ..progress import Progress
 from ..project import Project
 from ..release import Release, build, load_store, open_release
+from .adhoc import load_paths
+from .http import client, policy
 from .intact import IntactFiles
 from .query.cache import CachedService
 from .query.diskstore import ProcessStore
 from .query.embedded import EmbeddedService
+from .query.isolation import Hooks
 from .query.isolation.processes import IsolatedService
+from .query.remote import open_remote
 from .query.service import QueryService
+from .sparql.description import graph_sizes
 
 
 @dataclass
@@ -33,6 +38,7 @@ class ServerState:
     release: Release | None  # None when serving --data files
     service: QueryService
     remote: bool = False  # the graph is held by a remote store (--backend)
+    hooks: Hooks = field(default_factory=Hooks)  # what the query isolation asks of the server (server.py sets retire)
     intact: IntactFiles | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
@@ -42,6 +48,11 @@ class ServerState:
     @property
     def version(self) -> str:
         return self.service.version
+
+    @cached_property
+    def graph_sizes(self) -> dict[str | None, int]:
+        """Triples per named graph and in the default graph (key None), for the service description."""
+        return graph_sizes(self.service)
 
     @cached_property
     def names(self) -> Searchable:
@@ -75,11 +86,11 @@ def current() -> ServerState:
 
 
 def open_state(config) -> ServerState:
+    hooks = Hooks(client_socket=client.current_socket, overrun_answer=policy.overrun_answer(config.get("CORS_ORIGIN")))
     if config.get("DATA_PATHS"):
-        from .adhoc import load_paths
-
         store, version = load_paths([Path(p) for p in config["DATA_PATHS"]])
-        return ServerState(None, _cached(IsolatedService.from_config(EmbeddedService(store, version), config), config))
+        service = IsolatedService.from_config(EmbeddedService(store, version), config, hooks)
+        return ServerState(None, _cached(service, config), hooks=hooks)
     project = Project.at(config.get("HOME"))
     out = Path(config["RELEASE_DIR"]) if config.get("RELEASE_DIR") else project.dist_dir
     elsewhere = config.get("STORE_PATH") or config.get("BACKEND_URL")
@@ -95,12 +106,10 @@ def open_state(config) -> ServerState:
         print(f"intmk-kg: warning: {release.file(name)} is missing or does not match release.json; /dumps/{name} "
               "answers 503 until `intmk-kg build` writes the release again", file=sys.stderr, flush=True)
     if config.get("BACKEND_URL"):
-        from .query.remote import open_remote
-
         return ServerState(release, _cached(open_remote(config["BACKEND_URL"], release, config), config), remote=True)
     store = ProcessStore(config["STORE_PATH"], release) if config.get("STORE_PATH") else load_store(release, ox.Store())
-    service = IsolatedService.from_config(EmbeddedService(store, release.version), config)
-    return ServerState(release, _cached(service, config))
+    service = IsolatedService.from_config(EmbeddedService(store, release.version), config, hooks)
+    return ServerState(release, _cached(service, config), hooks=hooks)
 
 
 def _cached(service: QueryService, config) -> QueryService:

@@ -1,42 +1,24 @@
 """One content-negotiation helper for every route family.
 
-Uses werkzeug's Accept parsing (q-values, wildcards) through `best_match`; an explicit
+The formats are the registry's (formats.py). Uses werkzeug's Accept parsing (q-values, wildcards) through `best_match`; an explicit
 `format` parameter or file suffix wins over the Accept header. Nothing acceptable gives 406.
 """
 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 
 from flask import Request, Response, abort, make_response, request
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
+from ... import formats
+from ...formats import Format
 from ...readable import message
 
-
-@dataclass(frozen=True)
-class Offer:
-    key: str  # short name, also accepted as ?format=key or as a suffix
-    media_type: str
-    aliases: tuple[str, ...] = ()  # other names for ?format= (media types included)
-    accepts: tuple[str, ...] = ()  # other media types of an Accept header it answers (labelled media_type)
-
-    def names(self) -> tuple[str, ...]:
-        return (self.key, self.media_type, *self.aliases, *self.accepts)
-
-
-# Turtle is valid N3, and JSON-LD valid JSON: clients asking for N3 (rdflib's format="n3",
-# SPARQLWrapper's N3) or plain JSON get them, labelled with their own media type.
-N3_TYPES = ("text/n3", "application/n3", "text/rdf+n3", "application/x-turtle", "application/turtle")
-RDF_OFFERS = [
-    Offer("ttl", "text/turtle", ("turtle", "n3"), N3_TYPES),
-    Offer("jsonld", "application/ld+json", ("json-ld", "json"), ("application/json",)),
-    Offer("nt", "application/n-triples", ("ntriples", "n-triples"), ("text/plain",)),  # N-Triples' first media type
-    Offer("rdf", "application/rdf+xml", ("rdfxml", "rdf+xml", "xml")),
-]
-HTML_OFFER = Offer("html", "text/html", ("htm",))
+Offer = Format  # what a route offers: a format of the registry (key, media type, aliases)
+RDF_OFFERS = list(formats.GRAPHS)
+HTML_OFFER = formats.HTML
 LANGUAGES = ("de", "en")  # of pages and labels; German first (the sources' language)
 
 

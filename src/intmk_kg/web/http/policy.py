@@ -3,6 +3,12 @@
 Routes only produce representations; this module decides how they travel. A page is tagged
 with the release version plus its variant (media type, language), since a release never
 changes, and clients revalidate with If-None-Match for a 304.
+
+The decisions are pure functions, written once: `headers` (from status, method, media type,
+the settings and the route family's CORS), `etag`, and `gzip_worth` with `accepts_gzip`. Flask's
+`after_request` (`_policy`), the fast path beneath Flask (fastpath.py) and the 503 the inline
+lane's watchdog writes on a client's socket (`overrun_answer`) all use them. A new header goes
+into `headers`.
 """
 
 from __future__ import annotations
@@ -11,14 +17,19 @@ import gzip
 import hashlib
 import json
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 
 from flask import Flask, Response, current_app, g, render_template, request
 from flask.globals import request_ctx
+from werkzeug.datastructures import Accept
 from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
+from werkzeug.http import parse_accept_header
 
+from ... import formats
 from .. import state
-from ..query.guard import MEMO_MAX_CHARS, MEMO_TEXTS
+from ..query.memo import remember_short
 from ..query.service import QueryTimeout
 
 try:  # the errors gunicorn raises while the app reads a malformed body (bad chunk sizes, a body cut short)
@@ -56,11 +67,11 @@ COMPRESSIBLE = re.compile(
     r"^(text/.*|application/(json|ld\+json|sparql-results\+(json|xml)|n-triples|n-quads|trig|rdf\+xml|xml|javascript)"
     r"|image/svg\+xml)$"
 )
-ERROR_FORMATS = [
-    "text/html", "application/json", "application/ld+json", "application/sparql-results+json",
-    "text/turtle", "application/n-triples", "application/n-quads", "application/trig",
-    "application/rdf+xml", "text/plain", "text/csv",
-]
+# what an error is written in (error_response), the first the client accepts
+ERROR_FORMATS = formats.media_types([formats.HTML, formats.JSON, formats.JSON_LD, formats.RESULTS_JSON, formats.TURTLE,
+                                     formats.N_TRIPLES, formats.N_QUADS, formats.TRIG, formats.RDF_XML, formats.TEXT,
+                                     formats.CSV])
+COMMENTED = formats.media_types([formats.TURTLE, formats.N_TRIPLES, formats.N_QUADS, formats.TRIG])  # "# " lines
 
 
 CONDITIONAL = frozenset({"HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE",
@@ -124,16 +135,111 @@ def tag(*parts: str) -> None:
 
 
 def tag_of(*parts: str) -> str:
-    """The ETag part `tag` adds, for a response made outside Flask (direct.py)."""
-    text = "\n".join(parts)
-    return _remembered_digest(text) if len(text) <= MEMO_MAX_CHARS else _digest(text)
+    """The ETag part `tag` adds, for a response made outside Flask (fastpath.py)."""
+    return _digest("\n".join(parts))
 
 
-def _digest(text: str) -> str:
+def _sha(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:10]
 
 
-_remembered_digest = lru_cache(maxsize=MEMO_TEXTS)(_digest)
+_digest = remember_short(_sha)
+
+
+@dataclass(frozen=True)
+class RouteCors:
+    """A route family whose API requires CORS even when CORS_ORIGIN is empty (the reconciliation
+    spec, QID lookups): then any origin may read it, and a preflight gets `methods` and `headers`
+    (none: no preflight answer). A CORS_ORIGIN set for the whole server wins."""
+
+    methods: str | None = None
+    headers: str | None = None
+
+
+ROUTE_CORS: dict[str, RouteCors] = {}  # by blueprint name, from `cors_always`
+
+
+def cors_always(blueprint_name: str, methods: str | None = None, allow_headers: str | None = None) -> None:
+    """Declare a route family's own CORS (see RouteCors); its module calls this once."""
+    ROUTE_CORS[blueprint_name] = RouteCors(methods, allow_headers)
+
+
+def headers(status: int, method: str, media: str | None, cors_origin: str | None, route_cors: RouteCors | None = None,
+            allow: Iterable[str] = (), present: frozenset[str] | set[str] = frozenset()) -> list[tuple[str, str]]:
+    """The headers the policy gives an answer, in order: CORS, security, caching.
+
+    `cors_origin` is the CORS_ORIGIN setting, `allow` the methods of the URL (for a preflight),
+    `present` the (lower-case) names of headers the route set itself, which it decides: a route with
+    its own Content-Security-Policy decides its framing too, and its own Cache-Control stays.
+    """
+    out: list[tuple[str, str]] = []
+    origin = cors_origin or ("*" if route_cors is not None else None)
+    if origin:
+        out.append(("Access-Control-Allow-Origin", origin))
+        if cors_origin:
+            out.append(("Access-Control-Expose-Headers", CORS_EXPOSE_HEADERS))
+        if method == "OPTIONS":
+            if cors_origin:
+                methods, allowed = ", ".join(sorted(allow)) or "GET, HEAD, OPTIONS", CORS_ALLOW_HEADERS
+            else:
+                methods, allowed = route_cors.methods, route_cors.headers
+            if methods:
+                out += [("Access-Control-Allow-Methods", methods), ("Access-Control-Allow-Headers", allowed or ""),
+                        ("Access-Control-Max-Age", "86400")]
+    out.append(("X-Content-Type-Options", "nosniff"))
+    if media == "text/html":
+        if "referrer-policy" not in present:
+            out.append(("Referrer-Policy", "strict-origin-when-cross-origin"))
+        if "content-security-policy" not in present:
+            out += [("Content-Security-Policy", CSP), ("X-Frame-Options", "SAMEORIGIN")]
+    if "cache-control" not in present and method in ("GET", "HEAD"):
+        out.append(("Cache-Control", "no-store" if status >= 500 else f"public, max-age={ERROR_CACHE_SECONDS}"
+                    if status >= 400 else f"public, max-age={CACHE_SECONDS}"))
+    return out
+
+
+@lru_cache(maxsize=64)
+def answer_headers(media: str, cors_origin: str | None) -> tuple[tuple[str, str], ...]:
+    """`headers` of a 200 to a GET that the route left to the policy, remembered: the fast path's."""
+    return tuple(headers(200, "GET", media, cors_origin))
+
+
+def etag(version: str, media: str | None, language: str | None = None, extra: str | None = None) -> str:
+    """The entity tag of an answer: the release, its variant (media type, language) and what else
+    it depends on (`tag`)."""
+    return "-".join(p for p in (version, variant(media), language, extra) if p)
+
+
+def gzip_worth(status: int, media: str | None, length: int | None, passthrough: bool = False) -> bool:
+    """Whether an answer may be sent gzipped, and so varies on Accept-Encoding: not one too small
+    to gain or too large to compress in memory; a file (`passthrough`) is judged again when read.
+    (A stream of unknown length is the caller's to leave alone.)"""
+    if status in (204, 206, 304) or status < 200 or not COMPRESSIBLE.match(media or ""):
+        return False
+    if (length or 0) > GZIP_MAX_BYTES:
+        return False
+    return passthrough or length is None or length >= GZIP_MIN_BYTES
+
+
+@lru_cache(maxsize=64)
+def accepts_gzip(accept_encoding: str) -> bool:
+    return parse_accept_header(accept_encoding, Accept)["gzip"] > 0
+
+
+def gzipped(data: bytes) -> bytes:
+    return gzip.compress(data, compresslevel=6, mtime=0)
+
+
+def overrun_answer(cors_origin: str | None):
+    """The watchdog's answer on the socket of a request whose inline query ran past its limit:
+    a whole HTTP/1.1 503, with the policy's headers, closing the connection."""
+    def answer(message: str) -> bytes:
+        body = f"503 Service Unavailable\n{message}\n".encode()
+        head = [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body))),
+                ("Connection", "close"), *headers(503, "GET", "text/plain", cors_origin)]
+        lines = ["HTTP/1.1 503 Service Unavailable", *(f"{name}: {value}" for name, value in head)]
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
+    return answer
 
 
 def _policy(response: Response) -> Response:
@@ -141,25 +247,17 @@ def _policy(response: Response) -> Response:
     # a header known to be absent is appended (`add`) instead of set (which searches and replaces).
     present = {name.lower() for name in response.headers.keys()}
     method = request.method
-    _cors(response, method, present)
-    _security(response, present)
-    _cache(response, method, present)
-    if response.status_code == 200 and method in ("GET", "HEAD") and "etag" not in present:
-        response.set_etag(_etag(response, present))
+    status = response.status_code
+    for name, value in headers(status, method, response.mimetype, current_app.config.get("CORS_ORIGIN"),
+                               ROUTE_CORS.get(request.blueprint or ""), response.allow, present):
+        _put(response, present, name, value)
+    if status == 200 and method in ("GET", "HEAD") and "etag" not in present:
+        language = response.headers["Content-Language"] if "content-language" in present else None
+        response.set_etag(etag(state.current().version, response.mimetype, language, g.get("etag_extra")))
         if not CONDITIONAL.isdisjoint(request.environ):
             response.make_conditional(request)
     _compress(response)
     return response
-
-
-def _etag(response: Response, present: set[str]) -> str:
-    parts = [state.current().version, variant(response.mimetype)]
-    if "content-language" in present:
-        parts.append(response.headers["Content-Language"])
-    extra = g.get("etag_extra")
-    if extra:
-        parts.append(extra)
-    return "-".join(parts)
 
 
 @lru_cache(maxsize=256)
@@ -174,69 +272,29 @@ def _put(response: Response, present: set[str], name: str, value: str) -> None:
         response.headers.add(name, value)
 
 
-def _cors(response: Response, method: str, present: set[str]) -> None:
-    origin = current_app.config.get("CORS_ORIGIN")
-    if not origin:
-        return
-    _put(response, present, "Access-Control-Allow-Origin", origin)
-    _put(response, present, "Access-Control-Expose-Headers", CORS_EXPOSE_HEADERS)
-    if method == "OPTIONS":
-        _put(response, present, "Access-Control-Allow-Methods", ", ".join(sorted(response.allow)) or "GET, HEAD, OPTIONS")
-        _put(response, present, "Access-Control-Allow-Headers", CORS_ALLOW_HEADERS)
-        _put(response, present, "Access-Control-Max-Age", "86400")
-
-
-def _security(response: Response, present: set[str]) -> None:
-    _put(response, present, "X-Content-Type-Options", "nosniff")
-    if response.mimetype == "text/html":
-        if "referrer-policy" not in present:
-            response.headers.add("Referrer-Policy", "strict-origin-when-cross-origin")
-        if "content-security-policy" not in present:  # a route with its own policy decides its framing too
-            response.headers.add("Content-Security-Policy", CSP)
-            _put(response, present, "X-Frame-Options", "SAMEORIGIN")
-
-
-def _cache(response: Response, method: str, present: set[str]) -> None:
-    if "cache-control" in present or method not in ("GET", "HEAD"):
-        return
-    if response.status_code >= 500:
-        response.headers.add("Cache-Control", "no-store")
-    elif response.status_code >= 400:
-        response.headers.add("Cache-Control", f"public, max-age={ERROR_CACHE_SECONDS}")
-    else:
-        response.headers.add("Cache-Control", f"public, max-age={CACHE_SECONDS}")
-
-
 def _compress(response: Response) -> None:
     """Gzip what is worth it; a Range request keeps the identity bytes its range refers to.
 
     Downloads are never compressed here: /dumps/ sends the gzip copy the build wrote (web/routes/dumps.py).
     """
-    if g.get("encoding_chosen"):
-        return
-    if response.status_code in (204, 206, 304) or response.status_code < 200 or "Content-Encoding" in response.headers:
-        return
-    if not COMPRESSIBLE.match(response.mimetype or ""):
+    if g.get("encoding_chosen") or "Content-Encoding" in response.headers:
         return
     if response.is_streamed and not response.direct_passthrough:
         return  # a generator of unknown length: leave it streaming
-    length = response.content_length
-    if (length or 0) > GZIP_MAX_BYTES:
-        return
-    if length is not None and length < GZIP_MIN_BYTES and not response.direct_passthrough:
+    if not gzip_worth(response.status_code, response.mimetype, response.content_length, response.direct_passthrough):
         return  # never compressed, so the same bytes for every client: no Vary either
     response.vary.add("Accept-Encoding")
-    if request.accept_encodings["gzip"] <= 0 or request.range is not None:
+    if not accepts_gzip(request.environ.get("HTTP_ACCEPT_ENCODING", "")) or request.range is not None:
         return
     response.direct_passthrough = False  # a file from send_file is read here, once
     data = response.get_data()
     if len(data) < GZIP_MIN_BYTES:
         return
-    response.set_data(gzip.compress(data, compresslevel=6, mtime=0))
+    response.set_data(gzipped(data))
     response.headers["Content-Encoding"] = "gzip"
-    etag, weak = response.get_etag()
-    if etag and not weak:
-        response.set_etag(etag, weak=True)  # same content, other bytes: a weak validator (as nginx does)
+    tag, weak = response.get_etag()
+    if tag and not weak:
+        response.set_etag(tag, weak=True)  # same content, other bytes: a weak validator (as nginx does)
 
 
 def _http_error(error: HTTPException) -> Response:
@@ -275,9 +333,9 @@ def error_response(status: int, title: str, message: str, stock: bool = False) -
         body = render_template("error.html", status=status, title=title, message=message, stock=stock)
     elif media.endswith("json"):
         body = json.dumps({"error": {"status": status, "title": title, "message": message}}, ensure_ascii=False, indent=1) + "\n"
-    elif media in ("text/turtle", "application/n-triples", "application/n-quads", "application/trig"):
+    elif media in COMMENTED:
         body = "".join(f"# {line}\n" for line in [f"{status} {title}", *message.splitlines()])  # an empty graph
-    elif media == "application/rdf+xml":
+    elif media == formats.RDF_XML.media_type:
         body = (
             f'<?xml version="1.0" encoding="utf-8"?>\n<!-- {_xml_comment(f"{status} {title}: {message}")} -->\n'
             '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n'

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 import pyoxigraph as ox
 import rdflib
 
+from ... import formats
 from ... import namespaces as ns
 from ...dumps import jsonld_context
 from ..http import paths
@@ -173,13 +174,7 @@ def graph_quads(service: QueryService, graph: ox.NamedNode) -> list[ox.Quad]:
     return sorted(quads, key=lambda q: (str(q.subject), str(q.predicate), str(q.object)))
 
 
-OX_FORMATS = {
-    "ttl": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "rdf": ox.RdfFormat.RDF_XML,
-    "trig": ox.RdfFormat.TRIG,
-    "nq": ox.RdfFormat.N_QUADS,
-}
+OX_FORMATS = {f.key: f.rdf for f in (*formats.GRAPHS, *formats.QUADS) if f is not formats.JSON_LD}  # JSON-LD: compacted
 
 
 def serialize(items: list[ox.Triple] | list[ox.Quad], key: str) -> bytes:

@@ -39,7 +39,6 @@ class CachedService:
         self.inner = inner
         self.max_bytes = max_bytes
         self.size = 0
-        self.hits = self.misses = 0
         self._entries: OrderedDict[tuple, tuple[int, QueryOutcome]] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -52,9 +51,7 @@ class CachedService:
             entry = self._entries.get(key)
             if entry is not None:
                 self._entries.move_to_end(key)
-                self.hits += 1
                 return entry[1]
-            self.misses += 1
         outcome = self.inner.execute(text, result_format, dataset)  # errors and timeouts are not kept
         self._keep(key, len(text) + len(outcome.body), outcome)
         return outcome

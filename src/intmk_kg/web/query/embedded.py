@@ -6,21 +6,12 @@ import io
 
 import pyoxigraph as ox
 
+from ... import formats
 from ... import namespaces as ns
 from .service import Dataset, QueryAborted, QueryError, QueryOutcome
 
-SOLUTION_FORMATS = {
-    "json": (ox.QueryResultsFormat.JSON, "application/sparql-results+json"),
-    "xml": (ox.QueryResultsFormat.XML, "application/sparql-results+xml"),
-    "csv": (ox.QueryResultsFormat.CSV, "text/csv"),
-    "tsv": (ox.QueryResultsFormat.TSV, "text/tab-separated-values"),
-}
-GRAPH_FORMATS = {
-    "ttl": (ox.RdfFormat.TURTLE, "text/turtle"),
-    "nt": (ox.RdfFormat.N_TRIPLES, "application/n-triples"),
-    "jsonld": (ox.RdfFormat.JSON_LD, "application/ld+json"),
-    "rdf": (ox.RdfFormat.RDF_XML, "application/rdf+xml"),
-}
+SOLUTION_FORMATS = {f.key: (f.results, f.media_type) for f in formats.RESULTS}  # by the key of an offer
+GRAPH_FORMATS = {f.key: (f.rdf, f.media_type) for f in formats.GRAPHS}
 
 
 class EmbeddedService:

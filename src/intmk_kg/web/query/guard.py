@@ -13,12 +13,12 @@ Syntax errors are left to the real parser, which reports their position.
 
 from __future__ import annotations
 
-import functools
 import re
 import threading
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
+from .memo import remember_short
 from .service import QueryError
 
 UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD"}
@@ -76,19 +76,8 @@ class QueryForbidden(Exception):
     """The request asks for something a read-only endpoint does not do (HTTP 403)."""
 
 
-MEMO_TEXTS = 256  # recent query texts whose tokens are kept: a repeated query is not scanned again
-MEMO_MAX_CHARS = 4096  # longer texts are kept for one request only, so the memo stays small (about 30 MB at most)
-
-
-def tokens(text: str) -> tuple[Token, ...]:
-    """The query's tokens without whitespace and comments.
-
-    Scanning costs about 2 µs per character, more than a cached answer costs to send, and the
-    guard, the lanes and the response cache all ask: so the tokens of short recent texts are
-    remembered, and those of a long one for the request at hand (by its thread, until `forget`).
-    """
-    if len(text) <= MEMO_MAX_CHARS:
-        return _remembered(text)
+def _scan_long(text: str) -> tuple[Token, ...]:
+    """The tokens of a long text, kept for the request at hand (by its thread, until `forget`)."""
     last = getattr(_long, "text", None)
     if last is not None and (last is text or last == text):
         return _long.tokens
@@ -98,7 +87,7 @@ def tokens(text: str) -> tuple[Token, ...]:
 
 
 def forget() -> None:
-    """The request is answered: its long text's tokens need not be held any longer (direct.py)."""
+    """The request is answered: its long text's tokens need not be held any longer (http/fastpath.py)."""
     _long.__dict__.clear()
 
 
@@ -106,8 +95,10 @@ def _scan(text: str) -> tuple[Token, ...]:
     return tuple(Token(m.lastgroup, m.group()) for m in _TOKEN.finditer(text) if m.lastgroup not in ("ws", "comment"))
 
 
-_remembered = functools.lru_cache(maxsize=MEMO_TEXTS)(_scan)
 _long = threading.local()  # .text and .tokens of the last long text scanned in this thread
+# The query's tokens without whitespace and comments. Scanning costs about 2 µs per character and the
+# guard, the lanes and the response cache all ask, so short texts' tokens are remembered (memo.py).
+tokens = remember_short(_scan, otherwise=_scan_long)
 
 
 def _unescape_iri(text: str) -> str:
@@ -124,14 +115,14 @@ def inspect(text: str, base: str, prefixes: dict[str, str]) -> QueryShape:
     Raises QueryForbidden for SPARQL Update and QueryError for SERVICE; a query with no query
     form is left for the parser to reject (QueryShape.form is then "").
     """
-    if len(text) <= MEMO_MAX_CHARS:
-        return _inspect_remembered(text, base, tuple(prefixes.items()))
-    return _inspect(text, base, prefixes)
+    return _inspect_remembered(text, base, tuple(prefixes.items()))
 
 
-@functools.lru_cache(maxsize=MEMO_TEXTS)
-def _inspect_remembered(text: str, base: str, prefixes: tuple[tuple[str, str], ...]) -> QueryShape:
+def _inspect_pairs(text: str, base: str, prefixes: tuple[tuple[str, str], ...]) -> QueryShape:
     return _inspect(text, base, dict(prefixes))  # a refusal is raised, so it is never remembered
+
+
+_inspect_remembered = remember_short(_inspect_pairs)
 
 
 def _inspect(text: str, base: str, prefixes: dict[str, str]) -> QueryShape:

@@ -37,6 +37,7 @@ from SPARQLWrapper.SPARQLExceptions import (
     URITooLong,
 )
 
+from ... import formats
 from ... import namespaces as ns
 from ...errors import InputError, Problem
 from ...publish import SHAPES_GRAPH
@@ -45,8 +46,8 @@ from .embedded import serialize_result
 from .guard import QueryForbidden, inspect, tokens
 from .service import Dataset, QueryAborted, QueryError, QueryOutcome, QueryTimeout
 
-SOLUTIONS_ACCEPT = "application/sparql-results+json"
-GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
+SOLUTIONS_ACCEPT = formats.RESULTS_JSON.media_type
+GRAPH_ACCEPT = f"{formats.N_TRIPLES.media_type}, {formats.TURTLE.media_type};q=0.9"
 CHUNK = 1 << 16
 WRAPPER_STATUS = [(QueryBadFormed, 400), (Unauthorized, 401), (EndPointNotFound, 404), (URITooLong, 414),
                   (EndPointInternalError, 500)]

@@ -16,16 +16,17 @@ import io
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
+from ... import formats
 from ...pictures.tiles import MEASURES
 from ...readable import message
 from .. import state
-from ..http.conneg import HTML_OFFER, Offer, localized, negotiate, page_language
+from ..http.conneg import HTML_OFFER, localized, negotiate, page_language
 from ..pages import lists, pictures
 
 bp = Blueprint("browse", __name__)
 
-JSON = Offer("json", "application/json")
-CSV = Offer("csv", "text/csv")
+JSON = formats.JSON
+CSV = formats.CSV
 OFFERS = [HTML_OFFER, JSON, CSV]
 PICTURE = {"conferences": "timeline", "states": "tiles", "topics": "topics"}
 

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
+from ... import formats
 from ...readable import message
 from .. import state
 from ..http import policy
@@ -27,9 +28,9 @@ from ..query.service import QueryError, QueryTimeout
 
 bp = Blueprint("canned", __name__)
 
-JSON = Offer("json", "application/json")
-CSV = Offer("csv", "text/csv")
-SPARQL = Offer("rq", "application/sparql-query")
+JSON = formats.JSON
+CSV = formats.CSV
+SPARQL = formats.SPARQL_QUERY
 OFFERS = [HTML_OFFER, JSON, CSV, SPARQL]
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
 

@@ -21,15 +21,16 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app, g, render_template, request, send_file
 
+from ... import formats
 from ...readable import message
 from .. import state
-from ..http.conneg import HTML_OFFER, Offer, negotiate, page_language, preferred_language
+from ..http.conneg import HTML_OFFER, negotiate, page_language, preferred_language
 from ..http.origin import public_url
 from ..http.policy import CACHE_SECONDS
 
 bp = Blueprint("dumps", __name__)
 
-JSON = Offer("json", "application/json")
+JSON = formats.JSON
 ACCEL_DROPPED = ("Content-Length", "Content-Range")  # nginx sends its own for the file it reads
 
 

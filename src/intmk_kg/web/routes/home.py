@@ -6,19 +6,20 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
+from ... import formats
 from ... import namespaces as ns
 from ...pictures.tiles import MEASURES
 from ...readable import message
 from .. import state
 from ..http import paths, policy
-from ..http.conneg import HTML_OFFER, Offer, localized, negotiate, page_language
+from ..http.conneg import HTML_OFFER, localized, negotiate, page_language
 from ..pages import pictures
 from ..pages.labels import Labels
 from ..pages.queries import all_queries
 
 bp = Blueprint("home", __name__)
 
-JSON = Offer("json", "application/json")
+JSON = formats.JSON
 LICENSE = "https://creativecommons.org/publicdomain/zero/1.0/"
 ENTRY_POINTS = [ns.entity("conference", "20"), ns.entity("organisation", "intmk")]
 LINKS = {

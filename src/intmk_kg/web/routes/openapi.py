@@ -10,20 +10,22 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app
 
+from ... import formats
 from ...linking.extend import MAX_IDS, MAX_PROPERTIES
 from .. import state
 from ..http.policy import ERROR_FORMATS
+from ..sparql.protocol import SOLUTION_OFFERS
 
 bp = Blueprint("openapi", __name__)
 
 OPENAPI_VERSION = "3.1.0"
-HTML = "text/html"
-JSON = "application/json"
-JAVASCRIPT = "application/javascript"
-RDF_TYPES = ["text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml"]
-QUAD_TYPES = ["application/trig", "application/n-quads"]
-SOLUTION_TYPES = ["application/sparql-results+json", "application/sparql-results+xml", "text/csv",
-                  "text/tab-separated-values", "application/json", "application/xml"]
+# the media types of the format registry (formats.py), as the routes offer them
+HTML = formats.HTML.media_type
+JSON = formats.JSON.media_type
+JAVASCRIPT = "application/javascript"  # JSONP (http/jsonp.py)
+RDF_TYPES = formats.media_types(formats.GRAPHS)
+QUAD_TYPES = formats.media_types(formats.QUADS)
+SOLUTION_TYPES = formats.media_types(SOLUTION_OFFERS)
 # An error comes in the format the client asked for, or as plain text where content negotiation
 # itself failed (conneg.py), which is one of these too.
 ERROR_TYPES = ERROR_FORMATS
@@ -307,7 +309,7 @@ def description(version: str) -> dict:
                         "properties": {"query": {"type": "string"}, "format": {"type": "string"},
                                        "default-graph-uri": {"type": "string"}, "named-graph-uri": {"type": "string"}},
                     }},
-                    "application/sparql-query": {"schema": {"type": "string"}},
+                    formats.SPARQL_QUERY.media_type: {"schema": {"type": "string"}},
                 }},
                 "responses": {**SPARQL_RESPONSES, **_responses({}, "415")},
             },
@@ -326,7 +328,7 @@ def description(version: str) -> dict:
                                    ["html", "json"], [HTML, JSON], schemas={JSON: GRAPHS}),
         "/graph/{name}": _typed_document(
             "One named graph", "Its quads (TriG, N-Quads), triples (Turtle, N-Triples) or an HTML page.",
-            ["html", "trig", "nq", "ttl", "nt"], [HTML, *QUAD_TYPES, "text/turtle", "application/n-triples"],
+            ["html", "trig", "nq", "ttl", "nt"], [HTML, *QUAD_TYPES, formats.TURTLE.media_type, formats.N_TRIPLES.media_type],
             params=(_param("name", "path", "The graph's name, optionally with a format suffix.",
                            {"type": "string"}, example="ms-ni-2025-068"),)),
         "/ontology": meta["ontology"]["plain"],
@@ -372,7 +374,7 @@ def description(version: str) -> dict:
         "/queries/{name}": _typed_document(
             "One example query with its answer",
             "HTML, a SPARQL JSON results document with the question beside it, CSV, or the query text (.rq).",
-            ["html", "json", "csv", "rq"], [HTML, JSON, "text/csv", "application/sparql-query"], "503",
+            ["html", "json", "csv", "rq"], [HTML, JSON, formats.CSV.media_type, formats.SPARQL_QUERY.media_type], "503",
             schemas={JSON: CANNED},
             params=(_param("name", "path", "The query's name, optionally with a format suffix.", {"type": "string"},
                            example="chair-of-21st"),)),
@@ -380,7 +382,7 @@ def description(version: str) -> dict:
             "The record of the conferences: every resolution, report and other item",
             "One row per item: conference, kind, label, title, agenda item, result ('unknown' where no source "
             "reports it), movers, votes by Land (those derived from a count apart), counts and protocol notes.",
-            ["html", "json", "csv"], [HTML, JSON, "text/csv"], schemas={JSON: RESOLUTIONS},
+            ["html", "json", "csv"], [HTML, JSON, formats.CSV.media_type], schemas={JSON: RESOLUTIONS},
             params=(_param("conference", "query", "Only the items of this conference (its number).",
                            {"type": "string", "pattern": "^[1-9][0-9]{0,3}$"}, example="12"),
                     _sort(["conference", "item", "kind", "agenda_item", "result"], "-conference"))),

@@ -33,11 +33,14 @@ from ...linking.matching import (
 )
 from ...linking.stored import IndexFileError
 from .. import state
+from ..http import policy
 from ..http.client import departure_check
 from ..http.jsonp import reply
 from ..http.origin import public_url
 
 bp = Blueprint("reconcile", __name__, url_prefix="/reconcile")
+# The spec requires CORS on every endpoint, so it holds here even with CORS_ORIGIN left empty.
+policy.cors_always(bp.name, methods="GET, POST, OPTIONS", allow_headers="Content-Type")
 
 BATCH_SIZE = 50
 SUGGEST_LIMIT = 10
@@ -56,18 +59,6 @@ def _lang() -> str:
     if lang not in ("de", "en"):
         raise BadQuery("'lang' must be 'de' or 'en'")
     return lang
-
-
-@bp.after_request
-def cors(response: Response) -> Response:
-    """The spec requires CORS on every endpoint, so it holds here even with CORS_ORIGIN left empty."""
-    response.headers["Access-Control-Allow-Origin"] = current_app.config.get("CORS_ORIGIN") or "*"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    if request.method == "OPTIONS":
-        response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-        response.headers["Access-Control-Allow-Headers"] = "Content-Type"
-        response.headers["Access-Control-Max-Age"] = "86400"
-    return response
 
 
 @bp.before_request

@@ -17,16 +17,17 @@ from dataclasses import asdict, dataclass, field
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
+from ... import formats
 from ... import namespaces as ns
 from ...readable import message, natural_key, ordinal
 from .. import state
-from ..http.conneg import HTML_OFFER, Offer, negotiate, page_language
+from ..http.conneg import HTML_OFFER, negotiate, page_language
 from ..pages import pictures
 
 bp = Blueprint("resolutions", __name__)
 
-JSON = Offer("json", "application/json")
-CSV = Offer("csv", "text/csv")
+JSON = formats.JSON
+CSV = formats.CSV
 OFFERS = [HTML_OFFER, JSON, CSV]
 ONT = ns.ONT
 PROLOGUE = ns.sparql_prologue(["rdf", "rdfs", "intmk"])

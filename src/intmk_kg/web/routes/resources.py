@@ -13,6 +13,7 @@ from urllib.parse import quote, urlencode
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, url_for
 
+from ... import formats
 from ... import namespaces as ns
 from ...readable import format_date, message
 from .. import state
@@ -25,9 +26,9 @@ from ..pages.labels import Labels, TermView, iris_in, subject_sections, view
 
 bp = Blueprint("resources", __name__)
 
-TRIG = Offer("trig", "application/trig")
-NQUADS = Offer("nq", "application/n-quads", ("nquads", "n-quads"))
-JSON = Offer("json", "application/json")
+TRIG = formats.TRIG
+NQUADS = formats.N_QUADS
+JSON = formats.JSON
 DOC_OFFERS = [HTML_OFFER, *RDF_OFFERS, TRIG, NQUADS]
 GRAPH_OFFERS = [HTML_OFFER, TRIG, NQUADS, *(o for o in RDF_OFFERS if o.key in ("ttl", "nt"))]
 MAX_HTML_TRIPLES = 5000

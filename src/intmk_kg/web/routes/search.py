@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, render_template, request
 
+from ... import formats
 from ...linking.search import MIN_CHARS, search
 from ...readable import message
 from .. import state
 from ..http import paths
-from ..http.conneg import HTML_OFFER, Offer, localized, negotiate, page_language
+from ..http.conneg import HTML_OFFER, localized, negotiate, page_language
 
 bp = Blueprint("search", __name__)
 
-JSON = Offer("json", "application/json")
+JSON = formats.JSON
 MAX_CHARS = 200  # of a query; the rest is not read
 
 

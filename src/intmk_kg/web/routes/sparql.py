@@ -8,55 +8,27 @@ Description and browsers the YASGUI editor with one tab per canned query in quer
 
 from __future__ import annotations
 
-import json
-
-import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, g, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import ServiceUnavailable
 
-from ... import namespaces as ns
 from .. import state
 from ..http import policy
-from ..http.conneg import HTML_OFFER, RDF_OFFERS, Offer, names_html, negotiate
+from ..http.conneg import HTML_OFFER, RDF_OFFERS, names_html, negotiate
+from ..http.fastpath import FAILED
 from ..http.origin import public_url
 from ..pages import queries
 from ..pages.queries import canned_tabs
-from ..query.embedded import GRAPH_FORMATS
-from ..query.guard import QueryForbidden, inspect
-from ..query.service import Dataset, QueryError, QueryOutcome, QueryTimeout
-from ..sparql import syntax_errors
+from ..query.service import Dataset, QueryTimeout
+from ..sparql import description, editor, protocol
+from ..sparql.protocol import ProtocolError, with_charset
 
 bp = Blueprint("sparql", __name__)
 
-SOLUTION_OFFERS = [
-    Offer("json", "application/sparql-results+json", ("srj",)),
-    Offer("xml", "application/sparql-results+xml", ("srx",)),
-    Offer("csv", "text/csv"),
-    Offer("tsv", "text/tab-separated-values"),
-    Offer("json", "application/json"),
-    Offer("xml", "application/xml"),
-]
-FAILED = "intmk.direct.failed"  # environ key: the exception of a query direct.py ran
-JSON_ALIASES = {"application/json": "application/sparql-results+json", "application/xml": "application/sparql-results+xml"}
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
 UTF8 = ("utf-8", "utf8", "us-ascii", "ascii")  # ASCII is UTF-8 too
 READ_ONLY = "SPARQL Update is not accepted: this endpoint is read-only and answers queries only."
-
-SD = "http://www.w3.org/ns/sparql-service-description#"
-VOID = "http://rdfs.org/ns/void#"
-FORMATS = "http://www.w3.org/ns/formats/"
-SD_PREFIXES = {"sd": SD, "void": VOID, "formats": FORMATS, "rdf": ns.PREFIXES["rdf"]}
-# A new editor tab: a query that runs anywhere, its PREFIX lines in place (YASGUI marks an undeclared
-# prefix as an error, and other endpoints know none of ours).
-NEW_TAB = ns.sparql_prologue(["intmk", "rdf", "rdfs", "xsd", "skos", "schema", "prov", "owl"]) + "".join(
-    f"PREFIX {p}: <{ns.KIND_PREFIXES[p]}>\n" for p in ("conf", "state", "person", "res")) + (
-    "\nSELECT ?conference ?label ?year WHERE {\n  ?conference a intmk:Conference ;\n      rdfs:label ?label .\n"
-    "  OPTIONAL { ?conference intmk:year ?year }\n  FILTER(LANG(?label) = \"de\")\n}\nORDER BY ?year\n")
-RESULT_FORMATS = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-                  "Turtle", "N-Triples", "JSON-LD", "RDF_XML"]
-
 
 @bp.route("/sparql", methods=["GET", "POST"])
 def endpoint():
@@ -65,53 +37,27 @@ def endpoint():
     params, text = _read_request()
     if text is None:
         return _describe_service(params)
-    limit = current_app.config["MAX_QUERY_BYTES"]
-    if len(text.encode("utf-8")) > limit:
-        abort(413, description=f"The query is longer than {limit} bytes, the most this endpoint accepts.")
-    if not text.strip():
-        abort(400, description="The query is empty.")
     service = state.current().service
     try:
-        shape = inspect(text, ns.BASE, ns.prefixes_for(text))
-    except QueryForbidden as e:
-        abort(403, description=str(e))
-    except QueryError as e:
-        abort(400, description=str(e))
+        shape = protocol.inspect_query(text, current_app.config["MAX_QUERY_BYTES"])
+    except ProtocolError as e:
+        abort(e.status, description=e.message)
     dataset = Dataset(tuple(params.getlist("default-graph-uri")), tuple(params.getlist("named-graph-uri")))
     _check_graphs(service, [*dataset.default_graphs, *dataset.named_graphs, *shape.from_graphs, *shape.from_named_graphs])
 
-    offers = RDF_OFFERS if shape.form in ("CONSTRUCT", "DESCRIBE") else SOLUTION_OFFERS
-    offer = negotiate(request, [*offers, HTML_OFFER], params.get("format"))
+    offer = negotiate(request, protocol.offers_for(shape), params.get("format"))
     if offer is HTML_OFFER:  # a browser following a link to a query: the editor opens and runs it
         return _editor()
-    try:
-        outcome = _execute(service, text, offer, dataset)
-    except QueryError as e:
-        abort(400, description=_readable(text, str(e)))
+    try:  # a query http/fastpath.py ran and that failed is answered, not run again
+        answer = protocol.answer(service, text, offer, dataset, request.environ.pop(FAILED, None))
+    except ProtocolError as e:
+        abort(e.status, description=e.message)
     except QueryTimeout as e:
         raise ServiceUnavailable(description=str(e), retry_after=getattr(e, "retry_after", None)) from None
-    policy.tag(*etag_parts(text, offer, dataset))
-    response = Response(outcome.body, content_type=with_charset(answer_media(offer, outcome)))
+    policy.tag(*answer.etag_parts)
+    response = Response(answer.body, content_type=with_charset(answer.media))
     response.vary.add("Accept")
     return response
-
-
-def etag_parts(text: str, offer: Offer, dataset: Dataset) -> tuple[str, ...]:
-    """What an answer depends on besides the release, for its ETag."""
-    return (text, offer.key, *dataset.default_graphs, "|", *dataset.named_graphs)
-
-
-def answer_media(offer: Offer, outcome: QueryOutcome) -> str:
-    """The media type asked for, unless the answer is of another kind (e.g. CSV asked of ASK)."""
-    asked = JSON_ALIASES.get(offer.media_type, offer.media_type)
-    return offer.media_type if asked == outcome.media_type else outcome.media_type
-
-
-def _execute(service, text: str, offer: Offer, dataset: Dataset):
-    failed = request.environ.pop(FAILED, None)
-    if failed is not None:  # direct.py ran this query and it failed: answer that, do not run it again
-        raise failed
-    return service.execute(text, offer.key, dataset)
 
 
 def _read_request() -> tuple[MultiDict, str | None]:
@@ -182,86 +128,16 @@ def _check_graphs(service, graphs: list[str]) -> None:
         ))
 
 
-def _readable(text: str, message: str) -> str:
-    """A syntax error with its place shown (syntax_errors.py); other evaluation errors as they are."""
-    return syntax_errors.readable(text, message) if message.startswith("error at ") else message
-
-
-def with_charset(media: str) -> str:
-    return f"{media}; charset=utf-8" if media.startswith("text/") else media
-
-
 def _describe_service(params: MultiDict):
     offer = negotiate(request, [*RDF_OFFERS, HTML_OFFER], params.get("format"))
     if offer is HTML_OFFER:
         return _editor()
-    fmt, media = GRAPH_FORMATS[offer.key]
-    prefixes = SD_PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
-    body = ox.serialize(service_description(public_url("sparql")), format=fmt, prefixes=prefixes)
-    response = Response(body, content_type=with_charset(media))
+    served = state.current()
+    triples = description.service_description(public_url("sparql"), served.graph_sizes, named=served.release is not None,
+                                              remote=served.remote)
+    response = Response(description.serialize(triples, offer), content_type=with_charset(offer.media_type))
     response.vary.add("Accept")
     return response
-
-
-def service_description(endpoint_url: str) -> list[ox.Triple]:
-    """A SPARQL 1.1 Service Description of this endpoint and the dataset it serves."""
-    service = state.current().service
-    counts = _graph_sizes(service)
-    rdf_type = ox.NamedNode(ns.PREFIXES["rdf"] + "type")
-
-    def sd(term: str) -> ox.NamedNode:
-        return ox.NamedNode(SD + term)
-
-    me = ox.NamedNode(endpoint_url)
-    triples = [
-        ox.Triple(me, rdf_type, sd("Service")),
-        ox.Triple(me, sd("endpoint"), me),
-        ox.Triple(me, sd("supportedLanguage"), sd("SPARQL11Query")),
-        ox.Triple(me, sd("feature"), sd("UnionDefaultGraph")),
-        ox.Triple(me, ox.NamedNode(ns.PREFIXES["rdfs"] + "comment"), ox.Literal(
-            "Read-only. Graphs are never fetched: a graph named by FROM, FROM NAMED, default-graph-uri or "
-            "named-graph-uri that this endpoint does not hold is " + (
-                "refused (400)." if state.current().remote else "an empty graph."), language="en")),
-        *(ox.Triple(me, sd("resultFormat"), ox.NamedNode(FORMATS + f)) for f in RESULT_FORMATS),
-    ]
-    release = state.current().release
-    # blank nodes with fixed labels: the same bytes for the same ETag (on every replica too)
-    dataset = ox.NamedNode(ns.DATASET) if release is not None else ox.BlankNode("dataset")
-    default = ox.BlankNode("default")
-    triples += [
-        ox.Triple(me, sd("defaultDataset"), dataset),
-        ox.Triple(dataset, rdf_type, sd("Dataset")),
-        ox.Triple(dataset, sd("defaultGraph"), default),
-        ox.Triple(default, rdf_type, sd("Graph")),
-        ox.Triple(default, ox.NamedNode(VOID + "triples"), ox.Literal(counts.pop(None, 0))),
-    ]
-    for number, (name, size) in enumerate(sorted(counts.items())):
-        try:
-            iri = ox.NamedNode(name)
-        except ValueError:
-            continue  # a graph named by a blank node (possible with --data) has no name to give
-        entry, graph = ox.BlankNode(f"entry{number}"), ox.BlankNode(f"graph{number}")
-        triples += [
-            ox.Triple(dataset, sd("namedGraph"), entry),
-            ox.Triple(entry, rdf_type, sd("NamedGraph")),
-            ox.Triple(entry, sd("name"), iri),
-            ox.Triple(entry, sd("graph"), graph),
-            ox.Triple(graph, rdf_type, sd("Graph")),
-            ox.Triple(graph, ox.NamedNode(VOID + "triples"), ox.Literal(size)),
-        ]
-    return triples
-
-
-def _graph_sizes(service) -> dict[str | None, int]:
-    """Triples per named graph and (key None) in the default graph, counted once per release."""
-    cache = current_app.extensions.setdefault("intmk.sparql.sizes", {})
-    if service.version not in cache:
-        sizes: dict[str | None, int] = {name: 0 for name in service.graph_names()}
-        for row in service.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"):
-            sizes[row["g"].value] = int(row["n"].value)
-        sizes[None] = int(service.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"].value)
-        cache[service.version] = sizes
-    return dict(cache[service.version])
 
 
 def _editor() -> Response:
@@ -271,8 +147,8 @@ def _editor() -> Response:
         "sparql.html",
         endpoint=public_url("sparql"),
         endpoint_path=url_for("sparql.endpoint"),  # resolved by the page against its own address
-        tabs_json=json.dumps(tabs, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e"),
-        new_tab_json=json.dumps(NEW_TAB).replace("<", "\\u003c").replace(">", "\\u003e"),
+        tabs_json=editor.script_json(tabs),
+        new_tab_json=editor.script_json(editor.NEW_TAB),
     )
     response = Response(page, mimetype="text/html")
     response.vary.add("Accept")

@@ -11,21 +11,17 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from flask import Blueprint, Response, current_app, redirect, request
+from flask import Blueprint, Response, redirect, request
 
 from ... import namespaces as ns
 from .. import state
+from ..http import policy
 from ..http.jsonp import reply
 
 bp = Blueprint("wikidata", __name__, url_prefix="/wikidata")
+policy.cors_always(bp.name)  # readable from any origin, as the reconciliation API
 
 QID = re.compile(r"Q[1-9][0-9]{0,11}")
-
-
-@bp.after_request
-def cors(response: Response) -> Response:
-    response.headers["Access-Control-Allow-Origin"] = current_app.config.get("CORS_ORIGIN") or "*"
-    return response
 
 
 def _page(entity_id: str) -> str:

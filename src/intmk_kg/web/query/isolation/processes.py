@@ -7,7 +7,7 @@ request is answered 503 while the other processes go on serving. A query process
 QUERY_MEMORY_MB at most (RLIMIT_AS), and where Linux allows it runs in a network namespace of
 its own with no interface up, so even a query that slipped past the guard could not reach
 another host. Internal lookups (select, construct, ask) stay in-process: they are our own, and so
-do public queries of the bounded subset of lanes.py (unless ISOLATE is "all"), which need none of
+do public queries of the bounded subset of subset.py (unless ISOLATE is "all"), which need none of
 this and would pay more for the trip than for the query.
 
 The query processes, replacements included, are forked by the worker's fork server
@@ -41,8 +41,10 @@ from dataclasses import dataclass
 
 from ..embedded import EmbeddedService
 from ..service import Dataset, QueryAborted, QueryBusy, QueryError, QueryOutcome, QueryTimeout
-from .inline import INLINE_RESULT_BYTES, InlineLane, Outgrown, inline_safe, retire
+from . import Hooks
+from .inline import INLINE_RESULT_BYTES, InlineLane, Outgrown
 from .spawner import PR_SET_PDEATHSIG, PRCTL, RESET_SIGNALS, Spawned, Spawner, SpawnerGone
+from .subset import inline_safe
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +58,7 @@ WAITING_PER_PROCESS = 1  # queries that may wait (up to the timeout) for a busy 
 TURNOVER_SECONDS = 0.5  # beyond those, a query waits this long if processes came free lately, else is refused
 
 
-ISOLATE = ("heavy", "all")  # which queries go to a query process; "heavy": all but lanes.inline_safe ones
+ISOLATE = ("heavy", "all")  # which queries go to a query process; "heavy": all but subset.inline_safe ones
 
 
 def web_threads(query_processes: int) -> int:
@@ -79,7 +81,7 @@ class IsolatedService:
     """The QueryService of the server: `execute` in a killable process (or inline), lookups in-process."""
 
     def __init__(self, inner: EmbeddedService, timeout: float, processes: int, memory_mb: int, max_result_bytes: int,
-                 isolate: str = "heavy", cors_origin: str | None = None):
+                 isolate: str = "heavy", hooks: Hooks | None = None):
         if isolate not in ISOLATE:
             raise ValueError(f"isolate must be one of {', '.join(ISOLATE)}, not {isolate!r}")
         self.inner = inner
@@ -91,12 +93,13 @@ class IsolatedService:
         self._lock = threading.Lock()
         self._pool: QueryPool | None = None
         self._pool_owner = 0
-        self._lane = InlineLane(self._run_inline, cors_origin)
+        self.hooks = hooks or Hooks()
+        self._lane = InlineLane(self._run_inline, self.hooks)
 
     @classmethod
-    def from_config(cls, inner: EmbeddedService, config) -> "IsolatedService":
+    def from_config(cls, inner: EmbeddedService, config, hooks: Hooks | None = None) -> "IsolatedService":
         return cls(inner, float(config["TIMEOUT"]), int(config["QUERY_PROCESSES"]), int(config["QUERY_MEMORY_MB"]),
-                   int(config["MAX_RESULT_BYTES"]), str(config["ISOLATE"]), config.get("CORS_ORIGIN"))
+                   int(config["MAX_RESULT_BYTES"]), str(config["ISOLATE"]), hooks)
 
     @property
     def version(self) -> str:
@@ -128,9 +131,13 @@ class IsolatedService:
         with self._lock:
             if self._pool is None or self._pool_owner != os.getpid():
                 spawner = Spawner(functools.partial(_serve, run=self._run, memory_mb=self.memory_mb), closing)
-                self._pool = QueryPool(spawner, self.processes)
+                self._pool = QueryPool(spawner, self.processes, retire=self.hooks.retire)
                 self._pool_owner = os.getpid()
             return self._pool
+
+    def overrunning(self) -> int:
+        """Requests of this process waiting for an inline query the watchdog has given up on."""
+        return self._lane.overrunning()
 
     def _run(self, job: Job) -> QueryOutcome:
         return self.inner.execute(job.text, job.result_format, job.dataset, limit=self.max_result_bytes)
@@ -152,8 +159,10 @@ class IsolatedService:
 class QueryPool:
     """The worker's query processes; at most `waiting` queries wait for a free one, the next is refused."""
 
-    def __init__(self, spawner: Spawner, size: int, waiting: int | None = None):
+    def __init__(self, spawner: Spawner, size: int, waiting: int | None = None,
+                 retire: Callable[[str], None] = Hooks.retire):
         self._spawner = spawner
+        self._retire = retire
         self.waiting_most = WAITING_PER_PROCESS * size if waiting is None else waiting
         self._cond = threading.Condition()
         self._idle: list[QueryProcess] = []
@@ -166,7 +175,7 @@ class QueryPool:
         try:
             proc = QueryProcess.start(self._spawner.spawn())
         except SpawnerGone as e:
-            retire(str(e))  # no more query processes here: let gunicorn start a fresh worker
+            self._retire(str(e))  # no more query processes here: let gunicorn start a fresh worker
             raise QueryAborted("A query process could not be started; try again later.") from None
         except OSError:
             raise QueryAborted("A query process could not be started; try again later.") from None
@@ -195,7 +204,7 @@ class QueryPool:
         try:
             self._give_back(self._spawn())
         except QueryAborted:
-            retire("a query process could not be replaced")
+            self._retire("a query process could not be replaced")
             raise
 
     def _borrow(self, timeout: float) -> "QueryProcess":
