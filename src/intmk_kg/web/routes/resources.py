@@ -7,22 +7,17 @@ named graphs, one per source document.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, url_for
 
 from ... import formats
-from ... import namespaces as ns
-from ...readable import format_date, message
 from .. import state
 from ..http import paths
 from ..http.conneg import HTML_OFFER, RDF_OFFERS, Offer, localized, negotiate, page_language, split_suffix
 from ..http.origin import public_url
-from ..pages import entity, kinds, record, schemaorg, texts
-from ..pages import facts as fact_table
-from ..pages.labels import Labels, TermView, iris_in, subject_sections, view
+from ..pages import entity, entity_page
 
 bp = Blueprint("resources", __name__)
 
@@ -33,10 +28,6 @@ DOC_OFFERS = [HTML_OFFER, *RDF_OFFERS, TRIG, NQUADS]
 GRAPH_OFFERS = [HTML_OFFER, TRIG, NQUADS, *(o for o in RDF_OFFERS if o.key in ("ttl", "nt"))]
 MAX_HTML_TRIPLES = 5000
 PARAMETERS = ("lang", "format")  # the only query parameters these pages read
-
-RDF_TYPE = ns.PREFIXES["rdf"] + "type"
-SAME_AS = ns.PREFIXES["owl"] + "sameAs"
-INFERRED = ns.BASE + "graph/inferred"  # graph/inferred and graph/inferred-medium
 
 
 def _service():
@@ -95,134 +86,20 @@ def document(kind: str, key: str):
 
 
 def _entity_page(node: ox.NamedNode, base: str) -> Response:
-    service = _service()
     lang = page_language()
-    facts = entity.facts(service, node)
-    if not facts:
+    page = entity_page.entity_view(
+        _service(), state.current().release, node, lang, base=base,
+        page_url=public_url(base.removeprefix(request.script_root)), sparql_url=request.script_root + "/sparql")
+    if page is None:
         abort(404, description=f"No resource has the IRI {node.value}")
-    sources = entity.sources(service, {gr for f in facts for gr in f.graphs})
-    numbers = {gr: i for i, gr in enumerate(sorted(sources), start=1)}
-    out = [f for f in facts if f.direction == "out"]
-    incoming = [f for f in facts if f.direction == "in"]
-    types = [f.other for f in out if f.predicate.value == RDF_TYPE]
-    type_iris = {t.value for t in types}
-    confidence = {gr: s.confidence for gr, s in sources.items()}
-    summary = kinds.summary(service, node, facts, numbers, lang, confidence)
-    if summary is not None and summary.kind == "document":
-        summary.data["text"] = _source_text(node, summary.data["statements"])
-    labels = Labels.fetch(
-        service,
-        {node.value} | {f.predicate.value for f in facts} | iris_in(f.other for f in facts)
-        | {s.document for s in sources.values() if s.document} | set(fact_table.UNKNOWN_WHEN_ABSENT.values())
-        | {kind for s in sources.values() for kind, _ in s.kinds}
-        | {s.publisher for s in sources.values() if s.publisher} | (summary.iris if summary else set()),
-    )
-    schema = schemaorg.mapping(service, iris_in(types) | {f.predicate.value for f in out})
-
-    outgoing = fact_table.table(out, type_iris, labels, lang, numbers, confidence)
-    incoming_rows = fact_table.rows(incoming, type_iris, labels, lang, numbers, confidence, incoming=True)
-
-    def name(iri: str) -> TermView:
-        return view(ox.NamedNode(iri), labels, lang)
-
-    response = Response(render_template(
-        "resource.html",
-        lang=lang,
-        base=base,
-        name=name,
-        anchor=kinds.text_anchor,
-        iri=node.value,
-        title=labels.text(node.value, lang),
-        summary=summary,
-        page_confidence=fact_table.page_confidence(facts, confidence),
-        **record.sections(service, node, type_iris, lang),
-        types=[view(t, labels, lang) for t in _most_specific(out)],
-        wikidata=[f.other.value for f in out if f.predicate.value == SAME_AS and f.other.value.startswith(ns.WD)],
-        outgoing=[r for r in outgoing if not r["aligned"]],
-        aligned=[r for r in outgoing if r["aligned"]],
-        incoming=[r for r in incoming_rows if not r["aligned"]],
-        incoming_aligned=[r for r in incoming_rows if r["aligned"]],
-        more_incoming=_more_incoming(service, node, incoming, lang),
-        sources=[_source_view(gr, s, numbers[gr], labels, lang)
-                 for gr, s in sorted(sources.items(), key=lambda item: numbers[item[0]])],
-        source_kinds=_source_kinds(sources.values(), labels, lang),
-        formats=[o for o in DOC_OFFERS if o is not HTML_OFFER],
-        jsonld=schemaorg.script_text(schemaorg.entity(node.value, public_url(base.removeprefix(request.script_root)), facts, labels, lang, schema)),
-    ), mimetype="text/html")
-    return localized(response, lang)
-
-
-def _most_specific(out: list[entity.Fact]) -> list[ox.NamedNode]:
-    """The types a source states (a lead motion), not those only the inferred graphs add (also a
-    resolution, a conference item, a creative work); all of them stay in the property table."""
-    stated = [f.other for f in out if f.predicate.value == RDF_TYPE
-              and any(not g.startswith(INFERRED) for g in f.graphs)]
-    ours = [t for t in stated if t.value.startswith(ns.ONT)]
-    return ours or stated or [f.other for f in out if f.predicate.value == RDF_TYPE]
-
-
-def _source_view(graph: str, s: entity.Source, number: int, labels: Labels, lang: str) -> dict:
-    """One footnote: the document by title, its publisher, date and kind, a link to it; the graph;
-    a curation record's count of documents and its confidence when less than high."""
-    issued = None
-    if s.issued:
-        try:
-            issued = format_date(s.issued, lang)
-        except ValueError:
-            issued = s.issued
-    return {
-        "number": number, "graph": view(ox.NamedNode(graph), labels, lang),
-        "document": fact_table.term_view(ox.NamedNode(s.document), labels, lang) if s.document else None, "url": s.url,
-        "documents": s.documents, "issued": issued,
-        "publisher": view(ox.NamedNode(s.publisher), labels, lang) if s.publisher else None,
-        "publisher_name": s.publisher_name,
-        "confidence": fact_table.CONFIDENCE.get(s.confidence or ""),
-        "kinds": [(view(ox.NamedNode(kind), labels, lang), n) for kind, n in s.kinds],
-    }
-
-
-def _source_kinds(sources, labels: Labels, lang: str) -> list[tuple[str, int]]:
-    """How many of the page's source documents are of each kind (official record, news, ...)."""
-    counts: dict[str, int] = defaultdict(int)
-    for s in sources:
-        for kind, n in s.kinds:
-            counts[kind] += n
-    return sorted(((labels.text(k, lang), n) for k, n in counts.items()), key=lambda kv: (-kv[1], kv[0]))
-
-
-def _source_text(node: ox.NamedNode, statements: list[dict]):
-    """The document's verbatim text from the release, with its statements marked (None without one)."""
-    text = texts.of_document(state.current().release, node.value)
-    if text is None:
-        return None
-    return texts.mark(text, [(s["iri"], s["text"]) for s in statements])
-
-
-def _more_incoming(service, node: ox.NamedNode, shown: list[entity.Fact], lang: str) -> dict | None:
-    """When entity.facts stopped at MAX_INCOMING statements: how many there are, and the query for all."""
-    if sum(len(f.graphs) for f in shown) < entity.MAX_INCOMING:
-        return None
-    total = entity.incoming_count(service, node)
-    if total <= len(shown):
-        return None
-    query = entity.incoming_query(node)
-    return {"text": message("entity.more_incoming", lang, shown=len(shown), total=total), "query": query,
-            "href": request.script_root + "/sparql?" + urlencode({"query": query})}
+    html = render_template("resource.html", **page, formats=[o for o in DOC_OFFERS if o is not HTML_OFFER])
+    return localized(Response(html, mimetype="text/html"), lang)
 
 
 @bp.get("/graph/")
 def graphs():
     offer = negotiate(request, [HTML_OFFER, JSON], request.args.get("format"))
-    service = _service()
-    counts = {r["g"].value: int(r["n"].value) for r in service.select(
-        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
-    sources = entity.sources(service, set(counts))
-    items = [
-        {"graph": gr, "href": paths.local(gr), "triples": counts[gr],
-         "document": sources[gr].document if gr in sources else None, "url": sources[gr].url if gr in sources else None,
-         "documents": sources[gr].documents if gr in sources else 0}
-        for gr in sorted(counts)
-    ]
+    items = entity_page.graph_list(_service())
     if offer is JSON:
         response = current_app.json.response({"graphs": items})
     else:
@@ -248,26 +125,7 @@ def graph(name: str):
 
 
 def _graph_page(node: ox.NamedNode, quads: list[ox.Quad], base: str) -> Response:
-    service = _service()
     lang = page_language()
-    shown = quads[:MAX_HTML_TRIPLES]
-    source = entity.sources(service, {node.value}).get(node.value)
-    labels = Labels.fetch(
-        service,
-        iris_in(t for q in shown for t in (q.subject, q.predicate, q.object))
-        | ({source.document} if source and source.document else set()),
-    )
-    response = Response(render_template(
-        "graph.html",
-        lang=lang,
-        base=base,
-        iri=node.value,
-        title=paths.curie(node.value),
-        document=view(ox.NamedNode(source.document), labels, lang) if source and source.document else None,
-        url=source.url if source else None,
-        count=len(quads),
-        shown=len(shown),
-        subjects=subject_sections([q.triple for q in shown], labels, lang),
-        formats=[o for o in GRAPH_OFFERS if o is not HTML_OFFER],
-    ), mimetype="text/html")
-    return localized(response, lang)
+    page = entity_page.graph_view(_service(), node, quads, lang, base=base, max_triples=MAX_HTML_TRIPLES)
+    html = render_template("graph.html", **page, formats=[o for o in GRAPH_OFFERS if o is not HTML_OFFER])
+    return localized(Response(html, mimetype="text/html"), lang)
