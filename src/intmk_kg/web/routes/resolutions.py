@@ -10,113 +10,22 @@ kept apart from those the table names, so a reader sees which is which.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from dataclasses import asdict, dataclass, field
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
 from ... import formats
-from ... import namespaces as ns
-from ...readable import message, natural_key, ordinal
+from ...readable import message, ordinal
 from .. import state
 from ..http.conneg import HTML_OFFER, negotiate, page_language
-from ..pages import pictures
+from ..pages import pictures, record_table
 
 bp = Blueprint("resolutions", __name__)
 
 JSON = formats.JSON
 CSV = formats.CSV
 OFFERS = [HTML_OFFER, JSON, CSV]
-ONT = ns.ONT
-PROLOGUE = ns.sparql_prologue(["rdf", "rdfs", "intmk"])
-KINDS = ["LeadMotion", "Declaration", "Report", "Resolution", "ConferenceItem"]  # most specific first
-LANDS = {"proposedBy": "proposed_by", "approvedBy": "approved_by", "opposedBy": "opposed_by",
-         "abstainedBy": "abstained_by", "protocolNoteBy": "protocol_note_by"}
-COUNTS = {"approvalCount": "approval_count", "oppositionCount": "opposition_count",
-          "abstentionCount": "abstention_count"}
-DERIVED = "-derived-votes"  # graph/curation-resolutions-{key}-derived-votes (reference.Curation.emit_derived)
 CONFERENCE = re.compile(r"^[1-9][0-9]{0,3}$")
-# ?sort= columns: how each sorts (ties keep the order by conference and IRI)
-SORTS = {
-    "conference": lambda i: i.conference,
-    "item": lambda i: natural_key(i.label),
-    "kind": lambda i: natural_key(i.kind),
-    "agenda_item": lambda i: (i.agenda_item is None, natural_key(i.agenda_item)),
-    "result": lambda i: natural_key(i.result),
-}
-
-
-@dataclass
-class Item:
-    iri: str
-    conference: int
-    kind: str = "ConferenceItem"
-    label: str = ""
-    title: str | None = None
-    agenda_item: str | None = None
-    result: str = "unknown"
-    proposed_by: list[str] = field(default_factory=list)
-    approved_by: list[str] = field(default_factory=list)
-    approved_by_derived: list[str] = field(default_factory=list)
-    opposed_by: list[str] = field(default_factory=list)
-    abstained_by: list[str] = field(default_factory=list)
-    protocol_note_by: list[str] = field(default_factory=list)
-    approval_count: int | None = None
-    opposition_count: int | None = None
-    abstention_count: int | None = None
-
-
-COLUMNS = [f for f in Item.__dataclass_fields__]
-
-
-def items(service, lang: str, conference: int | None) -> list[Item]:
-    """Three small queries (items, their Länder, their types), put together here."""
-    where = f"VALUES ?conf {{ <{ns.entity('conference', str(conference))}> }}" if conference else ""
-    rows = service.select(PROLOGUE + f"""
-        SELECT ?item ?n ?label ?title ?agenda ?outcome ?p ?count WHERE {{
-          {where}
-          ?item a intmk:ConferenceItem ; intmk:adoptedAt|intmk:consideredAt ?conf .
-          ?conf intmk:ordinal ?n .
-          OPTIONAL {{ ?item rdfs:label ?label FILTER (LANG(?label) = "{lang}") }}
-          OPTIONAL {{ ?item intmk:title ?title }}
-          OPTIONAL {{ ?item intmk:agendaItem ?agenda }}
-          OPTIONAL {{ ?item intmk:votingOutcome/rdfs:label ?outcome FILTER (LANG(?outcome) = "{lang}") }}
-          OPTIONAL {{ VALUES ?p {{ {' '.join('intmk:' + c for c in COUNTS)} }} ?item ?p ?count }}
-        }}""")
-    found: dict[str, Item] = {}
-    for r in rows:
-        item = found.setdefault(r["item"].value, Item(r["item"].value, int(r["n"].value), result=message("value.unknown", lang)))
-        item.label = r["label"].value if r.get("label") else item.label or item.iri
-        item.title = r["title"].value if r.get("title") else item.title
-        item.agenda_item = r["agenda"].value if r.get("agenda") else item.agenda_item
-        item.result = r["outcome"].value if r.get("outcome") else item.result
-        if r.get("p"):
-            setattr(item, COUNTS[r["p"].value.removeprefix(ONT)], int(r["count"].value))
-    if not found:
-        return []
-    values = " ".join(f"<{iri}>" for iri in found)
-    lands = service.select(PROLOGUE + f"""
-        SELECT DISTINCT ?item ?p ?iso ?g WHERE {{ VALUES ?item {{ {values} }}
-          VALUES ?p {{ {' '.join('intmk:' + p for p in LANDS)} }}
-          GRAPH ?g {{ ?item ?p ?land }} ?land intmk:isoCode ?iso }}""")
-    stated: dict[tuple[str, str, str], bool] = {}
-    for r in lands:
-        key = (r["item"].value, r["p"].value.removeprefix(ONT), r["iso"].value)
-        stated[key] = stated.get(key, False) or not r["g"].value.endswith(DERIVED)
-    for (iri, prop, iso), is_stated in sorted(stated.items()):
-        column = LANDS[prop] if is_stated or prop != "approvedBy" else "approved_by_derived"
-        getattr(found[iri], column).append(iso)
-    types = service.select(PROLOGUE + f"""
-        SELECT ?item ?type WHERE {{ VALUES ?item {{ {values} }} ?item a ?type
-          VALUES ?type {{ {' '.join('intmk:' + k for k in KINDS)} }} }}""")
-    kinds: dict[str, set[str]] = {}
-    for r in types:
-        kinds.setdefault(r["item"].value, set()).add(r["type"].value.removeprefix(ONT))
-    for iri, item in found.items():
-        item.kind = next(k for k in KINDS if k in kinds.get(iri, {"ConferenceItem"}))
-    return sorted(found.values(), key=lambda i: (i.conference, i.iri))
 
 
 def _conference(lang: str) -> int | None:
@@ -128,13 +37,11 @@ def _conference(lang: str) -> int | None:
     return int(value)
 
 
-def _sorted(found: list[Item], sort: str | None, lang: str) -> list[Item]:
-    if sort is None:
-        return found
-    key = SORTS.get(sort.removeprefix("-"))
-    if key is None:
-        abort(400, description=message("error.bad_sort", lang, value=sort[:40], allowed=", ".join(SORTS)))
-    return sorted(found, key=key, reverse=sort.startswith("-"))
+def _sorted(found: list[record_table.Item], sort: str | None, lang: str) -> list[record_table.Item]:
+    ordered = record_table.sorted_items(found, sort)
+    if ordered is None:
+        abort(400, description=message("error.bad_sort", lang, value=sort[:40], allowed=", ".join(record_table.SORTS)))
+    return ordered
 
 
 @bp.get("/resolutions/")
@@ -143,12 +50,11 @@ def listing():
     lang = page_language()
     conference = _conference(lang)
     sort = request.args.get("sort")
-    found = _sorted(items(state.current().service, lang, conference), sort, lang)
+    found = _sorted(record_table.items(state.current().service, lang, conference), sort, lang)
     if offer is JSON:
-        response = current_app.json.response({"conference": conference, "lang": lang, "unknown": message("value.unknown", lang),
-                                               "items": [asdict(i) for i in found]})
+        response = current_app.json.response(record_table.json_body(found, conference, lang))
     elif offer is CSV:
-        response = Response(_csv(found), mimetype="text/csv",
+        response = Response(record_table.csv_text(found), mimetype="text/csv",
                             headers={"Content-Disposition": 'inline; filename="resolutions.csv"'})
     else:
         matrix = pictures.shown(state.current().service, "matrix", lang) if conference is None else None
@@ -159,13 +65,3 @@ def listing():
     response.vary.add("Accept")
     response.vary.add("Accept-Language")
     return response
-
-
-def _csv(found: list[Item]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for item in found:
-        row = asdict(item)
-        writer.writerow([" ; ".join(v) if isinstance(v, list) else "" if v is None else v for v in row.values()])
-    return out.getvalue()
