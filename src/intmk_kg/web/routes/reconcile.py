@@ -17,35 +17,24 @@ from urllib.parse import quote
 from flask import Blueprint, Response, current_app, g, redirect, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from ... import namespaces as ns
 from ...linking import extend
 from ...linking.deadline import ClientGone, Deadline, OutOfTime
 from ...linking.index import Searchable
-from ...linking.matching import (
-    BadQuery,
-    Candidate,
-    features,
-    parse_query,
-    reconcile,
-    suggest_entities,
-    suggest_properties,
-    suggest_types,
-)
+from ...linking.matching import BadQuery
 from ...linking.stored import IndexFileError
 from .. import state
 from ..http import policy
 from ..http.client import departure_check
 from ..http.jsonp import reply
 from ..http.origin import public_url
+from ..pages import reconciliation
+from ..pages.reconciliation import BATCH_SIZE
 
 bp = Blueprint("reconcile", __name__, url_prefix="/reconcile")
 # The spec requires CORS on every endpoint, so it holds here even with CORS_ORIGIN left empty.
 policy.cors_always(bp.name, methods="GET, POST, OPTIONS", allow_headers="Content-Type")
 
-BATCH_SIZE = 50
 SUGGEST_LIMIT = 10
-DEFAULT_TYPES = ["Conference", "State", "Person", "Resolution", "Milestone", "Law"]
-PREVIEW = {"width": 420, "height": 160}
 PREVIEW_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors *; base-uri 'none'; form-action 'none'"
 # A JavaScript identifier path such as `cb` or `jQuery123_456.done`; nothing that could be code.
 
@@ -107,56 +96,11 @@ def _deadline() -> Deadline:
     return Deadline(float(current_app.config["TIMEOUT"]), departure_check())
 
 
+def _manifest(make, index: Searchable, lang: str) -> dict:
+    return make(index, lang, base=public_url("reconcile"), documentation=public_url(), version=state.current().version)
+
+
 # --- 0.2 ----------------------------------------------------------------------------------------
-
-
-def _type_json(index: Searchable, tid: str, lang: str) -> dict:
-    t = index.types[tid]
-    return {"id": t.id, "name": t.name(lang)}
-
-
-def manifest(index: Searchable, lang: str) -> dict:
-    base = public_url("reconcile")
-    suggest = {kind: {"service_url": base, "service_path": f"/suggest/{kind}"} for kind in ("entity", "type", "property")}
-    return {
-        "versions": ["0.2"],
-        "name": "IntMK knowledge graph" if lang == "en" else "IntMK-Wissensgraph",
-        "identifierSpace": ns.ID,
-        "schemaSpace": ns.ONT,
-        "documentation": public_url(),
-        "serviceVersion": state.current().version,
-        "defaultTypes": [_type_json(index, t, lang) for t in DEFAULT_TYPES if t in index.types],
-        "view": {"url": base + "/view?id={{id}}"},
-        "preview": {"url": base + "/preview?id={{id}}", **PREVIEW},
-        "suggest": suggest,
-        "extend": {"propose_properties": {"service_url": base, "service_path": "/propose_properties"}},
-        "batchSize": BATCH_SIZE,
-    }
-
-
-def candidate_json(index: Searchable, c: Candidate, lang: str, named_features: bool = False) -> dict:
-    e = c.entity
-    return {
-        "id": e.id,
-        "name": e.name(lang),
-        "description": index.description(e, lang),
-        "score": c.score,
-        "match": c.match,
-        "type": [_type_json(index, t, lang) for t in e.types if t in index.types],
-        "features": [
-            {"id": fid, "name": name, "value": value} if named_features else {"id": fid, "value": value}
-            for fid, name, value in features(c)
-        ],
-    }
-
-
-def _candidates(index: Searchable, q, deadline: Deadline, named_features: bool = False) -> list[dict]:
-    """A query's candidates as JSON; describing them reads the index too, so the deadline holds here as well."""
-    found = []
-    for c in reconcile(index, q, deadline):
-        deadline.check()
-        found.append(candidate_json(index, c, q.lang, named_features))
-    return found
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -170,14 +114,14 @@ def endpoint() -> Response:
         if request.method == "POST":
             raise BadQuery("POST a form field 'queries' holding a JSON object of queries, e.g. "
                            'queries={"q0": {"query": "Niedersachsen"}}, or a field \'extend\' (data extension)')
-        return reply(manifest(index, lang))
+        return reply(_manifest(reconciliation.manifest, index, lang))
     batch = _json_field("queries", raw)
     if not isinstance(batch, dict) or not batch:
         raise BadQuery("'queries' must be a non-empty JSON object mapping your keys to queries")
     if len(batch) > BATCH_SIZE:
         return reply({"error": f"{len(batch)} queries in one batch; at most {BATCH_SIZE} (see batchSize)"}, 413)
-    parsed = _parse_batch(index, list(batch.items()), lang)
-    return reply({key: {"result": _candidates(index, q, deadline)} if not isinstance(q, BadQuery)
+    parsed = reconciliation.parse_batch(index, list(batch.items()), lang)
+    return reply({key: {"result": reconciliation.candidates(index, q, deadline)} if not isinstance(q, BadQuery)
                   else {"result": [], "error": str(q)} for key, q in parsed})
 
 
@@ -214,21 +158,6 @@ def propose_properties() -> Response:
     return reply(answer)
 
 
-def _parse_batch(index: Searchable, batch: list[tuple[str, object]], lang: str) -> list[tuple[str, object]]:
-    """Each query parsed, or its BadQuery: a batch answers its good queries and says what is wrong
-    with the others (an empty result and the error), as OpenRefine expects of a batch. Only when no
-    query of the batch can be answered is the batch itself refused (400, the first error)."""
-    parsed = []
-    for key, q in batch:
-        try:
-            parsed.append((key, parse_query(index, q, key, lang)))
-        except BadQuery as e:
-            parsed.append((key, e))
-    if all(isinstance(q, BadQuery) for _, q in parsed):
-        raise parsed[0][1]
-    return parsed
-
-
 def _paging() -> tuple[int, int]:
     try:
         cursor = int(request.args.get("cursor", 0))
@@ -255,12 +184,7 @@ def suggest_entity() -> Response:
     types = [t for t in (index.type_of(x) for x in request.args.getlist("type")) if t is not None]
     if len(types) != len(request.args.getlist("type")):
         raise BadQuery("unknown 'type'; see /reconcile/suggest/type")
-    result = [
-        {"id": e.id, "name": e.name(lang), "description": index.description(e, lang),
-         "notable": [_type_json(index, t, lang) for t in e.types if t in index.types]}
-        for e in suggest_entities(index, prefix, types, cursor, limit)
-    ]
-    return reply({"result": result})
+    return reply({"result": reconciliation.entity_suggestions(index, prefix, types, cursor, limit, lang)})
 
 
 @bp.get("/suggest/type")
@@ -268,11 +192,7 @@ def suggest_entity() -> Response:
 def suggest_type() -> Response:
     index, lang = _index(), _lang()
     prefix, (cursor, limit) = _prefix(), _paging()
-    result = [
-        {**_type_json(index, t.id, lang), "broader": [_type_json(index, b, lang) for b in t.broader]}
-        for t in suggest_types(index, prefix, cursor, limit)
-    ]
-    return reply({"result": result})
+    return reply({"result": reconciliation.type_suggestions(index, prefix, cursor, limit, lang)})
 
 
 @bp.get("/suggest/property")
@@ -280,9 +200,7 @@ def suggest_type() -> Response:
 def suggest_property() -> Response:
     lang = _lang()
     prefix, (cursor, limit) = _prefix(), _paging()
-    result = [{"id": p.id, "name": p.en if lang == "en" else p.de, "description": p.description}
-              for p in suggest_properties(prefix, cursor, limit)]
-    return reply({"result": result})
+    return reply({"result": reconciliation.property_suggestions(prefix, cursor, limit, lang)})
 
 
 def _entity_arg():
@@ -298,14 +216,7 @@ def preview() -> Response:
     entity, ident = _entity_arg()
     if entity is None:
         return Response(f"No entity with the id {ident[:100]!r}.\n", 404, mimetype="text/plain")
-    index, lang = _index(), _lang()
-    other = "en" if lang == "de" else "de"
-    html = render_template(
-        "reconcile_preview.html", entity=entity, lang=lang, name=entity.name(lang),
-        other_name=entity.labels.get(other) if entity.labels.get(other) != entity.name(lang) else None,
-        description=index.description(entity, lang), page=request.script_root + "/id/" + quote(entity.id),
-        wikidata=[(q, ns.WD + q) for q in entity.qids], size=PREVIEW,
-    )
+    html = render_template("reconcile_preview.html", **reconciliation.preview_view(_index(), entity, _lang(), request.script_root))
     response = Response(html, 200, mimetype="text/html")
     # Clients show the preview in an iframe of their own origin: let any page frame it, and nothing run in it.
     response.headers["Content-Security-Policy"] = PREVIEW_CSP
@@ -326,21 +237,7 @@ def view() -> Response:
 
 @bp.get("/draft")
 def draft_manifest() -> Response:
-    index, lang = _index(), _lang()
-    base = public_url("reconcile")
-    return reply({
-        "versions": ["1.0-draft"],
-        "name": "IntMK knowledge graph" if lang == "en" else "IntMK-Wissensgraph",
-        "identifierSpace": ns.ID,
-        "schemaSpace": ns.ONT,
-        "documentation": public_url(),
-        "serviceVersion": state.current().version,
-        "view": {"url": base + "/view?id={id}"},
-        "defaultTypes": [_type_json(index, t, lang) for t in DEFAULT_TYPES if t in index.types],
-        "preview": PREVIEW,
-        "suggest": {"entity": True, "property": True, "type": True},
-        "batchSize": BATCH_SIZE,
-    })
+    return reply(_manifest(reconciliation.draft_manifest, _index(), _lang()))
 
 
 @bp.post("/draft/reconcile")
@@ -354,7 +251,7 @@ def draft_reconcile() -> Response:
         raise BadQuery('POST a JSON body {"queries": [{"query": "..."}, ...]} with Content-Type application/json')
     if len(body["queries"]) > BATCH_SIZE:
         return reply({"error": f"{len(body['queries'])} queries in one batch; at most {BATCH_SIZE}"}, 413)
-    parsed = _parse_batch(index, [(str(i), q) for i, q in enumerate(body["queries"])], lang)
-    return reply({"results": [{"candidates": _candidates(index, q, deadline, True)} if not isinstance(q, BadQuery)
+    parsed = reconciliation.parse_batch(index, [(str(i), q) for i, q in enumerate(body["queries"])], lang)
+    return reply({"results": [{"candidates": reconciliation.candidates(index, q, deadline, True)} if not isinstance(q, BadQuery)
                               else {"candidates": [], "error": str(q)} for _, q in parsed]})
 
