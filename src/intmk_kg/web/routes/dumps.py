@@ -25,8 +25,8 @@ from ... import formats
 from ...readable import message
 from .. import state
 from ..http.conneg import HTML_OFFER, negotiate, page_language, preferred_language
-from ..http.origin import public_url
 from ..http.policy import CACHE_SECONDS
+from ..pages import downloads
 
 bp = Blueprint("dumps", __name__)
 
@@ -45,27 +45,13 @@ def _release():
 def listing():
     offer = negotiate(request, [HTML_OFFER, JSON], request.args.get("format"))
     release = _release()
-    files = [{**row, "url": public_url("dumps/" + row["name"])} for row in _listed(release)]
     if offer is JSON:
-        response = current_app.json.response({
-            "version": release.version, "license": release.manifest["license"], "files": files,
-        })
+        response = current_app.json.response(downloads.json_body(release))
     else:
-        response = Response(render_template("dumps.html", files=files, version=release.version, lang=page_language()),
-                            mimetype="text/html")
+        response = Response(render_template("dumps.html", files=downloads.files(release), version=release.version,
+                                            lang=page_language()), mimetype="text/html")
     response.vary.add("Accept")
     return response
-
-
-def _listed(release) -> list[dict]:
-    """The downloads, each gzip dump followed by its uncompressed view (`intmk-kg.nq` after `intmk-kg.nq.gz`)."""
-    rows = []
-    for f in release.downloads:
-        rows.append(f)
-        if "plain" in f:
-            rows.append({**{k: v for k, v in f.items() if k != "plain"}, **f["plain"], "encoding": None,
-                         "view_of": f["name"]})
-    return rows
 
 
 @bp.get("/dumps/<path:name>")
