@@ -436,15 +436,15 @@ def _store_marker(path: Path) -> dict:
     return marker if isinstance(marker, dict) else {}
 
 
-def _store_version(path: Path) -> str | None:
-    version = _store_marker(path).get("version")
+def _store_version(path: Path, marker: dict | None = None) -> str | None:
+    version = (_store_marker(path) if marker is None else marker).get("version")
     return version if isinstance(version, str) else None
 
 
 def store_mismatch(path: Path, release: Release) -> str | None:
     """Why the store at `path` cannot serve `release` (None if it can), naming the option that fixes it."""
-    marker = _store_marker(path)
-    version = _store_version(path)
+    marker = _store_marker(path)  # read once: a build may rewrite it meanwhile
+    version = _store_version(path, marker)
     if version == release.version:
         return None
     if version is None:
