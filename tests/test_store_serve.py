@@ -157,3 +157,10 @@ def test_a_broken_store_is_refused_at_start(synthetic_release, tmp_path):
                            "--store", str(broken)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
     assert f"error: {broken}: cannot open the store" in done.stderr
+
+
+def test_a_conference_links_its_neighbours_in_its_own_series(servers):
+    # every synthetic series has a 2nd conference: the next of series 1's first is series 1's second
+    _, in_memory = servers
+    page = in_memory.request(path="doc/conference/synth-s00001-0001?lang=en").text
+    assert 'id="conf-next" href="/doc/conference/synth-s00001-0002' in page

@@ -116,6 +116,8 @@ def conference(service, node: ox.NamedNode, index: FactIndex, lang: str) -> Summ
              OPTIONAL {{ ?x intmk:chairPersonEndDate ?w }} }}
           UNION
           {{ {node} intmk:ordinal ?n . ?x a intmk:Conference ; intmk:ordinal ?m FILTER (?m = ?n - 1 || ?m = ?n + 1)
+             OPTIONAL {{ {node} intmk:partOfSeries ?s1 }} OPTIONAL {{ ?x intmk:partOfSeries ?s2 }}
+             FILTER ((!BOUND(?s1) && !BOUND(?s2)) || ?s1 = ?s2)  # a number counts within its series
              BIND(IF(?m < ?n, "previous", "next") AS ?part) BIND(?m AS ?y) }}
           UNION
           {{ ?x intmk:occasion {node} ; a intmk:Statement ; intmk:text ?y BIND("quote" AS ?part)
@@ -134,8 +136,8 @@ def conference(service, node: ox.NamedNode, index: FactIndex, lang: str) -> Summ
                 chair["persons"].add(r["z"].value)
             if r.get("w"):
                 chair["until"] = _date(r["w"], lang)
-        elif part in ("previous", "next"):
-            neighbours[part] = (int(r["y"].value), x)
+        elif part in ("previous", "next"):  # two of one number in a series: the first by IRI, on every store
+            neighbours[part] = min(neighbours.get(part, (0, x)), (int(r["y"].value), x), key=lambda t: t[1])
         else:
             quotes[x] = {"iri": x, "text": r["y"].value, "lang": r["y"].language,
                          "speaker": _value(r.get("z")), "position": int(r["w"].value) if r.get("w") else 0}
