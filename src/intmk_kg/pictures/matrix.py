@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
-from ..readable import message, natural_key, ordinal
+from ..readable import integer, message, natural_key, ordinal
 from . import svg
 from .svg import GRID, INK, MUTED, Picture, Table, el, fill_for, ink_on, text, tooltip
 
@@ -40,8 +40,8 @@ def dissent_matrix(rows: Iterable[Mapping], lang: str = "de") -> Picture:
     for r in rows:
         if r.get("landCode") and not r.get("conference"):
             names[r["landCode"]] = r.get("landDe" if lang == "de" else "landEn") or r.get("landDe") or r["landCode"]
-        if r.get("conference") and r.get("ordinal"):
-            conferences[r["conference"]] = int(r["ordinal"])
+        if r.get("conference") and integer(r.get("ordinal")) is not None:
+            conferences[r["conference"]] = integer(r["ordinal"])
     found = counts(rows)
     for code, _, _ in found:
         names.setdefault(code, code)

@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from ..readable import format_date_range, message, natural_key, ordinal
+from ..readable import format_date_range, integer, message, natural_key, ordinal
 from . import svg
 from .svg import ACCENT, ACCENT_LIGHT, GRID, INK, MUTED, Picture, Table, el, num, text, tooltip
 
@@ -46,7 +46,10 @@ class Conference:
     def day(self) -> dt.date | None:
         """Where the mark goes: its first day, or mid-year when only the year is known."""
         if self.start:
-            return dt.date.fromisoformat(self.start[:10])
+            try:
+                return dt.date.fromisoformat(self.start[:10])
+            except ValueError:
+                pass  # not a date: placed by its year, as a conference whose date is unknown
         return dt.date(self.year, 7, 1) if self.year else None
 
 
@@ -62,7 +65,7 @@ def _status(rows: list[Mapping]) -> str:
 
 
 def _year(value: object) -> int | None:
-    return int(str(value)[:4]) if value not in (None, "") else None
+    return integer(str(value)[:4]) if value not in (None, "") else None
 
 
 def conferences(rows: Iterable[Mapping]) -> list[Conference]:
@@ -76,7 +79,9 @@ def conferences(rows: Iterable[Mapping]) -> list[Conference]:
         first = min(rs, key=lambda r: (str(r.get("start") or ""), str(r.get("landCode") or "")))
         chairs = sorted({(r.get("landCode"), r.get("personName"), r.get("personUntil"), r.get("chairFrom"), r.get("chairTo")): r
                          for r in rs if r.get("landCode")}.values(), key=lambda r: natural_key(r.get("landCode")))
-        out.append(Conference(iri, int(first["ordinal"]), _year(first.get("year") or first.get("start")),
+        if integer(first.get("ordinal")) is None:
+            continue  # not a numbered conference: no place in the sequence
+        out.append(Conference(iri, integer(first["ordinal"]), _year(first.get("year") or first.get("start")),
                               first.get("start"), first.get("end"), _status(rs), chairs))
     return sorted(out, key=lambda c: (c.ordinal, c.iri))
 
@@ -200,12 +205,20 @@ def _mark_at(status: str, dated: bool) -> str:
     return el("g", _mark(status, dated), transform="translate(7 7)")
 
 
+def _when(c: Conference, lang: str) -> str:
+    """The conference's dates as a reader writes them; as written where they are not dates."""
+    try:
+        return format_date_range(c.start, c.end, lang) if c.start else (str(c.year) if c.year else message("value.unknown", lang))
+    except ValueError:
+        return " – ".join(v for v in (c.start, c.end) if v)
+
+
 def _status_text(status: str, lang: str) -> str:
     return message(f"status.{status}", lang)
 
 
 def _conference_label(c: Conference, names: Mapping[str, str], lang: str) -> str:
-    when = format_date_range(c.start, c.end, lang) if c.start else (str(c.year) if c.year else message("value.unknown", lang))
+    when = _when(c, lang)
     where = ", ".join(names.get(ch["landCode"], ch["landCode"]) for ch in c.chairs)
     return f"{ordinal(c.ordinal, lang)} IntMK: {when}" + (f", {where}" if where else "") + f" ({_status_text(c.status, lang)})"
 
@@ -241,7 +254,7 @@ def _table(confs: list[Conference], names: Mapping[str, str], lang: str, title: 
                                           "field.chair_person", "field.chair_term")]
     rows, iris = [], []
     for c in confs:
-        when = format_date_range(c.start, c.end, lang) if c.start else (str(c.year) if c.year else message("value.unknown", lang))
+        when = _when(c, lang)
         chairs = c.chairs or [{}]
         rows.append([
             ordinal(c.ordinal, lang), when, _status_text(c.status, lang),

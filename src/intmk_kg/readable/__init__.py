@@ -11,6 +11,7 @@ from .formats import (
     format_date_range,
     format_duration,
     format_number,
+    integer,
     language,
     month_name,
     ordinal,
@@ -18,5 +19,5 @@ from .formats import (
 from .messages import MESSAGES, message, messages
 from .natural import natural_key
 
-__all__ = ["LANGS", "MESSAGES", "format_date", "format_date_range", "format_duration", "format_number", "language",
+__all__ = ["LANGS", "MESSAGES", "format_date", "format_date_range", "format_duration", "format_number", "integer", "language",
            "message", "messages", "month_name", "natural_key", "ordinal"]

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from ... import namespaces as ns
-from ...readable import format_date, format_date_range, format_duration, format_number, natural_key, ordinal
+from ...readable import format_date, format_date_range, format_duration, format_number, integer, natural_key, ordinal
 from ..http import paths
 from .entity import Fact
 from .facts import fact_confidence
@@ -86,6 +86,13 @@ def _value(term) -> str | None:
     return term.value if term is not None else None
 
 
+def _duration(term, lang: str) -> str | None:
+    try:
+        return format_duration(term.value, lang) if term is not None else None
+    except ValueError:
+        return term.value
+
+
 def _date(term, lang: str) -> str | None:
     try:
         return format_date(term.value, lang) if term is not None else None
@@ -134,14 +141,17 @@ def conference(service, node: ox.NamedNode, index: FactIndex, lang: str) -> Summ
                 chair["persons"].add(r["z"].value)
             if r.get("w"):
                 chair["until"] = _date(r["w"], lang)
-        elif part in ("previous", "next"):
-            neighbours[part] = (int(r["y"].value), x)
+        elif part in ("previous", "next") and integer(r["y"]) is not None:
+            neighbours[part] = (integer(r["y"]), x)
         else:
             quotes[x] = {"iri": x, "text": r["y"].value, "lang": r["y"].language,
-                         "speaker": _value(r.get("z")), "position": int(r["w"].value) if r.get("w") else 0}
+                         "speaker": _value(r.get("z")), "position": (integer(r.get("w")) or 0)}
     start, end, year = index.first("startDate"), index.first("endDate"), index.first("year")
     if start is not None:
-        dates = format_date_range(start.value, _value(end), lang)
+        try:
+            dates = format_date_range(start.value, _value(end), lang)
+        except ValueError:
+            dates = " – ".join(v for v in (start.value, _value(end)) if v)
     elif year is not None:
         dates = year.value
     else:
@@ -150,9 +160,9 @@ def conference(service, node: ox.NamedNode, index: FactIndex, lang: str) -> Summ
     duration = index.first("duration")
     chair_list = [{**c, "lands": sorted(c["lands"]), "persons": sorted(c["persons"])} for _, c in sorted(chairs.items())]
     data = {
-        "number": ordinal(int(number.value), lang) if number is not None else None,
+        "number": (ordinal(integer(number), lang) if integer(number) is not None else number.value) if number is not None else None,
         "dates": dates, "dates_refs": index.refs("startDate") or index.refs("year"),
-        "duration": format_duration(duration.value, lang) if duration is not None else None,
+        "duration": _duration(duration, lang),
         "places": index.iris("location") + index.iris("venue"), "places_refs": index.refs("location"),
         "lands": index.iris("heldInState"),
         "place_description": index.entries("placeDescription"),
@@ -190,7 +200,8 @@ def item(service, node: ox.NamedNode, index: FactIndex, lang: str) -> Summary:
               "symbol": MARK_SYMBOL[how[iri]["mark"]]} for code, iri in lands]
     types = index.types()
     kind = next((ONT + k for k in ITEM_KINDS if ONT + k in types), ONT + "ConferenceItem")
-    counts = [(mark, int(index.first(name).value)) for name, mark in COUNTS if index.first(name) is not None]
+    counts = [(mark, integer(index.first(name)) if integer(index.first(name)) is not None else index.first(name).value)
+              for name, mark in COUNTS if index.first(name) is not None]
     data = {
         "kind": kind,
         "conferences": index.iris("consideredAt"), "conference_refs": index.refs("consideredAt"),
@@ -246,13 +257,13 @@ def person(service, node: ox.NamedNode, index: FactIndex, lang: str) -> Summary:
                 "sort": _value(o.get("b")) or ""} for o in parts["office"].values()]
     offices.sort(key=lambda o: (o["sort"] == "", o["sort"], o["iri"]))
     chairs = sorted(({"iri": c["iri"], "conference": _value(c.get("a")), "land": _value(c.get("d")),
-                      "n": int(c["b"].value) if c.get("b") else 0, "until": _date(c.get("c"), lang)}
+                      "n": (integer(c.get("b")) or 0), "until": _date(c.get("c"), lang)}
                      for c in parts["chair"].values()), key=lambda c: (c["n"], c["iri"]))
-    attended = sorted(({"iri": a["iri"], "n": int(a["b"].value) if a.get("b") else 0, "role": _value(a.get("a")),
+    attended = sorted(({"iri": a["iri"], "n": (integer(a.get("b")) or 0), "role": _value(a.get("a")),
                         "land": _value(a.get("d"))} for a in parts["attended"].values()), key=lambda a: (a["n"], a["iri"]))
     statements = sorted(({"iri": s["iri"], "text": s["a"].value, "lang": s["a"].language,
                           "conference": _value(s.get("d")), "document": _value(s.get("c")),
-                          "position": int(s["b"].value) if s.get("b") else 0} for s in parts["statement"].values()),
+                          "position": (integer(s.get("b")) or 0)} for s in parts["statement"].values()),
                         key=lambda s: (s["document"] or "", s["position"], s["iri"]))
     demands = sorted(parts["demand"])
     data = {"offices": offices, "chairs": chairs, "attended": attended, "statements": statements, "demands": demands}
@@ -292,11 +303,11 @@ def land(service, node: ox.NamedNode, index: FactIndex, lang: str) -> Summary:
             return e["c"].value[:4]
         return e["b"].value[:4] if e.get("b") is not None else None
 
-    chairs = sorted(({"iri": c["iri"], "conference": _value(c.get("a")), "n": int(c["d"].value) if c.get("d") else 0,
+    chairs = sorted(({"iri": c["iri"], "conference": _value(c.get("a")), "n": (integer(c.get("d")) or 0),
                       "year": year_of(c), "from": _date(c.get("b"), lang), "person": _value(c.get("e"))}
                      for c in parts["chair"].values()),
                     key=lambda c: (c["n"], c["iri"]))
-    hosted = sorted(({"iri": h["iri"], "n": int(h["d"].value) if h.get("d") else 0, "year": year_of(h),
+    hosted = sorted(({"iri": h["iri"], "n": (integer(h.get("d")) or 0), "year": year_of(h),
                       "place": _value(h.get("a"))} for h in parts["hosted"].values()), key=lambda h: (h["n"], h["iri"]))
     ministers = sorted(({"iri": o["iri"], "person": o["a"].value, "from": _date(o.get("b"), lang),
                          "until": _date(o.get("c"), lang), "sort": _value(o.get("b")) or ""}
@@ -327,7 +338,7 @@ def document(service, node: ox.NamedNode, index: FactIndex, lang: str) -> Summar
             graphs[x] = int(r["a"].value)
         elif part == "statement":
             statements[x] = {"iri": x, "text": r["a"].value, "lang": r["a"].language,
-                             "position": int(r["b"].value) if r.get("b") else 0}
+                             "position": (integer(r.get("b")) or 0)}
         else:
             demands.add(x)
     issued = index.first("issued")

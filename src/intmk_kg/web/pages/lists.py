@@ -24,7 +24,7 @@ from flask import current_app
 
 from ... import namespaces as ns
 from ...pictures.data import query_text
-from ...readable import format_date_range, message, natural_key, ordinal
+from ...readable import format_date_range, integer, message, natural_key, ordinal
 from ..http import paths
 from ..query.service import QueryService
 from .labels import Labels
@@ -156,12 +156,15 @@ def conferences(service: QueryService, lang: str) -> Listing:
                                     if r.get(n) is not None})
     out = []
     for iri, rs in by.items():
-        n = int(rs[0]["n"].value)
+        n = integer(rs[0]["n"])
         start, end, year = _value(rs[0], "start"), _value(rs[0], "end"), _value(rs[0], "year")
-        when = format_date_range(start, end, lang) if start else (year[:4] if year else message("value.unknown", lang))
+        try:
+            when = format_date_range(start, end, lang) if start else (year[:4] if year else message("value.unknown", lang))
+        except ValueError:
+            when = " – ".join(v for v in (start, end) if v)
+        title = message("page.conference_title", lang, ordinal=ordinal(n, lang) if n is not None else rs[0]["n"].value)
         out.append(Row(iri, {
-            "conference": Cell(message("page.conference_title", lang, ordinal=ordinal(n, lang)), n,
-                               [(message("page.conference_title", lang, ordinal=ordinal(n, lang)), iri)]),
+            "conference": Cell(title, n if n is not None else 0, [(title, iri)]),
             "date": Cell(when, start or (year[:4] if year else None)),
             "place": links(_all(rs, "place"), labels, lang),
             "host_land": links(_all(rs, "state"), labels, lang),
