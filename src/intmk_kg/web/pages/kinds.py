@@ -185,7 +185,9 @@ def item(service, node: ox.NamedNode, index: FactIndex, lang: str) -> Summary:
     """Conference, agenda item, kind, movers, outcome, and the 16 Länder's votes (tiles and table)."""
     rows = service.select(PROLOGUE + "SELECT ?land ?code WHERE { ?land a intmk:State ; intmk:isoCode ?code }")
     lands = sorted({(r["code"].value, r["land"].value) for r in rows})
-    how: dict[str, dict] = {iri: {"mark": "unknown", "note": False, "moved": False} for _, iri in lands}
+    # A protocol note or a motion is known of a Land only where the item names some Land for it; else unknown (None).
+    noted, moved = (False if index.iris(name) else None for name in ("protocolNoteBy", "proposedBy"))
+    how: dict[str, dict] = {iri: {"mark": "unknown", "note": noted, "moved": moved} for _, iri in lands}
     for name, mark in VOTES:
         for iri in index.iris(name):
             if iri in how:
