@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from html import unescape
 
+import pytest
+
 from intmk_kg import namespaces as ns
 
 ONT = ns.ONT
@@ -70,3 +72,58 @@ def test_matrix_query_marks_the_conferences_with_votes_by_land(store):
 def test_states_list_says_its_dissents_are_those_named(client):
     assert "Named votes against and abstentions" in page(client, "/states/?lang=en")
     assert "Namentlich genannte Gegenstimmen und Enthaltungen" in page(client, "/states/?lang=de")
+
+
+def dd(html: str, id_: str) -> str:
+    return unescape(re.sub(r"<[^>]+>", "", re.search(rf'id="{id_}"[^>]*>(.*?)</(?:dd|span|a)>', html, re.S).group(1))).strip()
+
+
+SMALL = """@prefix intmk: <https://w3id.org/intmk/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix id: <https://w3id.org/intmk/id/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<https://w3id.org/intmk/graph/small> {
+  id:state\\/DE-NI a intmk:State ; intmk:isoCode "DE-NI" ; rdfs:label "Niedersachsen"@de, "Lower Saxony"@en .
+  id:conference\\/1 a intmk:Conference ; intmk:ordinal 1 ; intmk:startDate "2007-04-27"^^xsd:date ;
+     intmk:heldInState id:state\\/DE-NI .
+  id:conference\\/3 a intmk:Conference ; intmk:ordinal 3 ; intmk:startDate "2999-04-27"^^xsd:date ;
+     intmk:heldInState id:state\\/DE-NI .
+}
+"""
+
+
+@pytest.fixture()
+def small_client(tmp_path):
+    from pathlib import Path
+
+    from intmk_kg.web import create_app
+
+    trig = tmp_path / "small.trig"
+    trig.write_text(SMALL, encoding="utf-8")
+    home = Path(__file__).resolve().parents[1]
+    return create_app({"TESTING": True, "DATA_PATHS": [str(trig)], "HOME": str(home)}).test_client()
+
+
+def test_held_only_with_a_start_date_not_in_the_future():
+    import datetime as dt
+
+    from intmk_kg.pictures.timeline import held
+
+    today = dt.date(2026, 1, 1)
+    assert held("2025-04-23", today) and held("2026-01-01", today)
+    assert not held("2026-01-02", today) and not held(None, today) and not held("2025", today) and not held("x", today)
+
+
+def test_a_conference_with_only_a_year_is_not_said_to_be_held(client, store):
+    assert not ask(store, "ASK { <https://w3id.org/intmk/id/conference/21> intmk:startDate ?d }")
+    assert dd(page(client, "/doc/conference/21?lang=en"), "conf-status") == "unknown"
+    assert dd(page(client, "/doc/conference/20?lang=en"), "conf-status") == "held"
+    assert "First conference" in page(client, "/doc/conference/1?lang=en")
+
+
+def test_future_conference_and_missing_previous(small_client):
+    html = page(small_client, "/doc/conference/3?lang=en")
+    assert dd(html, "conf-status") == "unknown"
+    assert "Previous conference not in the data" in html and "First conference" not in html
+    html = page(small_client, "/doc/conference/1?lang=de")
+    assert dd(html, "conf-status") == "fand statt" and "Erste Konferenz" in html

@@ -53,13 +53,23 @@ class Conference:
         return dt.date(self.year, 7, 1) if self.year else None
 
 
+def held(start: object, today: dt.date | None = None) -> bool:
+    """Whether a conference counts as held: only with a start date (a full day) that is not in the
+    future; without one, whether it met is unknown. The rule of the timeline and the conference page."""
+    try:
+        day = dt.date.fromisoformat(str(start or "")[:10])
+    except ValueError:
+        return False
+    return day <= (today or dt.date.today())
+
+
 def _status(rows: list[Mapping]) -> str:
     matches = {str(r.get("statusMatch") or "") for r in rows}
     if any(m.endswith("EventCancelled") for m in matches):
         return CANCELLED
     if any(m.endswith("EventMovedOnline") for m in matches):
         return ONLINE
-    if any(r.get("start") for r in rows):
+    if any(held(r.get("start")) for r in rows):
         return HELD
     return UNKNOWN
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from ... import namespaces as ns
+from ...pictures.timeline import held
 from ...readable import format_date, format_date_range, format_duration, format_number, integer, natural_key, ordinal
 from ..http import paths
 from .entity import Fact
@@ -160,13 +161,14 @@ def conference(service, node: ox.NamedNode, index: FactIndex, lang: str) -> Summ
     duration = index.first("duration")
     chair_list = [{**c, "lands": sorted(c["lands"]), "persons": sorted(c["persons"])} for _, c in sorted(chairs.items())]
     data = {
+        "ordinal": integer(number),
         "number": (ordinal(integer(number), lang) if integer(number) is not None else number.value) if number is not None else None,
         "dates": dates, "dates_refs": index.refs("startDate") or index.refs("year"),
         "duration": _duration(duration, lang),
         "places": index.iris("location") + index.iris("venue"), "places_refs": index.refs("location"),
         "lands": index.iris("heldInState"),
         "place_description": index.entries("placeDescription"),
-        "status": [STATUS.get(s, "other") for s in index.iris("eventStatus")],
+        "status": [STATUS.get(s, "other") for s in index.iris("eventStatus")] or (["held"] if held(_value(start)) else []),
         "status_iris": index.iris("eventStatus"),
         "mottos": index.entries("motto"),
         "chairs": chair_list,
