@@ -127,3 +127,38 @@ def test_future_conference_and_missing_previous(small_client):
     assert "Previous conference not in the data" in html and "First conference" not in html
     html = page(small_client, "/doc/conference/1?lang=de")
     assert dd(html, "conf-status") == "fand statt" and "Erste Konferenz" in html
+
+
+def cited_graphs(html: str, id_: str) -> set[str]:
+    """The graph links of the footnotes cited in one line of the summary."""
+    line = re.search(rf'id="{id_}"[^>]*>(.*?)</dd>', html, re.S).group(1)
+    out = set()
+    for n in re.findall(r'href="#source-(\d+)"', line):
+        source = re.search(rf'<li id="source-{n}"[^>]*>(.*?)</li>', html, re.S).group(1)
+        out |= set(re.findall(r'href="[^"]*?(/graph/[^"?#]+)', source))
+    return out
+
+
+def graphs_stating(store, subject: str, *properties: str) -> set[str]:
+    rows = store.query(ns.sparql_prologue(["intmk"]) + f"""SELECT DISTINCT ?g WHERE {{
+        VALUES ?p {{ {' '.join('intmk:' + p for p in properties)} }} GRAPH ?g {{ <{subject}> ?p ?o }} }}""")
+    return {"/" + r["g"].value.removeprefix(ns.BASE) for r in rows}
+
+
+@pytest.mark.parametrize("n", ["7", "10"])
+def test_summary_lines_cite_the_sources_of_every_property_they_show(client, store, n):
+    iri = f"{ns.ID}conference/{n}"
+    html = page(client, f"/doc/conference/{n}?lang=en")
+    assert cited_graphs(html, "conf-dates") == graphs_stating(store, iri, "startDate", "endDate", "duration")
+    places = graphs_stating(store, iri, "location", "venue", "heldInState", "placeDescription")
+    assert cited_graphs(html, "conf-place") == places and len(places) >= len(graphs_stating(store, iri, "location"))
+
+
+def test_an_item_s_conference_is_cited_from_the_graphs_that_assert_it(client, store):
+    iri = f"{ns.ID}resolution/20-anwerbegeneration"
+    html = page(client, "/doc/resolution/20-anwerbegeneration?lang=en")
+    asserted = graphs_stating(store, iri, "adoptedAt")
+    assert asserted and all(not g.startswith("/graph/inferred") for g in asserted)
+    assert cited_graphs(html, "item-conference") == asserted
+    assert cited_graphs(html, "item-adopted") == asserted
+    assert "Adopted at" in html and "/doc/conference/20" in re.search(r'id="item-conference"(.*?)</dd>', html, re.S).group(1)

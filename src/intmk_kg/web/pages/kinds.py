@@ -29,6 +29,7 @@ from .facts import fact_confidence
 ONT = ns.ONT
 PROLOGUE = ns.sparql_prologue(["rdf", "rdfs", "prov", "intmk"])
 RDF_TYPE = ns.PREFIXES["rdf"] + "type"
+INFERRED = ns.BASE + "graph/inferred"  # graph/inferred and graph/inferred-medium
 
 # The most specific kind of a conference item first (a lead motion is also a resolution).
 ITEM_KINDS = ["LeadMotion", "Declaration", "Report", "Resolution", "ConferenceItem"]
@@ -68,9 +69,24 @@ class FactIndex:
         facts = (self.incoming if incoming else self.out).get(ONT + name, [])
         return sorted({f.other.value for f in facts if isinstance(f.other, ox.NamedNode)})
 
-    def refs(self, name: str) -> list[int]:
-        """The footnote numbers of every source stating a value of this property."""
-        return sorted({self.numbers[g] for f in self.out.get(ONT + name, []) for g in f.graphs if g in self.numbers})
+    def refs(self, *names: str) -> list[int]:
+        """The footnote numbers of every source stating a value of any of these properties (all that a
+        line of the summary shows)."""
+        return sorted({self.numbers[g] for name in names for f in self.out.get(ONT + name, []) for g in f.graphs
+                       if g in self.numbers})
+
+    def asserted_refs(self, *names: str) -> list[int]:
+        """refs(), citing for each value only the sources that assert it where any does: the inferred
+        graphs (graph/inferred…) only for a value no other graph states."""
+        graphs: dict[str, set[str]] = {}
+        for name in names:
+            for f in self.out.get(ONT + name, []):
+                graphs.setdefault(f.other.value, set()).update(g for g in f.graphs if g in self.numbers)
+        cited = set()
+        for found in graphs.values():
+            asserted = {g for g in found if not g.startswith(INFERRED)}
+            cited |= asserted or found
+        return sorted({self.numbers[g] for g in cited})
 
     def entries(self, name: str) -> list[dict]:
         """Each value of a property with its own footnotes and confidence (variants stay apart)."""
@@ -163,9 +179,9 @@ def conference(service, node: ox.NamedNode, index: FactIndex, lang: str) -> Summ
     data = {
         "ordinal": integer(number),
         "number": (ordinal(integer(number), lang) if integer(number) is not None else number.value) if number is not None else None,
-        "dates": dates, "dates_refs": index.refs("startDate") or index.refs("year"),
+        "dates": dates, "dates_refs": index.refs("startDate", "endDate", "duration") if start is not None else index.refs("year", "duration"),
         "duration": _duration(duration, lang),
-        "places": index.iris("location") + index.iris("venue"), "places_refs": index.refs("location"),
+        "places": index.iris("location") + index.iris("venue"), "places_refs": index.refs("location", "venue", "heldInState", "placeDescription"),
         "lands": index.iris("heldInState"),
         "place_description": index.entries("placeDescription"),
         "status": [STATUS.get(s, "other") for s in index.iris("eventStatus")] or (["held"] if held(_value(start)) else []),
@@ -208,7 +224,9 @@ def item(service, node: ox.NamedNode, index: FactIndex, lang: str) -> Summary:
               for name, mark in COUNTS if index.first(name) is not None]
     data = {
         "kind": kind,
-        "conferences": index.iris("consideredAt"), "conference_refs": index.refs("consideredAt"),
+        "conferences": sorted(set(index.iris("consideredAt")) | set(index.iris("adoptedAt"))),
+        "conference_refs": index.asserted_refs("consideredAt", "adoptedAt"),
+        "adopted": index.iris("adoptedAt"), "adopted_refs": index.asserted_refs("adoptedAt"),
         "agenda": sorted(v.value for v in index.values("agendaItem")),
         "title": sorted({(v.value, v.language) for v in index.values("title")}),
         "movers": index.iris("proposedBy"), "movers_refs": index.refs("proposedBy"),
@@ -350,7 +368,7 @@ def document(service, node: ox.NamedNode, index: FactIndex, lang: str) -> Summar
     data = {
         "title": title, "title_refs": index.refs("title"),
         "publisher": index.iris("publisher"), "publisher_names": sorted({v.value for v in index.values("publisherName")}),
-        "publisher_refs": index.refs("publisher") or index.refs("publisherName"),
+        "publisher_refs": index.refs("publisher", "publisherName"),
         "issued": _date(issued, lang), "issued_refs": index.refs("issued"),
         "kinds": index.iris("documentKind"),
         "urls": index.iris("url"), "url_refs": index.refs("url"),
