@@ -162,3 +162,28 @@ def test_an_item_s_conference_is_cited_from_the_graphs_that_assert_it(client, st
     assert cited_graphs(html, "item-conference") == asserted
     assert cited_graphs(html, "item-adopted") == asserted
     assert "Adopted at" in html and "/doc/conference/20" in re.search(r'id="item-conference"(.*?)</dd>', html, re.S).group(1)
+
+
+@pytest.mark.parametrize("lang, words", [("de", "Keine Ressource hat die IRI"), ("en", "No resource has the IRI")])
+def test_not_found_in_the_page_s_language(client, lang, words):
+    for path in ("/doc/person/nobody-at-all", "/id/person/nobody-at-all", "/doc/person/nobody-at-all.ttl"):
+        reply = client.get(f"{path}?lang={lang}", headers={"Accept": "text/html"})
+        assert reply.status_code == 404 and words in unescape(reply.get_data(as_text=True)), path
+    reply = client.get(f"/graph/nothing-at-all?lang={lang}", headers={"Accept": "text/html"})
+    graph_words = {"de": "Kein benannter Graph hat die IRI", "en": "No named graph has the IRI"}[lang]
+    assert reply.status_code == 404 and graph_words in unescape(reply.get_data(as_text=True))
+    reply = client.get("/doc/person/nobody-at-all", headers={"Accept": "text/html", "Accept-Language": lang})
+    assert words in unescape(reply.get_data(as_text=True))
+
+
+@pytest.mark.parametrize("bad", ["fr", "EN", "de-DE"])
+def test_a_bad_lang_is_400_and_what_the_browser_chose_varies(client, bad):
+    for path in ("/graph/", "/sparql", "/conferences/"):
+        reply = client.get(f"{path}?lang={bad}", headers={"Accept": "text/html", "Accept-Language": "en"})
+        assert reply.status_code == 400, path
+        assert "Accept-Language" in reply.headers.get("Vary", ""), path
+        assert reply.headers.get("Content-Language") in (None, "en"), path
+    reply = client.get(f"/no-such-page/?lang={bad}", headers={"Accept": "text/html", "Accept-Language": "en"})
+    assert reply.status_code == 404 and "Accept-Language" in reply.headers.get("Vary", "")
+    reply = client.get("/conferences/?lang=en", headers={"Accept": "text/html"})
+    assert "Accept-Language" not in reply.headers.get("Vary", "")

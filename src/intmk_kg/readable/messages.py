@@ -403,6 +403,8 @@ MESSAGES: dict[str, dict[str, str]] = {
             "Clauss für Clauß finden dasselbe."),
         "search.json": "Diese Ergebnisse als JSON",
         "error.bad_lang": "Unbekannte Sprache „{value}“; bitte lang=de oder lang=en angeben.",
+        "error.no_resource": "Keine Ressource hat die IRI {iri}",
+        "error.no_graph": "Kein benannter Graph hat die IRI {iri}",
         "error.bad_sort": ("Nach „{value}“ lässt sich hier nicht sortieren; möglich sind: {allowed} (mit - davor "
             "absteigend)."),
         "error.bad_measure": "Unbekannter Wert „{value}“ für measure; möglich sind: {allowed}.",
@@ -852,6 +854,8 @@ MESSAGES: dict[str, dict[str, str]] = {
             "Clauss for Clauß find the same."),
         "search.json": "These results as JSON",
         "error.bad_lang": "Unknown language \"{value}\"; use lang=de or lang=en.",
+        "error.no_resource": "No resource has the IRI {iri}",
+        "error.no_graph": "No named graph has the IRI {iri}",
         "error.bad_sort": ("This list cannot be sorted by \"{value}\"; use one of: {allowed} (with a leading - for "
             "descending)."),
         "error.bad_measure": "Unknown measure \"{value}\"; use one of: {allowed}.",
