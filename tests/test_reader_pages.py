@@ -187,3 +187,17 @@ def test_a_bad_lang_is_400_and_what_the_browser_chose_varies(client, bad):
     assert reply.status_code == 404 and "Accept-Language" in reply.headers.get("Vary", "")
     reply = client.get("/conferences/?lang=en", headers={"Accept": "text/html"})
     assert "Accept-Language" not in reply.headers.get("Vary", "")
+
+
+def test_a_statement_links_its_mark_only_where_the_document_marks_it(client, release):
+    from intmk_kg.web.pages import texts
+
+    document = f"{ns.ID}document/ms-ni-2025-068"
+    html = page(client, "/doc/document/ms-ni-2025-068?lang=en")
+    marks = set(re.findall(r'id="(s-ms-ni-2025-068-\d+)"', html))
+    assert texts.of_document(release, document) and "s-ms-ni-2025-068-01" in marks and "s-ms-ni-2025-068-04" not in marks
+    for key in ("01", "04"):
+        html = page(client, f"/doc/statement/ms-ni-2025-068-{key}?lang=en")
+        link = re.search(r'href="[^"]*/doc/document/ms-ni-2025-068(?:\?lang=en)?(#[^"]*)?"[^>]*>in the document(?:&#39;|’|&rsquo;|\u2019)s text', html).group(1)
+        assert link == ("#s-ms-ni-2025-068-01" if key == "01" else "#source-text")
+        assert link.lstrip("#") in marks | {"source-text"}

@@ -388,7 +388,8 @@ def document(service, node: ox.NamedNode, index: FactIndex, lang: str) -> Summar
 
 def statement(service, node: ox.NamedNode, index: FactIndex, lang: str) -> Summary:
     """The words, who said them in which office, and where: the document, at the place of its
-    verbatim text where they are marked (the document page's anchor `s-{key}`); no query of its own."""
+    verbatim text where they are marked (the document page's anchor `s-{key}`, which pages/entity_page.py
+    keeps only for a statement the text marks); no query of its own."""
     documents = index.iris("statedIn")
     data = {
         "texts": index.entries("text"), "speakers": index.iris("speaker"), "offices": index.iris("speakerOffice"),
