@@ -201,3 +201,18 @@ def test_a_statement_links_its_mark_only_where_the_document_marks_it(client, rel
         link = re.search(r'href="[^"]*/doc/document/ms-ni-2025-068(?:\?lang=en)?(#[^"]*)?"[^>]*>in the document(?:&#39;|’|&rsquo;|\u2019)s text', html).group(1)
         assert link == ("#s-ms-ni-2025-068-01" if key == "01" else "#source-text")
         assert link.lstrip("#") in marks | {"source-text"}
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "html"])
+def test_the_states_list_s_etag_changes_with_its_query_file(client, monkeypatch, fmt):
+    from intmk_kg.web.pages import lists
+
+    def etag() -> str:
+        reply = client.get(f"/states/?format={fmt}&lang=en")
+        assert reply.status_code == 200
+        return reply.headers["ETag"]
+
+    before = etag()
+    real = lists.query_text
+    monkeypatch.setattr(lists, "query_text", lambda name, home=None: real(name, home) + "\n# changed\n")
+    assert etag() != before

@@ -25,7 +25,7 @@ from flask import current_app
 from ... import namespaces as ns
 from ...pictures.data import query_text
 from ...readable import format_date_range, integer, message, natural_key, ordinal
-from ..http import paths
+from ..http import paths, policy
 from ..query.service import QueryService
 from .labels import Labels
 
@@ -182,7 +182,9 @@ def conferences(service: QueryService, lang: str) -> Listing:
 def states(service: QueryService, lang: str) -> Listing:
     """The Länder with the four measures of the tile map, from its query (queries/picture-lander-tiles.rq),
     so that the list and the map never disagree."""
-    rows = service.select(query_text("picture-lander-tiles", current_app.config.get("HOME")))
+    text = query_text("picture-lander-tiles", current_app.config.get("HOME"))
+    policy.tag(text)  # every variant (HTML, JSON, CSV) changes with the query file read at request time
+    rows = service.select(text)
     labels = Labels.fetch(service, {r["land"].value for r in rows})
     out = []
     for r in rows:
