@@ -86,6 +86,8 @@ SMALL = """@prefix intmk: <https://w3id.org/intmk/ontology#> .
   id:state\\/DE-NI a intmk:State ; intmk:isoCode "DE-NI" ; rdfs:label "Niedersachsen"@de, "Lower Saxony"@en .
   id:conference\\/1 a intmk:Conference ; intmk:ordinal 1 ; intmk:startDate "2007-04-27"^^xsd:date ;
      intmk:heldInState id:state\\/DE-NI .
+  id:resolution\\/counted a intmk:Resolution, intmk:ConferenceItem ; intmk:consideredAt id:conference\\/1 ;
+     intmk:approvalCount 14 ; intmk:abstentionCount 1 ; intmk:oppositionCount 1 .
   id:conference\\/3 a intmk:Conference ; intmk:ordinal 3 ; intmk:startDate "2999-04-27"^^xsd:date ;
      intmk:heldInState id:state\\/DE-NI .
 }
@@ -216,3 +218,28 @@ def test_the_states_list_s_etag_changes_with_its_query_file(client, monkeypatch,
     real = lists.query_text
     monkeypatch.setattr(lists, "query_text", lambda name, home=None: real(name, home) + "\n# changed\n")
     assert etag() != before
+
+
+def test_counts_in_words_are_singular_for_one():
+    from intmk_kg.pictures import MEASURES, tile_map
+    from intmk_kg.readable import MESSAGES, plural
+
+    for lang in ("de", "en"):
+        ones = {k.removesuffix(".one") for k in MESSAGES[lang] if k.endswith(".one")}
+        assert ones and all(f"{k}.other" in MESSAGES[lang] for k in ones)
+    assert plural("count.chairs", 1, "en") == "1 chair held" and plural("count.chairs", 2, "en") == "2 chairs held"
+    assert plural("count.chairs", 1, "de") == "1 Vorsitz" and plural("count.hosted", 0, "de") == "0 ausgerichtete Konferenzen"
+    rows = [{"landCode": "DE-BY", "landEn": "Bavaria", "landDe": "Bayern", **{m: "1" for m in MEASURES}},
+            {"landCode": "DE-HE", "landEn": "Hesse", "landDe": "Hessen", **{m: "3" for m in MEASURES}}]
+    svg = tile_map(rows, "chairs", "en").svg
+    assert "Bavaria: 1 chair held" in svg and "Hesse: 3 chairs held" in svg and "1 chairs" not in svg
+    assert "Bayern: 1 Vorsitz<" in tile_map(rows, "chairs", "de").svg
+    assert "Bavaria: 1 conference hosted" in tile_map(rows, "hosted", "en").svg
+    assert "Bayern: 1 namentlich genannte Gegenstimme oder Enthaltung" in tile_map(rows, "dissents", "de").svg
+
+
+def test_counted_votes_in_singular_and_plural(small_client):
+    html = page(small_client, "/doc/resolution/counted?lang=en")
+    assert dd(html, "item-counts") == "14 for, 1 against, 1 abstention"
+    html = page(small_client, "/doc/resolution/counted?lang=de")
+    assert dd(html, "item-counts") == "14 dafür, 1 dagegen, 1 Enthaltung"

@@ -16,8 +16,8 @@ from .formats import (
     month_name,
     ordinal,
 )
-from .messages import MESSAGES, message, messages
+from .messages import MESSAGES, message, messages, plural
 from .natural import natural_key
 
 __all__ = ["LANGS", "MESSAGES", "format_date", "format_date_range", "format_duration", "format_number", "integer", "language",
-           "message", "messages", "month_name", "natural_key", "ordinal"]
+           "message", "messages", "month_name", "natural_key", "ordinal", "plural"]

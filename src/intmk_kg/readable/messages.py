@@ -190,6 +190,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "measure.moved": "beantragte Beschlüsse",
         "measure.dissents": "namentlich genannte Gegenstimmen und Enthaltungen",
         "measure.hosted": "ausgerichtete Konferenzen",
+        # a measure's value in words, singular and plural (plural(): `key.one` for 1, else `key.other`)
+        "count.chairs.one": "{n} Vorsitz",
+        "count.chairs.other": "{n} Vorsitze",
+        "count.moved.one": "{n} beantragter Beschluss",
+        "count.moved.other": "{n} beantragte Beschlüsse",
+        "count.dissents.one": "{n} namentlich genannte Gegenstimme oder Enthaltung",
+        "count.dissents.other": "{n} namentlich genannte Gegenstimmen und Enthaltungen",
+        "count.hosted.one": "{n} ausgerichtete Konferenz",
+        "count.hosted.other": "{n} ausgerichtete Konferenzen",
         # entity pages (/doc/...): summaries by kind, the property table, sources
         "entity.overview": "Überblick",
         "entity.type": "Art",
@@ -254,9 +263,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "entity.item.table": "Abstimmung nach Land als Tabelle",
         "entity.item.vote": "Stimme",
         "entity.item.counts": "Gezählte Stimmen",
-        "entity.item.count.for": "{n} dafür",
-        "entity.item.count.against": "{n} dagegen",
-        "entity.item.count.abstained": "{n} Enthaltungen",
+        "entity.item.count.for.one": "{n} dafür",
+        "entity.item.count.for.other": "{n} dafür",
+        "entity.item.count.against.one": "{n} dagegen",
+        "entity.item.count.against.other": "{n} dagegen",
+        "entity.item.count.abstained.one": "{n} Enthaltung",
+        "entity.item.count.abstained.other": "{n} Enthaltungen",
         "entity.item.notes": "Protokollnotizen",
         "entity.item.topics": "Themen",
         "entity.vote.for": "dafür",
@@ -646,6 +658,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "measure.moved": "resolutions moved",
         "measure.dissents": "named votes against and abstentions",
         "measure.hosted": "conferences hosted",
+        # a measure's value in words, singular and plural (plural(): `key.one` for 1, else `key.other`)
+        "count.chairs.one": "{n} chair held",
+        "count.chairs.other": "{n} chairs held",
+        "count.moved.one": "{n} resolution moved",
+        "count.moved.other": "{n} resolutions moved",
+        "count.dissents.one": "{n} named vote against or abstention",
+        "count.dissents.other": "{n} named votes against and abstentions",
+        "count.hosted.one": "{n} conference hosted",
+        "count.hosted.other": "{n} conferences hosted",
         # entity pages (/doc/...): summaries by kind, the property table, sources
         "entity.overview": "Overview",
         "entity.type": "Kind",
@@ -710,9 +731,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "entity.item.table": "Votes by Land as a table",
         "entity.item.vote": "Vote",
         "entity.item.counts": "Votes counted",
-        "entity.item.count.for": "{n} for",
-        "entity.item.count.against": "{n} against",
-        "entity.item.count.abstained": "{n} abstentions",
+        "entity.item.count.for.one": "{n} for",
+        "entity.item.count.for.other": "{n} for",
+        "entity.item.count.against.one": "{n} against",
+        "entity.item.count.against.other": "{n} against",
+        "entity.item.count.abstained.one": "{n} abstention",
+        "entity.item.count.abstained.other": "{n} abstentions",
         "entity.item.notes": "Protocol notes",
         "entity.item.topics": "Topics",
         "entity.vote.for": "for",
@@ -940,6 +964,9 @@ class Catalogue(dict):
     def __call__(self, key: str, **params: object) -> str:
         return message(key, self.lang, **params)
 
+    def plural(self, key: str, count: object, **params: object) -> str:
+        return plural(key, count, self.lang, **params)
+
 
 def messages(lang: str = DEFAULT_LANG) -> Catalogue:
     """The whole catalogue of one language (for a template's context)."""
@@ -952,6 +979,13 @@ def message(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
     """One message with its parameters filled; an unknown key or a missing parameter raises KeyError."""
     text = messages(lang)[key]
     return text.format(**params) if params or _fields(text) else text
+
+
+def plural(key: str, count: object, lang: str = DEFAULT_LANG, **params: object) -> str:
+    """The message `key.one` for a count of one, else `key.other` (both languages mark plurals alike:
+    one and not one), with `{n}` the count unless given otherwise (`n=format_number(count, lang)`)."""
+    one = str(count).strip() in ("1", "1.0")
+    return message(f"{key}.{'one' if one else 'other'}", lang, **{"n": count, **params})
 
 
 def _fields(text: str) -> set[str]:
