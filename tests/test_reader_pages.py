@@ -243,3 +243,25 @@ def test_counted_votes_in_singular_and_plural(small_client):
     assert dd(html, "item-counts") == "14 for, 1 against, 1 abstention"
     html = page(small_client, "/doc/resolution/counted?lang=de")
     assert dd(html, "item-counts") == "14 dafür, 1 dagegen, 1 Enthaltung"
+
+
+@pytest.mark.parametrize("how", [{"path": "/graph/ms-ni-2025-068.jsonld"}, {"path": "/graph/ms-ni-2025-068?format=json"},
+                                 {"path": "/graph/ms-ni-2025-068", "accept": "application/json"},
+                                 {"path": "/graph/ms-ni-2025-068", "accept": "application/ld+json"}])
+def test_a_named_graph_as_json_ld(client, store, how):
+    import json
+
+    import pyoxigraph as ox
+    import rdflib
+
+    reply = client.get(how["path"], headers={"Accept": how.get("accept", "*/*")})
+    assert reply.status_code == 200 and reply.mimetype == "application/ld+json"
+    document = json.loads(reply.data)
+    graph = f"{ns.BASE}graph/ms-ni-2025-068"
+    assert document["@id"] == graph and document["@graph"]
+    dataset = rdflib.Dataset()
+    dataset.parse(data=reply.data, format="json-ld")
+    named = dataset.graph(rdflib.URIRef(graph))
+    expected = len(list(store.quads_for_pattern(None, None, None, ox.NamedNode(graph))))
+    assert len(named) == expected > 0
+    assert 'type="application/ld+json"' in reply.headers["Link"]

@@ -35,7 +35,7 @@ TRIG = formats.TRIG
 NQUADS = formats.N_QUADS
 JSON = formats.JSON
 DOC_OFFERS = [HTML_OFFER, *RDF_OFFERS, TRIG, NQUADS]
-GRAPH_OFFERS = [HTML_OFFER, TRIG, NQUADS, *(o for o in RDF_OFFERS if o.key in ("ttl", "nt"))]
+GRAPH_OFFERS = [HTML_OFFER, TRIG, NQUADS, *(o for o in RDF_OFFERS if o.key in ("ttl", "jsonld", "nt"))]
 MAX_HTML_TRIPLES = 5000
 PARAMETERS = ("lang", "format")  # the only query parameters these pages read
 
@@ -129,6 +129,8 @@ def graph(name: str):
     quads = entity.graph_quads(service, node)
     if offer is HTML_OFFER:
         response = _graph_page(node, quads, url_for(".graph", name=name))
+    elif offer.key == "jsonld":
+        response = Response(entity.named_graph_jsonld(quads, node), mimetype=offer.media_type)
     else:
         response = Response(entity.serialize(quads, offer.key), mimetype=offer.media_type)
     _alternates(response, ".graph", "name", {"name": name}, GRAPH_OFFERS, offer)
