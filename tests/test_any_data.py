@@ -23,6 +23,12 @@ TRIG = f"""@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
   id:resolution\\/odd a intmk:Resolution, intmk:ConferenceItem ; intmk:consideredAt id:conference\\/1 ;
      intmk:approvalCount "many" ; rdfs:label "Odd resolution"@de .
   id:person\\/p a intmk:Person ; rdfs:label "Odd person"@de .
+  id:conference\\/2 intmk:chairmanship id:chair\\/2 .
+  id:chair\\/2 a intmk:Chairmanship ; intmk:chairState id:state\\/DE-NI ; intmk:chairPerson id:person\\/p ;
+     intmk:startDate "2025-02-30"^^<{XSD}date> ; intmk:endDate "later"^^<{XSD}date> ;
+     intmk:chairPersonEndDate "2025-99-01"^^<{XSD}date> .
+  id:person\\/p intmk:name "Odd person" .
+  id:document\\/odd a intmk:SourceDocument ; intmk:issued "2025-13-13"^^<{XSD}date> ; rdfs:label "Odd document"@de .
 }}
 """
 
@@ -37,7 +43,8 @@ def odd_client(tmp_path):
 
 
 @pytest.mark.parametrize("path", ["/doc/conference/1", "/doc/conference/2", "/doc/resolution/odd", "/conferences/",
-                                  "/", "/states/", "/resolutions/", "/search?q=odd", "/search?q=conference"])
+                                  "/", "/states/", "/resolutions/", "/documents/", "/doc/chair/2",
+                                  "/doc/person/p", "/doc/document/odd", "/doc/state/DE-NI", "/search?q=odd", "/search?q=conference"])
 @pytest.mark.parametrize("lang", ["de", "en"])
 def test_pages_of_ill_typed_values_answer(odd_client, path, lang):
     reply = odd_client.get(path + ("&" if "?" in path else "?") + f"lang={lang}", headers={"Accept": "text/html"})

@@ -107,8 +107,7 @@ def lands(rows: Iterable[Mapping], lang: str) -> dict[str, str]:
 
 def term(chair: Mapping, conference: Conference) -> tuple[dt.date, dt.date, bool]:
     """(first day, last day, estimated?) of a chair's term."""
-    start = dt.date.fromisoformat(chair["chairFrom"][:10]) if chair.get("chairFrom") else None
-    end = dt.date.fromisoformat(chair["chairTo"][:10]) if chair.get("chairTo") else None
+    start, end = _day(chair.get("chairFrom")), _day(chair.get("chairTo"))  # a bound that is not a date is not stated
     if start and end:
         return start, end, False
     if end:
@@ -117,6 +116,21 @@ def term(chair: Mapping, conference: Conference) -> tuple[dt.date, dt.date, bool
         return start, _years_on(start, 1) - dt.timedelta(days=1), True
     year = conference.year or 2000
     return dt.date(year, 1, 1), dt.date(year, 12, 31), True
+
+
+def _day(value: object) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def _dates(start: str, end: str | None, lang: str) -> str:
+    """format_date_range, or the values as written where they are not dates."""
+    try:
+        return format_date_range(start, end, lang)
+    except ValueError:
+        return " – ".join(v for v in (start, end) if v)
 
 
 def _years_on(day: dt.date, years: int) -> dt.date:
@@ -245,17 +259,17 @@ def _person(chair: Mapping, lang: str) -> str:
     """The chair's person, and until when where they left before the term ended."""
     name = chair.get("personName") or message("value.unknown", lang)
     until = chair.get("personUntil")
-    return f"{name} ({message('value.until', lang, date=format_date_range(until[:10], None, lang))})" if until else name
+    return f"{name} ({message('value.until', lang, date=_dates(until[:10], None, lang))})" if until else name
 
 
 def _term_text(chair: Mapping, lang: str) -> str:
     start, end = chair.get("chairFrom"), chair.get("chairTo")
     if start and end:
-        return format_date_range(start[:10], end[:10], lang)
+        return _dates(start[:10], end[:10], lang)
     if start:
-        return message("value.since", lang, date=format_date_range(start[:10], None, lang))
+        return message("value.since", lang, date=_dates(start[:10], None, lang))
     if end:
-        return message("value.until", lang, date=format_date_range(end[:10], None, lang))
+        return message("value.until", lang, date=_dates(end[:10], None, lang))
     return message("value.unknown", lang)
 
 

@@ -135,6 +135,13 @@ def _all(rows: list[dict], name: str) -> list[str]:
     return sorted({r[name].value for r in rows if r.get(name) is not None})
 
 
+def _issued(value: str | None, lang: str) -> str:
+    try:
+        return format_date_range(value, None, lang) if value else ""
+    except ValueError:
+        return value  # not a date: as written
+
+
 def _count(value: str | None) -> int:
     return int(value) if value else 0
 
@@ -273,7 +280,7 @@ def documents(service: QueryService, lang: str) -> Listing:
         url = next((u for u in _all(rs, "url") if paths.web_link(u)), None)
         out.append(Row(iri, {
             "title": Cell(title, title, [(title, iri)]),
-            "issued": Cell(format_date_range(issued, None, lang) if issued else "", issued),
+            "issued": Cell(_issued(issued, lang), issued),
             "publisher": publisher,
             "kind": Cell(", ".join(kinds), ", ".join(kinds) or None),
             "url": Cell(url or "", url, external=url),
