@@ -75,6 +75,10 @@ def test_date_spans_in_both_languages():
     assert format_date(dt.date(2026, 1, 27), "en") == "27 January 2026"
     with pytest.raises(ValueError):
         format_date("soon", "de")
+    for impossible in ("2025-13-01", "2025-00-10", "2025-02-31", "12025-01-01", "2025-04-31", "2025-04-23x"):
+        with pytest.raises(ValueError):
+            format_date(impossible, "en")
+    assert format_date("2024-02-29", "en") == "29 February 2024"
     with pytest.raises(ValueError):
         format_date("2025-01-01", "fr")
 

@@ -306,8 +306,8 @@ def collect(select: Select) -> tuple[dict[str, Entity], dict[str, TypeInfo]]:
     for p in PROPERTIES + EXTENSION_VALUES:
         for row in select(PREFIXES + f"SELECT DISTINCT ?e ?v WHERE {{ {p.where} FILTER ({IN_ID}) }}"):
             e = entities.get(_local(row["e"].value, ns.ID))
-            v = row["v"]
-            if e is None:
+            v = row.get("v")
+            if e is None or v is None:  # unbound: a value of the wrong type (a year of an ill-typed date)
                 continue
             value = Value(entity=_local(v.value, ns.ID)) if isinstance(v, ox.NamedNode) and v.value.startswith(ns.ID) else Value(literal=v.value)
             if value not in e.values[p.id]:

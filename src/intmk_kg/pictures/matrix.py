@@ -4,7 +4,8 @@ abstained or filed a protocol note at that conference.
 Rows (queries/picture-dissent-matrix.rq) are of three kinds: a Land (landCode, landDe, landEn), a
 conference (conference, ordinal, year), and a count (landCode, conference, ordinal, how, items) where
 `how` is "no", "abstained" or "protocol_note". A cell prints each kind as its letter and number
-("N2", "P1"; German G, E, P); its shade only repeats the total, and an empty cell is blank.
+("N2", "P1"; German G, E, P); its shade only repeats the total. An empty cell is "none named" where the
+conference has items that name Länder Land by Land (`recorded`), and "unknown" (grey) where it has none.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
-from ..readable import message, natural_key, ordinal
+from ..readable import integer, message, natural_key, ordinal
 from . import svg
 from .svg import GRID, INK, MUTED, Picture, Table, el, fill_for, ink_on, text, tooltip
 
@@ -22,6 +23,7 @@ KINDS = ("no", "abstained", "protocol_note")
 
 LEFT, TOP, RIGHT = 200.0, 52.0, 16.0
 CELL_W, CELL_H, LINE = 40.0, 40.0, 12.0
+UNKNOWN_FILL = "#e6e6e6"  # a conference without any Land-by-Land record
 
 
 def counts(rows: Iterable[Mapping]) -> dict[tuple[str, str, str], int]:
@@ -37,11 +39,12 @@ def dissent_matrix(rows: Iterable[Mapping], lang: str = "de") -> Picture:
     rows = list(rows)
     names: dict[str, str] = {}
     conferences: dict[str, int] = {}
+    recorded = {r["conference"] for r in rows if r.get("conference") and str(r.get("recorded")) == "true"}
     for r in rows:
         if r.get("landCode") and not r.get("conference"):
             names[r["landCode"]] = r.get("landDe" if lang == "de" else "landEn") or r.get("landDe") or r["landCode"]
-        if r.get("conference") and r.get("ordinal"):
-            conferences[r["conference"]] = int(r["ordinal"])
+        if r.get("conference") and integer(r.get("ordinal")) is not None:
+            conferences[r["conference"]] = integer(r["ordinal"])
     found = counts(rows)
     for code, _, _ in found:
         names.setdefault(code, code)
@@ -66,10 +69,11 @@ def dissent_matrix(rows: Iterable[Mapping], lang: str = "de") -> Picture:
         for j, conf in enumerate(columns):
             x = LEFT + j * CELL_W
             total = totals[(land, conf)]
-            fill = fill_for(total, ranges) if total else "#ffffff"
+            fill = fill_for(total, ranges) if total else ("#ffffff" if conf in recorded else UNKNOWN_FILL)
             parts = [(k, found.get((land, conf, k), 0)) for k in KINDS if found.get((land, conf, k))]
+            empty = message("picture.matrix.none" if conf in recorded else "picture.matrix.unknown", lang)
             label = f"{names[land]}, {ordinal(conferences[conf], lang)} IntMK: " + (
-                ", ".join(f"{full[k]} {n}" for k, n in parts) if parts else message("picture.matrix.none", lang))
+                ", ".join(f"{full[k]} {n}" for k, n in parts) if parts else empty)
             cell = [tooltip(label), el("rect", x=x, y=y, width=CELL_W, height=CELL_H, fill=fill, stroke=GRID,
                                        stroke_width=0.5)]
             first = y + CELL_H / 2 + 4 - (len(parts) - 1) * LINE / 2
@@ -78,7 +82,8 @@ def dissent_matrix(rows: Iterable[Mapping], lang: str = "de") -> Picture:
                                  fill=ink_on(fill), weight="bold"))
             body.append(el("g", "".join(cell), class_="cell", data_land=land, data_conference=conf,
                            data_total=total))
-    items = [(svg.square("#ffffff", GRID), message("picture.matrix.none", lang))]
+    items = [(svg.square("#ffffff", GRID), message("picture.matrix.none", lang)),
+             (svg.square(UNKNOWN_FILL, GRID), message("picture.matrix.unknown", lang))]
     items += [(svg.square(svg.SEQUENTIAL[0] if len(ranges) == 1 else fill_for(hi, ranges)), _range(lo, hi))
               for lo, hi in ranges]
     items += [(el("text", short[k], x=7, y=11, font_size=11.0, text_anchor="middle", font_weight="bold", fill=INK),

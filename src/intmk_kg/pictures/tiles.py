@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from ..readable import format_number, message, natural_key
+from ..readable import format_number, message, natural_key, plural
 from . import svg
 from .svg import INK, Picture, Table, el, fill_for, ink_on, text, tooltip
 
@@ -52,7 +52,8 @@ def tile_map(rows: Iterable[Mapping], measure: str = "chairs", lang: str = "de")
         ink = ink_on(fill)
         shown = format_number(value, lang) if value is not None else "–"
         name = names.get(code, code)
-        body.append(el("g", tooltip(f"{name}: {shown} {measure_name}")
+        said = plural(f"count.{measure}", value, lang, n=shown) if value is not None else f"{shown} {measure_name}"
+        body.append(el("g", tooltip(f"{name}: {said}")
                        + el("rect", x=x, y=y, width=TILE, height=TILE, fill=fill, stroke=INK,
                             stroke_width=1 if value else 0.75, stroke_dasharray=None if value else "4 3")
                        + text(x + TILE / 2, y + 30, code.removeprefix("DE-"), size=18, anchor="middle", fill=ink,

@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from ..readable import format_date_range, message, natural_key, ordinal
+from ..readable import format_date_range, integer, message, natural_key, ordinal
 from . import svg
 from .svg import ACCENT, ACCENT_LIGHT, GRID, INK, MUTED, Picture, Table, el, num, text, tooltip
 
@@ -46,8 +46,21 @@ class Conference:
     def day(self) -> dt.date | None:
         """Where the mark goes: its first day, or mid-year when only the year is known."""
         if self.start:
-            return dt.date.fromisoformat(self.start[:10])
+            try:
+                return dt.date.fromisoformat(self.start[:10])
+            except ValueError:
+                pass  # not a date: placed by its year, as a conference whose date is unknown
         return dt.date(self.year, 7, 1) if self.year else None
+
+
+def held(start: object, today: dt.date | None = None) -> bool:
+    """Whether a conference counts as held: only with a start date (a full day) that is not in the
+    future; without one, whether it met is unknown. The rule of the timeline and the conference page."""
+    try:
+        day = dt.date.fromisoformat(str(start or "")[:10])
+    except ValueError:
+        return False
+    return day <= (today or dt.date.today())
 
 
 def _status(rows: list[Mapping]) -> str:
@@ -56,13 +69,13 @@ def _status(rows: list[Mapping]) -> str:
         return CANCELLED
     if any(m.endswith("EventMovedOnline") for m in matches):
         return ONLINE
-    if any(r.get("start") for r in rows):
+    if any(held(r.get("start")) for r in rows):
         return HELD
     return UNKNOWN
 
 
 def _year(value: object) -> int | None:
-    return int(str(value)[:4]) if value not in (None, "") else None
+    return integer(str(value)[:4]) if value not in (None, "") else None
 
 
 def conferences(rows: Iterable[Mapping]) -> list[Conference]:
@@ -76,7 +89,9 @@ def conferences(rows: Iterable[Mapping]) -> list[Conference]:
         first = min(rs, key=lambda r: (str(r.get("start") or ""), str(r.get("landCode") or "")))
         chairs = sorted({(r.get("landCode"), r.get("personName"), r.get("personUntil"), r.get("chairFrom"), r.get("chairTo")): r
                          for r in rs if r.get("landCode")}.values(), key=lambda r: natural_key(r.get("landCode")))
-        out.append(Conference(iri, int(first["ordinal"]), _year(first.get("year") or first.get("start")),
+        if integer(first.get("ordinal")) is None:
+            continue  # not a numbered conference: no place in the sequence
+        out.append(Conference(iri, integer(first["ordinal"]), _year(first.get("year") or first.get("start")),
                               first.get("start"), first.get("end"), _status(rs), chairs))
     return sorted(out, key=lambda c: (c.ordinal, c.iri))
 
@@ -92,8 +107,7 @@ def lands(rows: Iterable[Mapping], lang: str) -> dict[str, str]:
 
 def term(chair: Mapping, conference: Conference) -> tuple[dt.date, dt.date, bool]:
     """(first day, last day, estimated?) of a chair's term."""
-    start = dt.date.fromisoformat(chair["chairFrom"][:10]) if chair.get("chairFrom") else None
-    end = dt.date.fromisoformat(chair["chairTo"][:10]) if chair.get("chairTo") else None
+    start, end = _day(chair.get("chairFrom")), _day(chair.get("chairTo"))  # a bound that is not a date is not stated
     if start and end:
         return start, end, False
     if end:
@@ -102,6 +116,21 @@ def term(chair: Mapping, conference: Conference) -> tuple[dt.date, dt.date, bool
         return start, _years_on(start, 1) - dt.timedelta(days=1), True
     year = conference.year or 2000
     return dt.date(year, 1, 1), dt.date(year, 12, 31), True
+
+
+def _day(value: object) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def _dates(start: str, end: str | None, lang: str) -> str:
+    """format_date_range, or the values as written where they are not dates."""
+    try:
+        return format_date_range(start, end, lang)
+    except ValueError:
+        return " – ".join(v for v in (start, end) if v)
 
 
 def _years_on(day: dt.date, years: int) -> dt.date:
@@ -200,12 +229,20 @@ def _mark_at(status: str, dated: bool) -> str:
     return el("g", _mark(status, dated), transform="translate(7 7)")
 
 
+def _when(c: Conference, lang: str) -> str:
+    """The conference's dates as a reader writes them; as written where they are not dates."""
+    try:
+        return format_date_range(c.start, c.end, lang) if c.start else (str(c.year) if c.year else message("value.unknown", lang))
+    except ValueError:
+        return " – ".join(v for v in (c.start, c.end) if v)
+
+
 def _status_text(status: str, lang: str) -> str:
     return message(f"status.{status}", lang)
 
 
 def _conference_label(c: Conference, names: Mapping[str, str], lang: str) -> str:
-    when = format_date_range(c.start, c.end, lang) if c.start else (str(c.year) if c.year else message("value.unknown", lang))
+    when = _when(c, lang)
     where = ", ".join(names.get(ch["landCode"], ch["landCode"]) for ch in c.chairs)
     return f"{ordinal(c.ordinal, lang)} IntMK: {when}" + (f", {where}" if where else "") + f" ({_status_text(c.status, lang)})"
 
@@ -222,17 +259,17 @@ def _person(chair: Mapping, lang: str) -> str:
     """The chair's person, and until when where they left before the term ended."""
     name = chair.get("personName") or message("value.unknown", lang)
     until = chair.get("personUntil")
-    return f"{name} ({message('value.until', lang, date=format_date_range(until[:10], None, lang))})" if until else name
+    return f"{name} ({message('value.until', lang, date=_dates(until[:10], None, lang))})" if until else name
 
 
 def _term_text(chair: Mapping, lang: str) -> str:
     start, end = chair.get("chairFrom"), chair.get("chairTo")
     if start and end:
-        return format_date_range(start[:10], end[:10], lang)
+        return _dates(start[:10], end[:10], lang)
     if start:
-        return message("value.since", lang, date=format_date_range(start[:10], None, lang))
+        return message("value.since", lang, date=_dates(start[:10], None, lang))
     if end:
-        return message("value.until", lang, date=format_date_range(end[:10], None, lang))
+        return message("value.until", lang, date=_dates(end[:10], None, lang))
     return message("value.unknown", lang)
 
 
@@ -241,7 +278,7 @@ def _table(confs: list[Conference], names: Mapping[str, str], lang: str, title: 
                                           "field.chair_person", "field.chair_term")]
     rows, iris = [], []
     for c in confs:
-        when = format_date_range(c.start, c.end, lang) if c.start else (str(c.year) if c.year else message("value.unknown", lang))
+        when = _when(c, lang)
         chairs = c.chairs or [{}]
         rows.append([
             ordinal(c.ordinal, lang), when, _status_text(c.status, lang),

@@ -11,12 +11,13 @@ from .formats import (
     format_date_range,
     format_duration,
     format_number,
+    integer,
     language,
     month_name,
     ordinal,
 )
-from .messages import MESSAGES, message, messages
+from .messages import MESSAGES, message, messages, plural
 from .natural import natural_key
 
-__all__ = ["LANGS", "MESSAGES", "format_date", "format_date_range", "format_duration", "format_number", "language",
-           "message", "messages", "month_name", "natural_key", "ordinal"]
+__all__ = ["LANGS", "MESSAGES", "format_date", "format_date_range", "format_duration", "format_number", "integer", "language",
+           "message", "messages", "month_name", "natural_key", "ordinal", "plural"]

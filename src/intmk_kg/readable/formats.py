@@ -37,7 +37,7 @@ DURATION = re.compile(
     r"^(?P<sign>-)?P(?:(?P<Y>\d+)Y)?(?:(?P<M>\d+)M)?(?:(?P<W>\d+)W)?(?:(?P<D>\d+)D)?"
     r"(?:T(?:(?P<H>\d+)H)?(?:(?P<TM>\d+)M)?(?:(?P<S>\d+(?:\.\d+)?)S)?)?$"
 )
-PARTIAL_DATE = re.compile(r"^(?P<year>-?\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?")
+PARTIAL_DATE = re.compile(r"^(?P<year>-?\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?(?:Z|[+-]\d{2}:\d{2})?$")
 
 
 def language(tag: str | None) -> str:
@@ -67,8 +67,15 @@ def _parts(value: object) -> tuple[int, int | None, int | None]:
     match = PARTIAL_DATE.match(str(value).strip())
     if not match:
         raise ValueError(f"not a date: {value!r}")
-    month, day = match["month"], match["day"]
-    return int(match["year"]), int(month) if month else None, int(day) if day else None
+    year, month, day = int(match["year"]), int(match["month"]) if match["month"] else None, int(match["day"]) if match["day"] else None
+    if month is not None and not 1 <= month <= 12:
+        raise ValueError(f"not a date: {value!r}")
+    if day is not None:
+        try:
+            dt.date(year if 1 <= year <= 9999 else 2000, month, day)  # a year outside datetime's range: a leap year
+        except ValueError:
+            raise ValueError(f"not a date: {value!r}") from None
+    return year, month, day
 
 
 def _day(day: int, lang: str) -> str:
@@ -131,6 +138,16 @@ def format_duration(value: str, lang: str = DEFAULT_LANG) -> str:
         raise ValueError(f"not an xsd:duration: {value!r}")
     joined = words[0] if len(words) == 1 else ", ".join(words[:-1]) + (" und " if lang == "de" else " and ") + words[-1]
     return ("minus " if match["sign"] else "") + joined
+
+
+def integer(value: object) -> int | None:
+    """The integer a value from the data states (an xsd:integer literal, its lexical form), or None
+    where it is not one ("first", "2.5", nothing)."""
+    text = str(getattr(value, "value", value) if value is not None else "").strip()
+    try:
+        return int(text)
+    except ValueError:
+        return None
 
 
 def format_number(value: object, lang: str = DEFAULT_LANG, decimals: int | None = None) -> str:

@@ -175,7 +175,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "picture.matrix.title": "Gegenstimmen, Enthaltungen und Protokollnotizen nach Land und Konferenz",
         "picture.matrix.desc": ("Matrix: Zeilen sind Länder, Spalten Konferenzen; jede Zelle nennt, wie oft das Land auf dieser "
             "Konferenz dagegen stimmte (G), sich enthielt (E) oder eine Protokollnotiz abgab (P)."),
-        "picture.matrix.none": "keine",
+        "picture.matrix.none": "keine genannt",
+        "picture.matrix.unknown": "unbekannt (kein Abstimmungsverhalten nach Ländern überliefert)",
         "picture.matrix.summary": "{count} Vermerke bei {lands} Ländern auf {conferences} Konferenzen.",
         "picture.tiles.title": "Die 16 Länder: {measure}",
         "picture.tiles.summary": "Am höchsten: {lands} mit {value}.",
@@ -187,8 +188,17 @@ MESSAGES: dict[str, dict[str, str]] = {
             "des Jahres behandelt wurden, mit der Zahl über dem Balken."),
         "measure.chairs": "Vorsitze",
         "measure.moved": "beantragte Beschlüsse",
-        "measure.dissents": "Gegenstimmen und Enthaltungen",
+        "measure.dissents": "namentlich genannte Gegenstimmen und Enthaltungen",
         "measure.hosted": "ausgerichtete Konferenzen",
+        # a measure's value in words, singular and plural (plural(): `key.one` for 1, else `key.other`)
+        "count.chairs.one": "{n} Vorsitz",
+        "count.chairs.other": "{n} Vorsitze",
+        "count.moved.one": "{n} beantragter Beschluss",
+        "count.moved.other": "{n} beantragte Beschlüsse",
+        "count.dissents.one": "{n} namentlich genannte Gegenstimme oder Enthaltung",
+        "count.dissents.other": "{n} namentlich genannte Gegenstimmen und Enthaltungen",
+        "count.hosted.one": "{n} ausgerichtete Konferenz",
+        "count.hosted.other": "{n} ausgerichtete Konferenzen",
         # entity pages (/doc/...): summaries by kind, the property table, sources
         "entity.overview": "Überblick",
         "entity.type": "Art",
@@ -226,7 +236,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "entity.conf.sequence": "Vorherige und nächste Konferenz",
         "entity.conf.previous": "Vorherige: {name}",
         "entity.conf.next": "Nächste: {name}",
-        "entity.conf.first": "Keine vorherige Konferenz",
+        "entity.conf.first": "Erste Konferenz",
+        "entity.conf.previous_unknown": "Vorherige Konferenz nicht in den Daten",
         "entity.conf.last": "Keine nächste Konferenz bekannt",
         "entity.conf.quotes": "Zitate",
         "entity.conf.agenda": "Beratungsgegenstände in der Reihenfolge der Tagesordnung",
@@ -239,18 +250,25 @@ MESSAGES: dict[str, dict[str, str]] = {
         "entity.conf.not_named": "nicht genannt",
         "entity.conf.no_attendance": "Keine Quelle nennt Teilnehmende.",
         "entity.item.agenda": "Tagesordnungspunkt",
+        "entity.item.adopted_at": "Beschlossen auf",
         "entity.item.title": "Titel",
         "entity.item.movers": "Antragsteller",
         "entity.item.votes": "Abstimmung nach Land",
         "entity.item.votes_known": "Für {known} von 16 Ländern ist die Stimme bekannt; die übrigen sind „unbekannt“.",
         "entity.item.tiles": "Die 16 Länder als Kacheln",
         "entity.item.legend": "Zeichen: ✓ dafür, ✗ dagegen, ○ Enthaltung, ? unbekannt; „P“ und Schraffur: Protokollnotiz; „B“: beantragt.",
+        "entity.item.table_legend": ("Tabelle: „nicht genannt“ heißt, die Quellen nennen für diesen Beschluss andere Länder, "
+            "dieses nicht; „unbekannt“ heißt, sie nennen kein Land."),
+        "entity.item.not_named": "nicht genannt",
         "entity.item.table": "Abstimmung nach Land als Tabelle",
         "entity.item.vote": "Stimme",
         "entity.item.counts": "Gezählte Stimmen",
-        "entity.item.count.for": "{n} dafür",
-        "entity.item.count.against": "{n} dagegen",
-        "entity.item.count.abstained": "{n} Enthaltungen",
+        "entity.item.count.for.one": "{n} dafür",
+        "entity.item.count.for.other": "{n} dafür",
+        "entity.item.count.against.one": "{n} dagegen",
+        "entity.item.count.against.other": "{n} dagegen",
+        "entity.item.count.abstained.one": "{n} Enthaltung",
+        "entity.item.count.abstained.other": "{n} Enthaltungen",
         "entity.item.notes": "Protokollnotizen",
         "entity.item.topics": "Themen",
         "entity.vote.for": "dafür",
@@ -344,7 +362,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "col.chairs": "Vorsitze",
         "col.hosted": "Ausgerichtet",
         "col.moved": "Beantragt",
-        "col.dissents": "Gegenstimmen und Enthaltungen",
+        "col.dissents": "Namentlich genannte Gegenstimmen und Enthaltungen",
         "col.attended": "Teilnahmen",
         "col.statements": "Äußerungen",
         "col.entry": "Eintrag",
@@ -397,6 +415,8 @@ MESSAGES: dict[str, dict[str, str]] = {
             "Clauss für Clauß finden dasselbe."),
         "search.json": "Diese Ergebnisse als JSON",
         "error.bad_lang": "Unbekannte Sprache „{value}“; bitte lang=de oder lang=en angeben.",
+        "error.no_resource": "Keine Ressource hat die IRI {iri}",
+        "error.no_graph": "Kein benannter Graph hat die IRI {iri}",
         "error.bad_sort": ("Nach „{value}“ lässt sich hier nicht sortieren; möglich sind: {allowed} (mit - davor "
             "absteigend)."),
         "error.bad_measure": "Unbekannter Wert „{value}“ für measure; möglich sind: {allowed}.",
@@ -623,7 +643,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "picture.matrix.title": "Votes against, abstentions and protocol notes by Land and conference",
         "picture.matrix.desc": ("Matrix: rows are Länder, columns conferences; each cell says how often the Land voted against (N), "
             "abstained (A) or filed a protocol note (P) at that conference."),
-        "picture.matrix.none": "none",
+        "picture.matrix.none": "none named",
+        "picture.matrix.unknown": "unknown (no votes recorded Land by Land)",
         "picture.matrix.summary": "{count} marks for {lands} Länder at {conferences} conferences.",
         "picture.tiles.title": "The 16 Länder: {measure}",
         "picture.tiles.summary": "Highest: {lands} with {value}.",
@@ -635,8 +656,17 @@ MESSAGES: dict[str, dict[str, str]] = {
             "with the number above each bar."),
         "measure.chairs": "chairs held",
         "measure.moved": "resolutions moved",
-        "measure.dissents": "votes against and abstentions",
+        "measure.dissents": "named votes against and abstentions",
         "measure.hosted": "conferences hosted",
+        # a measure's value in words, singular and plural (plural(): `key.one` for 1, else `key.other`)
+        "count.chairs.one": "{n} chair held",
+        "count.chairs.other": "{n} chairs held",
+        "count.moved.one": "{n} resolution moved",
+        "count.moved.other": "{n} resolutions moved",
+        "count.dissents.one": "{n} named vote against or abstention",
+        "count.dissents.other": "{n} named votes against and abstentions",
+        "count.hosted.one": "{n} conference hosted",
+        "count.hosted.other": "{n} conferences hosted",
         # entity pages (/doc/...): summaries by kind, the property table, sources
         "entity.overview": "Overview",
         "entity.type": "Kind",
@@ -674,7 +704,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "entity.conf.sequence": "Previous and next conference",
         "entity.conf.previous": "Previous: {name}",
         "entity.conf.next": "Next: {name}",
-        "entity.conf.first": "No previous conference",
+        "entity.conf.first": "First conference",
+        "entity.conf.previous_unknown": "Previous conference not in the data",
         "entity.conf.last": "No next conference known",
         "entity.conf.quotes": "Quotes",
         "entity.conf.agenda": "Items in agenda order",
@@ -687,18 +718,25 @@ MESSAGES: dict[str, dict[str, str]] = {
         "entity.conf.not_named": "not named",
         "entity.conf.no_attendance": "No source names who attended.",
         "entity.item.agenda": "Agenda item",
+        "entity.item.adopted_at": "Adopted at",
         "entity.item.title": "Title",
         "entity.item.movers": "Moved by",
         "entity.item.votes": "Votes by Land",
         "entity.item.votes_known": "The vote of {known} of the 16 Länder is known; the others are “unknown”.",
         "entity.item.tiles": "The 16 Länder as tiles",
         "entity.item.legend": "Marks: ✓ for, ✗ against, ○ abstained, ? unknown; “P” and hatching: protocol note; “M”: moved.",
+        "entity.item.table_legend": ("Table: “not named” means the sources name other Länder for this item but not this "
+            "one; “unknown” means they name no Land."),
+        "entity.item.not_named": "not named",
         "entity.item.table": "Votes by Land as a table",
         "entity.item.vote": "Vote",
         "entity.item.counts": "Votes counted",
-        "entity.item.count.for": "{n} for",
-        "entity.item.count.against": "{n} against",
-        "entity.item.count.abstained": "{n} abstentions",
+        "entity.item.count.for.one": "{n} for",
+        "entity.item.count.for.other": "{n} for",
+        "entity.item.count.against.one": "{n} against",
+        "entity.item.count.against.other": "{n} against",
+        "entity.item.count.abstained.one": "{n} abstention",
+        "entity.item.count.abstained.other": "{n} abstentions",
         "entity.item.notes": "Protocol notes",
         "entity.item.topics": "Topics",
         "entity.vote.for": "for",
@@ -788,7 +826,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "col.chairs": "Chairs",
         "col.hosted": "Hosted",
         "col.moved": "Moved",
-        "col.dissents": "Votes against and abstentions",
+        "col.dissents": "Named votes against and abstentions",
         "col.attended": "Attendance",
         "col.statements": "Statements",
         "col.entry": "Entry",
@@ -840,6 +878,8 @@ MESSAGES: dict[str, dict[str, str]] = {
             "Clauss for Clauß find the same."),
         "search.json": "These results as JSON",
         "error.bad_lang": "Unknown language \"{value}\"; use lang=de or lang=en.",
+        "error.no_resource": "No resource has the IRI {iri}",
+        "error.no_graph": "No named graph has the IRI {iri}",
         "error.bad_sort": ("This list cannot be sorted by \"{value}\"; use one of: {allowed} (with a leading - for "
             "descending)."),
         "error.bad_measure": "Unknown measure \"{value}\"; use one of: {allowed}.",
@@ -924,6 +964,9 @@ class Catalogue(dict):
     def __call__(self, key: str, **params: object) -> str:
         return message(key, self.lang, **params)
 
+    def plural(self, key: str, count: object, **params: object) -> str:
+        return plural(key, count, self.lang, **params)
+
 
 def messages(lang: str = DEFAULT_LANG) -> Catalogue:
     """The whole catalogue of one language (for a template's context)."""
@@ -936,6 +979,13 @@ def message(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
     """One message with its parameters filled; an unknown key or a missing parameter raises KeyError."""
     text = messages(lang)[key]
     return text.format(**params) if params or _fields(text) else text
+
+
+def plural(key: str, count: object, lang: str = DEFAULT_LANG, **params: object) -> str:
+    """The message `key.one` for a count of one, else `key.other` (both languages mark plurals alike:
+    one and not one), with `{n}` the count unless given otherwise (`n=format_number(count, lang)`)."""
+    one = str(count).strip() in ("1", "1.0")
+    return message(f"{key}.{'one' if one else 'other'}", lang, **{"n": count, **params})
 
 
 def _fields(text: str) -> set[str]:

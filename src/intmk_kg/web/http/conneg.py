@@ -108,6 +108,6 @@ def preferred_language() -> str:
 def localized(response: Response, lang: str) -> Response:
     """A page in one language: say which, and that the browser's preference chose it if it did."""
     response.headers["Content-Language"] = lang
-    if "lang" not in request.args:
+    if request.args.get("lang") not in LANGUAGES:
         response.vary.add("Accept-Language")
     return response

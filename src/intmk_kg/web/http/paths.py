@@ -10,6 +10,7 @@ import pyoxigraph as ox
 from flask import abort, current_app, request
 
 from ... import namespaces as ns
+from ...readable import message
 
 
 def base() -> str:
@@ -48,7 +49,9 @@ def checked_iri(iri: str) -> ox.NamedNode:
     try:
         return ox.NamedNode(iri)
     except ValueError:
-        abort(404, description=f"No resource has the IRI {iri[:200]}")
+        from .conneg import preferred_language
+
+        abort(404, description=message("error.no_resource", preferred_language(), iri=iri[:200]))
 
 
 def curie(iri: str) -> str:

@@ -7,6 +7,7 @@ their union, so a fact stated by three documents is one triple there.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, replace
 
 import pyoxigraph as ox
@@ -188,6 +189,14 @@ def serialize(items: list[ox.Triple] | list[ox.Quad], key: str) -> bytes:
         data = sorted({q.triple if isinstance(q, ox.Quad) else q for q in items}, key=str)
     prefixes = ns.PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML) else None
     return ox.serialize(data, format=fmt, prefixes=prefixes)
+
+
+def named_graph_jsonld(quads: list[ox.Quad], graph: ox.NamedNode) -> bytes:
+    """A named graph as compact JSON-LD: the graph's IRI as `@id`, its triples as `@graph`."""
+    document = json.loads(_compact_jsonld(quads))
+    context = document.pop("@context", None)
+    nodes = document.get("@graph", [document] if document else [])
+    return json.dumps({"@context": context, "@id": graph.value, "@graph": nodes}, ensure_ascii=False, indent=1).encode("utf-8")
 
 
 def _compact_jsonld(items) -> bytes:

@@ -47,6 +47,8 @@ def entity_view(service: QueryService, release: Release | None, node: ox.NamedNo
     summary = kinds.summary(service, node, facts, numbers, lang, confidence)
     if summary is not None and summary.kind == "document":
         summary.data["text"] = _source_text(release, node, summary.data["statements"])
+    if summary is not None and summary.kind == "statement":
+        summary.data["documents"] = [(d, _statement_anchor(service, release, node, d)) for d, _ in summary.data["documents"]]
     labels = Labels.fetch(
         service,
         {node.value} | {f.predicate.value for f in facts} | iris_in(f.other for f in facts)
@@ -130,6 +132,19 @@ def _source_text(release: Release | None, node: ox.NamedNode, statements: list[d
     if text is None:
         return None
     return texts.mark(text, [(s["iri"], s["text"]) for s in statements])
+
+
+def _statement_anchor(service: QueryService, release: Release | None, node: ox.NamedNode, document: str) -> str:
+    """Where a statement stands in its document's page: its mark (#s-{key}) where the document's text
+    marks it (as _source_text does), else the text's section, else the page itself."""
+    text = texts.of_document(release, document)
+    if text is None:
+        return ""
+    rows = service.select(ns.sparql_prologue(["intmk"]) + f"SELECT ?x ?a WHERE {{ ?x intmk:statedIn {ox.NamedNode(document)} ; "
+                          "intmk:text ?a }")
+    statements = {r["x"].value: r["a"].value for r in rows}
+    marked = texts.mark(text, sorted(statements.items())).marked
+    return f"#{kinds.text_anchor(node.value)}" if node.value in marked else "#source-text"
 
 
 def _more_incoming(service: QueryService, node: ox.NamedNode, shown: list[entity.Fact], lang: str,

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from ... import namespaces as ns
-from ...readable import format_date, format_date_range, format_duration, format_number, natural_key, ordinal
+from ...pictures.timeline import held
+from ...readable import format_date, format_date_range, format_duration, format_number, integer, natural_key, ordinal
 from ..http import paths
 from .entity import Fact
 from .facts import fact_confidence
@@ -28,6 +29,7 @@ from .facts import fact_confidence
 ONT = ns.ONT
 PROLOGUE = ns.sparql_prologue(["rdf", "rdfs", "prov", "intmk"])
 RDF_TYPE = ns.PREFIXES["rdf"] + "type"
+INFERRED = ns.BASE + "graph/inferred"  # graph/inferred and graph/inferred-medium
 
 # The most specific kind of a conference item first (a lead motion is also a resolution).
 ITEM_KINDS = ["LeadMotion", "Declaration", "Report", "Resolution", "ConferenceItem"]
@@ -67,9 +69,24 @@ class FactIndex:
         facts = (self.incoming if incoming else self.out).get(ONT + name, [])
         return sorted({f.other.value for f in facts if isinstance(f.other, ox.NamedNode)})
 
-    def refs(self, name: str) -> list[int]:
-        """The footnote numbers of every source stating a value of this property."""
-        return sorted({self.numbers[g] for f in self.out.get(ONT + name, []) for g in f.graphs if g in self.numbers})
+    def refs(self, *names: str) -> list[int]:
+        """The footnote numbers of every source stating a value of any of these properties (all that a
+        line of the summary shows)."""
+        return sorted({self.numbers[g] for name in names for f in self.out.get(ONT + name, []) for g in f.graphs
+                       if g in self.numbers})
+
+    def asserted_refs(self, *names: str) -> list[int]:
+        """refs(), citing for each value only the sources that assert it where any does: the inferred
+        graphs (graph/inferred…) only for a value no other graph states."""
+        graphs: dict[str, set[str]] = {}
+        for name in names:
+            for f in self.out.get(ONT + name, []):
+                graphs.setdefault(f.other.value, set()).update(g for g in f.graphs if g in self.numbers)
+        cited = set()
+        for found in graphs.values():
+            asserted = {g for g in found if not g.startswith(INFERRED)}
+            cited |= asserted or found
+        return sorted({self.numbers[g] for g in cited})
 
     def entries(self, name: str) -> list[dict]:
         """Each value of a property with its own footnotes and confidence (variants stay apart)."""
@@ -84,6 +101,13 @@ class FactIndex:
 
 def _value(term) -> str | None:
     return term.value if term is not None else None
+
+
+def _duration(term, lang: str) -> str | None:
+    try:
+        return format_duration(term.value, lang) if term is not None else None
+    except ValueError:
+        return term.value
 
 
 def _date(term, lang: str) -> str | None:
@@ -136,14 +160,18 @@ def conference(service, node: ox.NamedNode, index: FactIndex, lang: str) -> Summ
                 chair["persons"].add(r["z"].value)
             if r.get("w"):
                 chair["until"] = _date(r["w"], lang)
-        elif part in ("previous", "next"):  # two of one number in a series: the first by IRI, on every store
-            neighbours[part] = min(neighbours.get(part, (0, x)), (int(r["y"].value), x), key=lambda t: t[1])
+        elif part in ("previous", "next") and integer(r["y"]) is not None:
+            # two of one number in a series: the first by IRI, on every store
+            neighbours[part] = min(neighbours.get(part, (0, x)), (integer(r["y"]), x), key=lambda t: t[1])
         else:
             quotes[x] = {"iri": x, "text": r["y"].value, "lang": r["y"].language,
-                         "speaker": _value(r.get("z")), "position": int(r["w"].value) if r.get("w") else 0}
+                         "speaker": _value(r.get("z")), "position": (integer(r.get("w")) or 0)}
     start, end, year = index.first("startDate"), index.first("endDate"), index.first("year")
     if start is not None:
-        dates = format_date_range(start.value, _value(end), lang)
+        try:
+            dates = format_date_range(start.value, _value(end), lang)
+        except ValueError:
+            dates = " – ".join(v for v in (start.value, _value(end)) if v)
     elif year is not None:
         dates = year.value
     else:
@@ -152,13 +180,14 @@ def conference(service, node: ox.NamedNode, index: FactIndex, lang: str) -> Summ
     duration = index.first("duration")
     chair_list = [{**c, "lands": sorted(c["lands"]), "persons": sorted(c["persons"])} for _, c in sorted(chairs.items())]
     data = {
-        "number": ordinal(int(number.value), lang) if number is not None else None,
-        "dates": dates, "dates_refs": index.refs("startDate") or index.refs("year"),
-        "duration": format_duration(duration.value, lang) if duration is not None else None,
-        "places": index.iris("location") + index.iris("venue"), "places_refs": index.refs("location"),
+        "ordinal": integer(number),
+        "number": (ordinal(integer(number), lang) if integer(number) is not None else number.value) if number is not None else None,
+        "dates": dates, "dates_refs": index.refs("startDate", "endDate", "duration") if start is not None else index.refs("year", "duration"),
+        "duration": _duration(duration, lang),
+        "places": index.iris("location") + index.iris("venue"), "places_refs": index.refs("location", "venue", "heldInState", "placeDescription"),
         "lands": index.iris("heldInState"),
         "place_description": index.entries("placeDescription"),
-        "status": [STATUS.get(s, "other") for s in index.iris("eventStatus")],
+        "status": [STATUS.get(s, "other") for s in index.iris("eventStatus")] or (["held"] if held(_value(start)) else []),
         "status_iris": index.iris("eventStatus"),
         "mottos": index.entries("motto"),
         "chairs": chair_list,
@@ -177,7 +206,9 @@ def item(service, node: ox.NamedNode, index: FactIndex, lang: str) -> Summary:
     """Conference, agenda item, kind, movers, outcome, and the 16 Länder's votes (tiles and table)."""
     rows = service.select(PROLOGUE + "SELECT ?land ?code WHERE { ?land a intmk:State ; intmk:isoCode ?code }")
     lands = sorted({(r["code"].value, r["land"].value) for r in rows})
-    how: dict[str, dict] = {iri: {"mark": "unknown", "note": False, "moved": False} for _, iri in lands}
+    # A protocol note or a motion is known of a Land only where the item names some Land for it; else unknown (None).
+    noted, moved = (False if index.iris(name) else None for name in ("protocolNoteBy", "proposedBy"))
+    how: dict[str, dict] = {iri: {"mark": "unknown", "note": noted, "moved": moved} for _, iri in lands}
     for name, mark in VOTES:
         for iri in index.iris(name):
             if iri in how:
@@ -192,10 +223,13 @@ def item(service, node: ox.NamedNode, index: FactIndex, lang: str) -> Summary:
               "symbol": MARK_SYMBOL[how[iri]["mark"]]} for code, iri in lands]
     types = index.types()
     kind = next((ONT + k for k in ITEM_KINDS if ONT + k in types), ONT + "ConferenceItem")
-    counts = [(mark, int(index.first(name).value)) for name, mark in COUNTS if index.first(name) is not None]
+    counts = [(mark, integer(index.first(name)) if integer(index.first(name)) is not None else index.first(name).value)
+              for name, mark in COUNTS if index.first(name) is not None]
     data = {
         "kind": kind,
-        "conferences": index.iris("consideredAt"), "conference_refs": index.refs("consideredAt"),
+        "conferences": sorted(set(index.iris("consideredAt")) | set(index.iris("adoptedAt"))),
+        "conference_refs": index.asserted_refs("consideredAt", "adoptedAt"),
+        "adopted": index.iris("adoptedAt"), "adopted_refs": index.asserted_refs("adoptedAt"),
         "agenda": sorted(v.value for v in index.values("agendaItem")),
         "title": sorted({(v.value, v.language) for v in index.values("title")}),
         "movers": index.iris("proposedBy"), "movers_refs": index.refs("proposedBy"),
@@ -248,13 +282,13 @@ def person(service, node: ox.NamedNode, index: FactIndex, lang: str) -> Summary:
                 "sort": _value(o.get("b")) or ""} for o in parts["office"].values()]
     offices.sort(key=lambda o: (o["sort"] == "", o["sort"], o["iri"]))
     chairs = sorted(({"iri": c["iri"], "conference": _value(c.get("a")), "land": _value(c.get("d")),
-                      "n": int(c["b"].value) if c.get("b") else 0, "until": _date(c.get("c"), lang)}
+                      "n": (integer(c.get("b")) or 0), "until": _date(c.get("c"), lang)}
                      for c in parts["chair"].values()), key=lambda c: (c["n"], c["iri"]))
-    attended = sorted(({"iri": a["iri"], "n": int(a["b"].value) if a.get("b") else 0, "role": _value(a.get("a")),
+    attended = sorted(({"iri": a["iri"], "n": (integer(a.get("b")) or 0), "role": _value(a.get("a")),
                         "land": _value(a.get("d"))} for a in parts["attended"].values()), key=lambda a: (a["n"], a["iri"]))
     statements = sorted(({"iri": s["iri"], "text": s["a"].value, "lang": s["a"].language,
                           "conference": _value(s.get("d")), "document": _value(s.get("c")),
-                          "position": int(s["b"].value) if s.get("b") else 0} for s in parts["statement"].values()),
+                          "position": (integer(s.get("b")) or 0)} for s in parts["statement"].values()),
                         key=lambda s: (s["document"] or "", s["position"], s["iri"]))
     demands = sorted(parts["demand"])
     data = {"offices": offices, "chairs": chairs, "attended": attended, "statements": statements, "demands": demands}
@@ -294,11 +328,11 @@ def land(service, node: ox.NamedNode, index: FactIndex, lang: str) -> Summary:
             return e["c"].value[:4]
         return e["b"].value[:4] if e.get("b") is not None else None
 
-    chairs = sorted(({"iri": c["iri"], "conference": _value(c.get("a")), "n": int(c["d"].value) if c.get("d") else 0,
+    chairs = sorted(({"iri": c["iri"], "conference": _value(c.get("a")), "n": (integer(c.get("d")) or 0),
                       "year": year_of(c), "from": _date(c.get("b"), lang), "person": _value(c.get("e"))}
                      for c in parts["chair"].values()),
                     key=lambda c: (c["n"], c["iri"]))
-    hosted = sorted(({"iri": h["iri"], "n": int(h["d"].value) if h.get("d") else 0, "year": year_of(h),
+    hosted = sorted(({"iri": h["iri"], "n": (integer(h.get("d")) or 0), "year": year_of(h),
                       "place": _value(h.get("a"))} for h in parts["hosted"].values()), key=lambda h: (h["n"], h["iri"]))
     ministers = sorted(({"iri": o["iri"], "person": o["a"].value, "from": _date(o.get("b"), lang),
                          "until": _date(o.get("c"), lang), "sort": _value(o.get("b")) or ""}
@@ -329,7 +363,7 @@ def document(service, node: ox.NamedNode, index: FactIndex, lang: str) -> Summar
             graphs[x] = int(r["a"].value)
         elif part == "statement":
             statements[x] = {"iri": x, "text": r["a"].value, "lang": r["a"].language,
-                             "position": int(r["b"].value) if r.get("b") else 0}
+                             "position": (integer(r.get("b")) or 0)}
         else:
             demands.add(x)
     issued = index.first("issued")
@@ -337,7 +371,7 @@ def document(service, node: ox.NamedNode, index: FactIndex, lang: str) -> Summar
     data = {
         "title": title, "title_refs": index.refs("title"),
         "publisher": index.iris("publisher"), "publisher_names": sorted({v.value for v in index.values("publisherName")}),
-        "publisher_refs": index.refs("publisher") or index.refs("publisherName"),
+        "publisher_refs": index.refs("publisher", "publisherName"),
         "issued": _date(issued, lang), "issued_refs": index.refs("issued"),
         "kinds": index.iris("documentKind"),
         "urls": index.iris("url"), "url_refs": index.refs("url"),
@@ -357,7 +391,8 @@ def document(service, node: ox.NamedNode, index: FactIndex, lang: str) -> Summar
 
 def statement(service, node: ox.NamedNode, index: FactIndex, lang: str) -> Summary:
     """The words, who said them in which office, and where: the document, at the place of its
-    verbatim text where they are marked (the document page's anchor `s-{key}`); no query of its own."""
+    verbatim text where they are marked (the document page's anchor `s-{key}`, which pages/entity_page.py
+    keeps only for a statement the text marks); no query of its own."""
     documents = index.iris("statedIn")
     data = {
         "texts": index.entries("text"), "speakers": index.iris("speaker"), "offices": index.iris("speakerOffice"),

@@ -24,8 +24,8 @@ from flask import current_app
 
 from ... import namespaces as ns
 from ...pictures.data import query_text
-from ...readable import format_date_range, message, natural_key, ordinal
-from ..http import paths
+from ...readable import format_date_range, integer, message, natural_key, ordinal
+from ..http import paths, policy
 from ..query.service import QueryService
 from .labels import Labels
 
@@ -135,6 +135,13 @@ def _all(rows: list[dict], name: str) -> list[str]:
     return sorted({r[name].value for r in rows if r.get(name) is not None})
 
 
+def _issued(value: str | None, lang: str) -> str:
+    try:
+        return format_date_range(value, None, lang) if value else ""
+    except ValueError:
+        return value  # not a date: as written
+
+
 def _count(value: str | None) -> int:
     return int(value) if value else 0
 
@@ -156,12 +163,15 @@ def conferences(service: QueryService, lang: str) -> Listing:
                                     if r.get(n) is not None})
     out = []
     for iri, rs in by.items():
-        n = int(rs[0]["n"].value)
+        n = integer(rs[0]["n"])
         start, end, year = _value(rs[0], "start"), _value(rs[0], "end"), _value(rs[0], "year")
-        when = format_date_range(start, end, lang) if start else (year[:4] if year else message("value.unknown", lang))
+        try:
+            when = format_date_range(start, end, lang) if start else (year[:4] if year else message("value.unknown", lang))
+        except ValueError:
+            when = " – ".join(v for v in (start, end) if v)
+        title = message("page.conference_title", lang, ordinal=ordinal(n, lang) if n is not None else rs[0]["n"].value)
         out.append(Row(iri, {
-            "conference": Cell(message("page.conference_title", lang, ordinal=ordinal(n, lang)), n,
-                               [(message("page.conference_title", lang, ordinal=ordinal(n, lang)), iri)]),
+            "conference": Cell(title, n if n is not None else 0, [(title, iri)]),
             "date": Cell(when, start or (year[:4] if year else None)),
             "place": links(_all(rs, "place"), labels, lang),
             "host_land": links(_all(rs, "state"), labels, lang),
@@ -179,7 +189,9 @@ def conferences(service: QueryService, lang: str) -> Listing:
 def states(service: QueryService, lang: str) -> Listing:
     """The Länder with the four measures of the tile map, from its query (queries/picture-lander-tiles.rq),
     so that the list and the map never disagree."""
-    rows = service.select(query_text("picture-lander-tiles", current_app.config.get("HOME")))
+    text = query_text("picture-lander-tiles", current_app.config.get("HOME"))
+    policy.tag(text)  # every variant (HTML, JSON, CSV) changes with the query file read at request time
+    rows = service.select(text)
     labels = Labels.fetch(service, {r["land"].value for r in rows})
     out = []
     for r in rows:
@@ -268,7 +280,7 @@ def documents(service: QueryService, lang: str) -> Listing:
         url = next((u for u in _all(rs, "url") if paths.web_link(u)), None)
         out.append(Row(iri, {
             "title": Cell(title, title, [(title, iri)]),
-            "issued": Cell(format_date_range(issued, None, lang) if issued else "", issued),
+            "issued": Cell(_issued(issued, lang), issued),
             "publisher": publisher,
             "kind": Cell(", ".join(kinds), ", ".join(kinds) or None),
             "url": Cell(url or "", url, external=url),

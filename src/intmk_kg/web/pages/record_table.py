@@ -12,7 +12,7 @@ import io
 from dataclasses import asdict, dataclass, field
 
 from ... import namespaces as ns
-from ...readable import message, natural_key
+from ...readable import integer, message, natural_key
 from ..query.service import QueryService
 
 ONT = ns.ONT
@@ -72,13 +72,13 @@ def items(service: QueryService, lang: str, conference: int | None) -> list[Item
         }}""")
     found: dict[str, Item] = {}
     for r in rows:
-        item = found.setdefault(r["item"].value, Item(r["item"].value, int(r["n"].value), result=message("value.unknown", lang)))
+        item = found.setdefault(r["item"].value, Item(r["item"].value, integer(r["n"]) or 0, result=message("value.unknown", lang)))
         item.label = r["label"].value if r.get("label") else item.label or item.iri
         item.title = r["title"].value if r.get("title") else item.title
         item.agenda_item = r["agenda"].value if r.get("agenda") else item.agenda_item
         item.result = r["outcome"].value if r.get("outcome") else item.result
         if r.get("p"):
-            setattr(item, COUNTS[r["p"].value.removeprefix(ONT)], int(r["count"].value))
+            setattr(item, COUNTS[r["p"].value.removeprefix(ONT)], integer(r["count"]))
     if not found:
         return []
     values = " ".join(f"<{iri}>" for iri in found)

@@ -84,6 +84,6 @@ def _label(response: Response) -> Response:
     """An HTML page whose template read the language says which one it is in."""
     if response.mimetype == "text/html" and g.get("page_lang") and "Content-Language" not in response.headers:
         response.headers["Content-Language"] = g.page_lang
-        if "lang" not in request.args:
+        if request.args.get("lang") not in LANGUAGES:  # chosen by the browser's preference, also past a bad ?lang
             response.vary.add("Accept-Language")
     return response

@@ -327,8 +327,10 @@ def description(version: str) -> dict:
         "/graph/": _typed_document("The named graphs, one per source document", "Size and source of each graph.",
                                    ["html", "json"], [HTML, JSON], schemas={JSON: GRAPHS}),
         "/graph/{name}": _typed_document(
-            "One named graph", "Its quads (TriG, N-Quads), triples (Turtle, N-Triples) or an HTML page.",
-            ["html", "trig", "nq", "ttl", "nt"], [HTML, *QUAD_TYPES, formats.TURTLE.media_type, formats.N_TRIPLES.media_type],
+            "One named graph", "Its quads (TriG, N-Quads), the named graph as JSON-LD, its triples (Turtle, N-Triples) "
+            "or an HTML page.",
+            ["html", "trig", "nq", "ttl", "jsonld", "nt"],
+            [HTML, *QUAD_TYPES, formats.TURTLE.media_type, formats.JSON_LD.media_type, formats.N_TRIPLES.media_type],
             params=(_param("name", "path", "The graph's name, optionally with a format suffix.",
                            {"type": "string"}, example="ms-ni-2025-068"),)),
         "/ontology": meta["ontology"]["plain"],

@@ -13,9 +13,19 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, url_for
 
 from ... import formats
+from ...readable import message
 from .. import state
 from ..http import paths
-from ..http.conneg import HTML_OFFER, RDF_OFFERS, Offer, localized, negotiate, page_language, split_suffix
+from ..http.conneg import (
+    HTML_OFFER,
+    RDF_OFFERS,
+    Offer,
+    localized,
+    negotiate,
+    page_language,
+    preferred_language,
+    split_suffix,
+)
 from ..http.origin import public_url
 from ..pages import entity, entity_page
 
@@ -25,7 +35,7 @@ TRIG = formats.TRIG
 NQUADS = formats.N_QUADS
 JSON = formats.JSON
 DOC_OFFERS = [HTML_OFFER, *RDF_OFFERS, TRIG, NQUADS]
-GRAPH_OFFERS = [HTML_OFFER, TRIG, NQUADS, *(o for o in RDF_OFFERS if o.key in ("ttl", "nt"))]
+GRAPH_OFFERS = [HTML_OFFER, TRIG, NQUADS, *(o for o in RDF_OFFERS if o.key in ("ttl", "jsonld", "nt"))]
 MAX_HTML_TRIPLES = 5000
 PARAMETERS = ("lang", "format")  # the only query parameters these pages read
 
@@ -66,7 +76,7 @@ def _negotiate(name: str, offers: list[Offer]) -> tuple[str, Offer]:
 def identifier(kind: str, key: str):
     node = paths.checked_iri(paths.canonical(f"id/{kind}/{key}"))
     if not _service().ask(f"ASK {{ {{ {node} ?p ?o }} UNION {{ ?s ?p {node} }} }}"):
-        abort(404, description=f"No resource has the IRI {node.value}")
+        abort(404, description=message("error.no_resource", preferred_language(), iri=node.value))
     return redirect(url_for(".document", kind=kind, key=key), 303)
 
 
@@ -79,7 +89,7 @@ def document(kind: str, key: str):
     else:
         items = entity.quad_document(_service(), node) if offer in (TRIG, NQUADS) else entity.description(_service(), node)
         if not items:
-            abort(404, description=f"No resource has the IRI {node.value}")
+            abort(404, description=message("error.no_resource", preferred_language(), iri=node.value))
         response = Response(entity.serialize(items, offer.key), mimetype=offer.media_type)
     _alternates(response, ".document", "key", {"kind": kind, "key": key}, DOC_OFFERS, offer)
     return response
@@ -91,13 +101,14 @@ def _entity_page(node: ox.NamedNode, base: str) -> Response:
         _service(), state.current().release, node, lang, base=base,
         page_url=public_url(base.removeprefix(request.script_root)), sparql_url=request.script_root + "/sparql")
     if page is None:
-        abort(404, description=f"No resource has the IRI {node.value}")
+        abort(404, description=message("error.no_resource", preferred_language(), iri=node.value))
     html = render_template("resource.html", **page, formats=[o for o in DOC_OFFERS if o is not HTML_OFFER])
     return localized(Response(html, mimetype="text/html"), lang)
 
 
 @bp.get("/graph/")
 def graphs():
+    page_language()  # a ?lang other than de or en is 400, as on every page
     offer = negotiate(request, [HTML_OFFER, JSON], request.args.get("format"))
     items = entity_page.graph_list(_service())
     if offer is JSON:
@@ -114,10 +125,12 @@ def graph(name: str):
     service = _service()
     node = paths.checked_iri(paths.canonical(f"graph/{name}"))
     if node.value not in service.graph_names():
-        abort(404, description=f"No named graph has the IRI {node.value}")
+        abort(404, description=message("error.no_graph", preferred_language(), iri=node.value))
     quads = entity.graph_quads(service, node)
     if offer is HTML_OFFER:
         response = _graph_page(node, quads, url_for(".graph", name=name))
+    elif offer.key == "jsonld":
+        response = Response(entity.named_graph_jsonld(quads, node), mimetype=offer.media_type)
     else:
         response = Response(entity.serialize(quads, offer.key), mimetype=offer.media_type)
     _alternates(response, ".graph", "name", {"name": name}, GRAPH_OFFERS, offer)

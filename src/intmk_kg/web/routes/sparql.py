@@ -14,7 +14,7 @@ from werkzeug.exceptions import ServiceUnavailable
 
 from .. import state
 from ..http import policy
-from ..http.conneg import HTML_OFFER, RDF_OFFERS, names_html, negotiate
+from ..http.conneg import HTML_OFFER, RDF_OFFERS, names_html, negotiate, page_language
 from ..http.fastpath import FAILED
 from ..http.origin import public_url
 from ..pages import queries
@@ -34,6 +34,7 @@ READ_ONLY = "SPARQL Update is not accepted: this endpoint is read-only and answe
 def endpoint():
     # errors as plain text for SPARQL clients and curl, as a page for browsers that ask for one
     g.error_media = "text/html" if names_html(request.environ.get("HTTP_ACCEPT", "")) else "text/plain"
+    page_language()  # a ?lang other than de or en is 400, as on every page
     params, text = _read_request()
     if text is None:
         return _describe_service(params)
