@@ -182,6 +182,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "picture.tiles.desc": ("Kachelkarte: je Land ein Quadrat in ungefährer Lage, mit Kürzel und Wert; je dunkler, desto höher "
             "der Wert."),
         "picture.topics.title": "Beschlüsse je Thema und Jahr",
+        "picture.cut.conferences": "Gezeigt: die letzten {shown} von {total} Konferenzen; alle in der Liste der Konferenzen.",
+        "picture.cut.topics": ("Gezeigt: die {shown} Themen mit den meisten Beschlüssen von {total}, in den letzten {years} "
+            "von {all_years} Jahren; alle in der Liste der Themen."),
         "picture.topics.summary": "{count} Paare aus Beschluss und Thema, zu {topics} Themen, {first} bis {last}.",
         "picture.topics.desc": ("Balken je Thema und Jahr: die Zahl der Beratungsgegenstände mit diesem Thema, die auf der Konferenz "
             "des Jahres behandelt wurden, mit der Zahl über dem Balken."),
@@ -630,6 +633,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "picture.tiles.desc": ("Tile map: one square per Land in its rough position, with its code and value; the darker, the "
             "higher the value."),
         "picture.topics.title": "Resolutions per topic and year",
+        "picture.cut.conferences": "Shown: the last {shown} of {total} conferences; all of them in the list of conferences.",
+        "picture.cut.topics": ("Shown: the {shown} topics with most resolutions of {total}, over the last {years} of "
+            "{all_years} years; all of them in the list of topics."),
         "picture.topics.summary": "{count} pairs of resolution and topic, on {topics} topics, {first} to {last}.",
         "picture.topics.desc": ("Bars per topic and year: the number of items on that topic considered at the year's conference, "
             "with the number above each bar."),
