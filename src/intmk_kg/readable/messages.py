@@ -400,6 +400,16 @@ MESSAGES: dict[str, dict[str, str]] = {
             "Clauss für Clauß finden dasselbe."),
         "search.json": "Diese Ergebnisse als JSON",
         "error.bad_lang": "Unbekannte Sprache „{value}“; bitte lang=de oder lang=en angeben.",
+        "error.bad_page": "„{value}“ ist keine Seitennummer; die Seiten zählen ab 1.",
+        "error.deep_page": ("Seite {value} liegt tiefer als die ersten {rows} Zeilen, die eine Liste zeigt; alle Zeilen "
+            "liefern die Downloads und der SPARQL-Endpunkt."),
+        "error.no_page": "Seite {value} gibt es nicht; die Liste hat {pages} Seiten.",
+        "error.page_timeout": ("Diese Seite brauchte länger als die Zeitgrenze der Abfragen und wurde abgebrochen. "
+            "Bitte später noch einmal versuchen, oder die Daten aus den Downloads nehmen."),
+        "list.rows": "Zeilen {first}–{last} von {total}",
+        "list.previous": "Vorige Seite",
+        "list.next": "Nächste Seite",
+        "list.pages": "Seiten der Liste",
         "error.bad_sort": ("Nach „{value}“ lässt sich hier nicht sortieren; möglich sind: {allowed} (mit - davor "
             "absteigend)."),
         "error.bad_measure": "Unbekannter Wert „{value}“ für measure; möglich sind: {allowed}.",
@@ -846,6 +856,16 @@ MESSAGES: dict[str, dict[str, str]] = {
             "Clauss for Clauß find the same."),
         "search.json": "These results as JSON",
         "error.bad_lang": "Unknown language \"{value}\"; use lang=de or lang=en.",
+        "error.bad_page": "\"{value}\" is not a page number; pages count from 1.",
+        "error.deep_page": ("Page {value} lies deeper than the first {rows} rows a list shows; the downloads and the "
+            "SPARQL endpoint give every row."),
+        "error.no_page": "There is no page {value}; the list has {pages} pages.",
+        "error.page_timeout": ("This page took longer than the query time limit and was stopped. Please try again later, "
+            "or take the data from the downloads."),
+        "list.rows": "rows {first}–{last} of {total}",
+        "list.previous": "Previous page",
+        "list.next": "Next page",
+        "list.pages": "Pages of the list",
         "error.bad_sort": ("This list cannot be sorted by \"{value}\"; use one of: {allowed} (with a leading - for "
             "descending)."),
         "error.bad_measure": "Unknown measure \"{value}\"; use one of: {allowed}.",
