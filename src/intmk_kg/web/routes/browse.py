@@ -60,7 +60,7 @@ def _listing(name: str):
         writer.writerows(lists.csv_rows(listing))
         response = Response(out.getvalue(), mimetype="text/csv",
                             headers={"Content-Disposition": f'inline; filename="{name}.csv"'})
-        paging.link_headers(response, page, here)
+        paging.link_headers(response, page, lambda n: here(page=n))
     else:
         picture = None
         if name in PICTURE:

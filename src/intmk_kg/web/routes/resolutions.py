@@ -65,7 +65,7 @@ def listing():
     elif offer is CSV:
         response = Response(record_table.csv_text(found), mimetype="text/csv",
                             headers={"Content-Disposition": 'inline; filename="resolutions.csv"'})
-        paging.link_headers(response, page, here)
+        paging.link_headers(response, page, lambda n: here(page=n))
     else:
         matrix = pictures.shown(state.current().service, "matrix", lang) if conference is None else None
         response = Response(render_template("resolutions.html", items=found, lang=lang, conference=conference,
