@@ -183,6 +183,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "picture.tiles.desc": ("Kachelkarte: je Land ein Quadrat in ungefährer Lage, mit Kürzel und Wert; je dunkler, desto höher "
             "der Wert."),
         "picture.topics.title": "Beschlüsse je Thema und Jahr",
+        "picture.cut.conferences": "Gezeigt: die letzten {shown} von {total} Konferenzen; alle in der Liste der Konferenzen.",
+        "picture.cut.topics": ("Gezeigt: die {shown} Themen mit den meisten Beschlüssen von {total}, in den letzten {years} "
+            "von {all_years} Jahren; alle in der Liste der Themen."),
         "picture.topics.summary": "{count} Paare aus Beschluss und Thema, zu {topics} Themen, {first} bis {last}.",
         "picture.topics.desc": ("Balken je Thema und Jahr: die Zahl der Beratungsgegenstände mit diesem Thema, die auf der Konferenz "
             "des Jahres behandelt wurden, mit der Zahl über dem Balken."),
@@ -221,6 +224,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "entity.yes": "ja",
         "entity.no": "nein",
         "entity.none": "Keine bekannt.",
+        "entity.section_more": "Gezeigt: die letzten {shown} von {total}.",
+        "entity.section_query": "Alle liefert diese SPARQL-Abfrage.",
         "entity.more_incoming": "Die ersten {shown} von {total} Verweisen; alle liefert diese SPARQL-Abfrage:",
         "entity.period": "{start} bis {end}",
         "entity.end_unknown": "Ende unbekannt",
@@ -417,6 +422,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "error.bad_lang": "Unbekannte Sprache „{value}“; bitte lang=de oder lang=en angeben.",
         "error.no_resource": "Keine Ressource hat die IRI {iri}",
         "error.no_graph": "Kein benannter Graph hat die IRI {iri}",
+        "error.bad_page": "„{value}“ ist keine Seitennummer; die Seiten zählen ab 1.",
+        "error.deep_page": ("Seite {value} liegt tiefer als die ersten {rows} Zeilen, die eine Liste zeigt; alle Zeilen "
+            "liefern die Downloads und der SPARQL-Endpunkt."),
+        "error.no_page": "Seite {value} gibt es nicht; die Liste hat {pages} Seiten.",
+        "error.page_timeout": ("Diese Seite brauchte länger als die Zeitgrenze der Abfragen und wurde abgebrochen. "
+            "Bitte später noch einmal versuchen, oder die Daten aus den Downloads nehmen."),
+        "list.rows": "Zeilen {first}–{last} von {total}",
+        "list.previous": "Vorige Seite",
+        "list.next": "Nächste Seite",
+        "list.pages": "Seiten der Liste",
         "error.bad_sort": ("Nach „{value}“ lässt sich hier nicht sortieren; möglich sind: {allowed} (mit - davor "
             "absteigend)."),
         "error.bad_measure": "Unbekannter Wert „{value}“ für measure; möglich sind: {allowed}.",
@@ -651,6 +666,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "picture.tiles.desc": ("Tile map: one square per Land in its rough position, with its code and value; the darker, the "
             "higher the value."),
         "picture.topics.title": "Resolutions per topic and year",
+        "picture.cut.conferences": "Shown: the last {shown} of {total} conferences; all of them in the list of conferences.",
+        "picture.cut.topics": ("Shown: the {shown} topics with most resolutions of {total}, over the last {years} of "
+            "{all_years} years; all of them in the list of topics."),
         "picture.topics.summary": "{count} pairs of resolution and topic, on {topics} topics, {first} to {last}.",
         "picture.topics.desc": ("Bars per topic and year: the number of items on that topic considered at the year's conference, "
             "with the number above each bar."),
@@ -689,6 +707,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "entity.yes": "yes",
         "entity.no": "no",
         "entity.none": "None known.",
+        "entity.section_more": "Shown: the last {shown} of {total}.",
+        "entity.section_query": "This SPARQL query lists them all.",
         "entity.more_incoming": "The first {shown} of {total} references; this SPARQL query lists them all:",
         "entity.period": "{start} to {end}",
         "entity.end_unknown": "end unknown",
@@ -880,6 +900,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "error.bad_lang": "Unknown language \"{value}\"; use lang=de or lang=en.",
         "error.no_resource": "No resource has the IRI {iri}",
         "error.no_graph": "No named graph has the IRI {iri}",
+        "error.bad_page": "\"{value}\" is not a page number; pages count from 1.",
+        "error.deep_page": ("Page {value} lies deeper than the first {rows} rows a list shows; the downloads and the "
+            "SPARQL endpoint give every row."),
+        "error.no_page": "There is no page {value}; the list has {pages} pages.",
+        "error.page_timeout": ("This page took longer than the query time limit and was stopped. Please try again later, "
+            "or take the data from the downloads."),
+        "list.rows": "rows {first}–{last} of {total}",
+        "list.previous": "Previous page",
+        "list.next": "Next page",
+        "list.pages": "Pages of the list",
         "error.bad_sort": ("This list cannot be sorted by \"{value}\"; use one of: {allowed} (with a leading - for "
             "descending)."),
         "error.bad_measure": "Unknown measure \"{value}\"; use one of: {allowed}.",

@@ -38,6 +38,16 @@ VOTES = [("approvedBy", "for"), ("opposedBy", "against"), ("abstainedBy", "absta
 MARK_SYMBOL = {"for": "✓", "against": "✗", "abstained": "○", "unknown": "?"}
 COUNTS = [("approvalCount", "for"), ("oppositionCount", "against"), ("abstentionCount", "abstained")]
 STATUS = {ONT + "CancelledWrittenProcedure": "cancelled", ONT + "HeldOnline": "online"}
+# A section of a summary lists at most this many entries (the latest), says how many there are, and
+# links the SPARQL query for all: a Land of a large graph chaired and hosted thousands of conferences.
+SECTION_MAX = 40
+
+
+def capped(entries: list, query: str) -> tuple[list, dict | None]:
+    """The last SECTION_MAX entries, and what the page says of the rest (None when all are shown)."""
+    if len(entries) <= SECTION_MAX:
+        return entries, None
+    return entries[-SECTION_MAX:], {"shown": SECTION_MAX, "total": len(entries), "query": query}
 
 
 @dataclass
@@ -337,7 +347,15 @@ def land(service, node: ox.NamedNode, index: FactIndex, lang: str) -> Summary:
     ministers = sorted(({"iri": o["iri"], "person": o["a"].value, "from": _date(o.get("b"), lang),
                          "until": _date(o.get("c"), lang), "sort": _value(o.get("b")) or ""}
                         for o in parts["office"].values()), key=lambda o: (o["sort"] == "", o["sort"], o["iri"]))
-    data = {"chairs": chairs, "hosted": hosted, "ministers": ministers}
+    prologue = f"PREFIX intmk: <{ONT}>\n"
+    chairs, more_chairs = capped(chairs, prologue + f"SELECT ?chair ?conference WHERE {{ ?chair intmk:chairState {node} "
+                                 "OPTIONAL { ?chair intmk:chairOf ?conference } }")
+    hosted, more_hosted = capped(hosted, prologue + f"SELECT ?conference WHERE {{ ?conference a intmk:Conference ; "
+                                 f"intmk:heldInState {node} }}")
+    ministers, more_ministers = capped(ministers, prologue + f"SELECT ?office ?person WHERE {{ ?office a intmk:Office ; "
+                                       f"intmk:state {node} ; intmk:holder ?person }}")
+    data = {"chairs": chairs, "hosted": hosted, "ministers": ministers,
+            "more": {"chairs": more_chairs, "hosted": more_hosted, "ministers": more_ministers}}
     iris = {c[k] for c in chairs for k in ("iri", "conference", "person") if c[k]} | {h["iri"] for h in hosted}
     iris |= {h["place"] for h in hosted if h["place"]} | {m["iri"] for m in ministers} | {m["person"] for m in ministers}
     return Summary("land", data, iris)

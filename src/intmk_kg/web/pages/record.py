@@ -39,8 +39,25 @@ def sections(service, node: ox.NamedNode, types: set[str], lang: str) -> dict:
     """The record sections for the page of an entity of these types (none for other kinds)."""
     return {
         "conference_record": conference(service, node, lang) if ns.ONT + "Conference" in types else None,
-        "land_record": land(service, node, lang) if ns.ONT + "State" in types else None,
+        **(land_sections(service, node, lang) if ns.ONT + "State" in types else {"land_record": None, "land_record_more": None}),
     }
+
+
+# A Land's voting record shows at most this many rows (the latest conferences), with the count and
+# the SPARQL query for all.
+MAX_RECORD = 100
+
+
+def land_sections(service, node: ox.NamedNode, lang: str) -> dict:
+    rows = land(service, node, lang)
+    if len(rows) <= MAX_RECORD:
+        return {"land_record": rows, "land_record_more": None}
+    values = " ".join(f"intmk:{p}" for p in HOW)
+    query = (f"PREFIX intmk: <{ns.ONT}>\nSELECT ?how ?item ?conference WHERE {{ VALUES ?how {{ {values} }} "
+             f"?item ?how {node} ; intmk:adoptedAt|intmk:consideredAt ?conference }}")
+    latest = sorted(rows, key=lambda x: -x["conference"])[:MAX_RECORD]
+    shown = [r for r in rows if r in latest]
+    return {"land_record": shown, "land_record_more": {"shown": len(shown), "total": len(rows), "query": query}}
 
 
 def conference(service, node: ox.NamedNode, lang: str) -> dict:

@@ -56,9 +56,37 @@ class Item:
 COLUMNS = [f for f in Item.__dataclass_fields__]
 
 
-def items(service: QueryService, lang: str, conference: int | None) -> list[Item]:
-    """Three small queries (items, their Länder, their types), put together here."""
-    where = f"VALUES ?conf {{ <{ns.entity('conference', str(conference))}> }}" if conference else ""
+def _scope(conference: int | None) -> str:
+    return f"VALUES ?conf {{ <{ns.entity('conference', str(conference))}> }}" if conference else ""
+
+
+def count(service: QueryService, conference: int | None) -> int:
+    """How many items the table has (of one conference, or of all)."""
+    rows = service.select(PROLOGUE + f"""SELECT (COUNT(DISTINCT ?item) AS ?n) WHERE {{ {_scope(conference)}
+          ?item a intmk:ConferenceItem ; intmk:adoptedAt|intmk:consideredAt ?conf . ?conf intmk:ordinal ?o }}""")
+    return int(rows[0]["n"].value) if rows else 0
+
+
+def page_items(service: QueryService, lang: str, conference: int | None, descending: bool,
+               offset: int, size: int) -> list[Item]:
+    """One page of the table in the order by conference (then IRI), ordered and cut by the store:
+    the page's items first (ORDER BY … LIMIT/OFFSET), then the three queries for those items alone."""
+    order = "DESC(?first) ?item" if descending else "?first ?item"
+    rows = service.select(PROLOGUE + f"""SELECT ?item (MIN(?o) AS ?first) WHERE {{ {_scope(conference)}
+          ?item a intmk:ConferenceItem ; intmk:adoptedAt|intmk:consideredAt ?conf . ?conf intmk:ordinal ?o }}
+        GROUP BY ?item ORDER BY {order} LIMIT {int(size)} OFFSET {int(offset)}""")
+    wanted = [r["item"].value for r in rows]
+    if not wanted:
+        return []
+    found = {i.iri: i for i in items(service, lang, conference, wanted)}
+    return [found[iri] for iri in wanted if iri in found]
+
+
+def items(service: QueryService, lang: str, conference: int | None, only: list[str] | None = None) -> list[Item]:
+    """Three small queries (items, their Länder, their types), put together here; `only`: of these items."""
+    where = _scope(conference)
+    if only is not None:
+        where += " VALUES ?item { " + " ".join(f"<{iri}>" for iri in only) + " }"
     rows = service.select(PROLOGUE + f"""
         SELECT ?item ?n ?label ?title ?agenda ?outcome ?p ?count WHERE {{
           {where}

@@ -21,7 +21,8 @@ from ...pictures.tiles import MEASURES
 from ...readable import message
 from .. import state
 from ..http.conneg import HTML_OFFER, localized, negotiate, page_language
-from ..pages import lists, pictures
+from ..pages import lists, paging, pictures
+from ..pages.site import here
 
 bp = Blueprint("browse", __name__)
 
@@ -45,9 +46,12 @@ def _listing(name: str):
         abort(400, description=message("error.bad_sort", lang, value=sort[:40],
                                        allowed=", ".join(lists.sort_keys(listing))))
     listing = lists.sorted_rows(listing, sort)
+    page = paging.page(lang, len(listing.rows))
+    listing.rows = page.slice(listing.rows)
     if offer is JSON:
         response = current_app.json.response({"list": name, "lang": lang, "sort": listing.sort,
                                               "columns": [c.key for c in listing.columns],
+                                              **page.as_json(lambda n: here(page=n)),
                                               "items": lists.as_json(listing)})
     elif offer is CSV:
         out = io.StringIO()
@@ -56,13 +60,14 @@ def _listing(name: str):
         writer.writerows(lists.csv_rows(listing))
         response = Response(out.getvalue(), mimetype="text/csv",
                             headers={"Content-Disposition": f'inline; filename="{name}.csv"'})
+        paging.link_headers(response, page, lambda n: here(page=n))
     else:
         picture = None
         if name in PICTURE:
             options = {"measure": measure} if name == "states" else {}
             picture = pictures.shown(service, PICTURE[name], lang, **options)
         response = Response(render_template("list.html", listing=listing, lang=lang, picture=picture,
-                                            measure=measure, measures=MEASURES), mimetype="text/html")
+                                            measure=measure, measures=MEASURES, page=page), mimetype="text/html")
     response.vary.add("Accept")
     return localized(response, lang)
 

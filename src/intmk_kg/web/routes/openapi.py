@@ -107,8 +107,12 @@ QUERIES = _list_of("queries", ["name", "question", "url"])
 SPARQL_JSON = {"type": "object", "required": ["head"], "properties": {"head": {"type": "object"}},
                "anyOf": [{"required": ["results"]}, {"required": ["boolean"]}]}
 CANNED = {**SPARQL_JSON, "required": ["head", "name", "question", "query"]}
-RESOLUTIONS = _list_of("items", ["iri", "conference", "kind", "label", "result"])
-BROWSE = {**_list_of("items", ["iri"]), "required": ["list", "lang", "sort", "columns", "items"]}
+PAGED = ["total", "page", "page_size", "pages", "previous", "next"]  # pages/paging.py
+RESOLUTIONS = {**_list_of("items", ["iri", "conference", "kind", "label", "result"]), "required": ["items", *PAGED]}
+BROWSE = {**_list_of("items", ["iri"]), "required": ["list", "lang", "sort", "columns", "items", *PAGED]}
+PAGE = _param("page", "query", "The page of the list, from 1 (300 rows each, at most 10,000 rows deep); JSON says "
+              "total, page, pages, previous and next, CSV the total (X-Total-Count) and Link rel=next/prev.",
+              {"type": "integer", "minimum": 1}, example=1)
 SEARCH = _object(["query", "lang", "total", "groups"], query=STRING, lang=STRING)
 # the browse lists (routes/browse.py): path → (summary, the columns ?sort= takes, its example)
 BROWSE_LISTS = {
@@ -139,7 +143,7 @@ def _sort(columns: list[str], example: str) -> dict:
 def _browse_paths() -> dict:
     out = {}
     for path, (summary, columns, example) in BROWSE_LISTS.items():
-        params = (_sort(columns, example), MEASURE) if path == "/states/" else (_sort(columns, example),)
+        params = (_sort(columns, example), PAGE, MEASURE) if path == "/states/" else (_sort(columns, example), PAGE)
         out[path] = _typed_document(summary, "One row per entity, each column's value and, for a column that links, "
                                     "the IRIs (`<column>_iri`); the HTML page links every entity and shows the "
                                     "list's picture.", ["html", "json", "csv"], [HTML, JSON, "text/csv"],
@@ -387,7 +391,7 @@ def description(version: str) -> dict:
             ["html", "json", "csv"], [HTML, JSON, formats.CSV.media_type], schemas={JSON: RESOLUTIONS},
             params=(_param("conference", "query", "Only the items of this conference (its number).",
                            {"type": "string", "pattern": "^[1-9][0-9]{0,3}$"}, example="12"),
-                    _sort(["conference", "item", "kind", "agenda_item", "result"], "-conference"))),
+                    _sort(["conference", "item", "kind", "agenda_item", "result"], "-conference"), PAGE)),
         **_browse_paths(),
         "/search": {"get": {
             "summary": "Search by name, title, place or topic, with the folding of reconciliation (Mueller, Müller)",

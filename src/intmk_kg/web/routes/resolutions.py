@@ -18,7 +18,8 @@ from ... import formats
 from ...readable import message, ordinal
 from .. import state
 from ..http.conneg import HTML_OFFER, negotiate, page_language
-from ..pages import pictures, record_table
+from ..pages import paging, pictures, record_table
+from ..pages.site import here
 
 bp = Blueprint("resolutions", __name__)
 
@@ -50,17 +51,27 @@ def listing():
     lang = page_language()
     conference = _conference(lang)
     sort = request.args.get("sort")
-    found = _sorted(record_table.items(state.current().service, lang, conference), sort, lang)
+    service = state.current().service
+    if sort in (None, "conference", "-conference"):  # the store orders and cuts the page
+        page = paging.page(lang, record_table.count(service, conference))
+        found = record_table.page_items(service, lang, conference, sort == "-conference", page.offset, page.size)
+    else:  # by a text column in natural order: sorted here, then cut
+        found = _sorted(record_table.items(service, lang, conference), sort, lang)
+        page = paging.page(lang, len(found))
+        found = page.slice(found)
     if offer is JSON:
-        response = current_app.json.response(record_table.json_body(found, conference, lang))
+        response = current_app.json.response({**record_table.json_body(found, conference, lang),
+                                              **page.as_json(lambda n: here(page=n))})
     elif offer is CSV:
         response = Response(record_table.csv_text(found), mimetype="text/csv",
                             headers={"Content-Disposition": 'inline; filename="resolutions.csv"'})
+        paging.link_headers(response, page, lambda n: here(page=n))
     else:
         matrix = pictures.shown(state.current().service, "matrix", lang) if conference is None else None
         response = Response(render_template("resolutions.html", items=found, lang=lang, conference=conference,
                                             of_conference=message("page.conference_title", lang, ordinal=ordinal(conference, lang))
-                                            if conference else None, sort=sort or "conference", picture=matrix),
+                                            if conference else None, sort=sort or "conference", picture=matrix,
+                                            page=page),
                             mimetype="text/html")
     response.vary.add("Accept")
     response.vary.add("Accept-Language")
