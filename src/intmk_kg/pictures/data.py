@@ -13,7 +13,7 @@ import pyoxigraph as ox
 
 from ..project import Project
 from ..query import run
-from ..readable import message
+from ..readable import integer, message
 from . import matrix, tiles, timeline, topics
 from .svg import Picture, esc
 
@@ -69,24 +69,25 @@ MAX_YEARS = 20
 def bounded(name: str, rows: Rows) -> tuple[Rows, dict | None]:
     """The rows a picture draws, and what was left out ({"what", "shown", "total"}), None if nothing."""
     if name in (timeline.NAME, matrix.NAME):
-        ordinals = {r["conference"]: int(r["ordinal"]) for r in rows if r.get("conference") and r.get("ordinal")}
+        ordinals = {r["conference"]: n for r in rows
+                    if r.get("conference") and (n := integer(r.get("ordinal"))) is not None}
         if len(ordinals) <= MAX_CONFERENCES:
             return rows, None
         kept = set(sorted(ordinals, key=lambda c: (-ordinals[c], c))[:MAX_CONFERENCES])
         return ([r for r in rows if not r.get("conference") or r["conference"] in kept],
                 {"what": "conferences", "shown": MAX_CONFERENCES, "total": len(ordinals)})
     if name == topics.NAME:
-        years = sorted({int(str(r["year"])[:4]) for r in rows if r.get("year")})
+        years = sorted({y for r in rows if (y := integer(str(r.get("year") or "")[:4])) is not None})
         totals: dict[str, int] = defaultdict(int)
         recent = set(years[-MAX_YEARS:])
         for r in rows:
-            if r.get("topic") and r.get("year") and int(str(r["year"])[:4]) in recent:
-                totals[r["topic"]] += int(r.get("resolutions") or 0)
+            if r.get("topic") and r.get("year") and integer(str(r["year"])[:4]) in recent:
+                totals[r["topic"]] += (integer(r.get("resolutions")) or 0)
         every = {r["topic"] for r in rows if r.get("topic")}
         if len(years) <= MAX_YEARS and len(every) <= MAX_TOPICS:
             return rows, None
         kept = set(sorted(totals, key=lambda t: (-totals[t], t))[:MAX_TOPICS])
-        return ([r for r in rows if r.get("year") and int(str(r["year"])[:4]) in recent
+        return ([r for r in rows if r.get("year") and integer(str(r["year"])[:4]) in recent
                  and (not r.get("topic") or r["topic"] in kept)],
                 {"what": "topics", "shown": len(kept), "total": len(every),
                  "years": min(MAX_YEARS, len(years)), "all_years": len(years)})

@@ -13,7 +13,7 @@ import re
 import pyoxigraph as ox
 
 from ... import namespaces as ns
-from ...readable import message
+from ...readable import integer, message
 from ..http import paths
 
 PROLOGUE = ns.sparql_prologue(["rdf", "rdfs", "intmk"])
@@ -113,7 +113,10 @@ def land(service, node: ox.NamedNode, lang: str) -> list[dict]:
         "how": message(HOW[r["p"].value.removeprefix(ns.ONT)], lang),
         "rank": order.index(r["p"].value.removeprefix(ns.ONT)),
         "href": _link(r["item"].value), "label": r["label"].value if r.get("label") else r["item"].value,
-        "conference": int(r["n"].value), "result": r["outcome"].value if r.get("outcome") else message("entity.unknown", lang),
+        "conference": integer(r["n"]) if integer(r["n"]) is not None else r["n"].value,
+        "result": r["outcome"].value if r.get("outcome") else message("entity.unknown", lang),
         "unknown": not r.get("outcome"),
     } for r in rows]
-    return sorted(record, key=lambda x: (x["rank"], x["conference"], x["href"] or ""))
+    # a number that is no integer (any RDF served with --data) after the numbers, as written
+    return sorted(record, key=lambda x: (x["rank"], isinstance(x["conference"], str), str(x["conference"]).zfill(9),
+                                         x["href"] or ""))
