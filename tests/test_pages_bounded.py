@@ -159,12 +159,3 @@ def test_labels_of_a_busy_page_are_read_per_branch_of_the_label_query(app):
                               "ORDER BY ?s LIMIT 200")
         labels = Labels.fetch(service, [r["s"].value for r in rows])
     assert {r["s"].value for r in rows} == set(labels.by_iri)  # every IRI asked for gets its labels
-
-
-def test_a_page_past_the_time_limit_is_a_503_in_its_language(dist):
-    app = create_app({"TESTING": True, "RELEASE_DIR": str(dist), "TIMEOUT": 1e-9})
-    reply = app.test_client().get("/conferences/?lang=en", headers={"Accept": "text/html"})
-    assert reply.status_code == 503
-    assert "longer than the query time limit" in reply.get_data(as_text=True)
-    german = app.test_client().get("/conferences/?lang=de", headers={"Accept": "text/html"})
-    assert german.status_code == 503 and "Zeitgrenze" in german.get_data(as_text=True)

@@ -426,8 +426,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "error.deep_page": ("Seite {value} liegt tiefer als die ersten {rows} Zeilen, die eine Liste zeigt; alle Zeilen "
             "liefern die Downloads und der SPARQL-Endpunkt."),
         "error.no_page": "Seite {value} gibt es nicht; die Liste hat {pages} Seiten.",
-        "error.page_timeout": ("Diese Seite brauchte länger als die Zeitgrenze der Abfragen und wurde abgebrochen. "
-            "Bitte später noch einmal versuchen, oder die Daten aus den Downloads nehmen."),
         "list.rows": "Zeilen {first}–{last} von {total}",
         "list.previous": "Vorige Seite",
         "list.next": "Nächste Seite",
@@ -904,8 +902,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "error.deep_page": ("Page {value} lies deeper than the first {rows} rows a list shows; the downloads and the "
             "SPARQL endpoint give every row."),
         "error.no_page": "There is no page {value}; the list has {pages} pages.",
-        "error.page_timeout": ("This page took longer than the query time limit and was stopped. Please try again later, "
-            "or take the data from the downloads."),
         "list.rows": "rows {first}–{last} of {total}",
         "list.previous": "Previous page",
         "list.next": "Next page",

@@ -12,18 +12,16 @@ from functools import cached_property
 from pathlib import Path
 
 import pyoxigraph as ox
-from flask import Flask, current_app, has_request_context, request
+from flask import Flask, current_app
 
 from ..errors import InputError, Problem
 from ..linking.index import Searchable, index_for
 from ..linking.stored import INDEX_FILE, IndexFormatError, StoredIndex
 from ..progress import Progress
 from ..project import Project
-from ..readable import message
 from ..release import Release, build, load_store, open_release
 from .adhoc import load_paths
 from .http import client, policy
-from .http.conneg import LANGUAGES
 from .intact import IntactFiles
 from .query.cache import CachedService
 from .query.diskstore import ProcessStore
@@ -88,8 +86,7 @@ def current() -> ServerState:
 
 
 def open_state(config) -> ServerState:
-    hooks = Hooks(client_socket=client.current_socket, overrun_answer=policy.overrun_answer(config.get("CORS_ORIGIN")),
-                  page_timeout=_page_timeout)
+    hooks = Hooks(client_socket=client.current_socket, overrun_answer=policy.overrun_answer(config.get("CORS_ORIGIN")))
     if config.get("DATA_PATHS"):
         store, version = load_paths([Path(p) for p in config["DATA_PATHS"]])
         service = IsolatedService.from_config(EmbeddedService(store, version), config, hooks)
@@ -118,13 +115,3 @@ def open_state(config) -> ServerState:
 def _cached(service: QueryService, config) -> QueryService:
     megabytes = int(config.get("CACHE_MB") or 0)
     return CachedService(service, megabytes * 1024 * 1024) if megabytes > 0 else service
-
-
-def _page_timeout() -> str | None:
-    """What a page whose query ran past the limit says, in the page's language."""
-    if not has_request_context():
-        return None
-    lang = request.args.get("lang")
-    if lang not in LANGUAGES:
-        lang = request.accept_languages.best_match(LANGUAGES, default="de")
-    return message("error.page_timeout", lang)

@@ -30,7 +30,7 @@ from werkzeug.http import parse_accept_header
 from ... import formats
 from .. import state
 from ..query.memo import remember_short
-from ..query.service import PageTimeout, QueryTimeout
+from ..query.service import QueryTimeout
 
 try:  # the errors gunicorn raises while the app reads a malformed body (bad chunk sizes, a body cut short)
     from gunicorn.http.errors import NoMoreData, ParseException
@@ -310,7 +310,7 @@ def _http_error(error: HTTPException) -> Response:
 
 def _unavailable(error: QueryTimeout) -> Response:
     """A lookup the query service could not answer (a remote store down or too slow): try again later."""
-    return error_response(503, "Service Unavailable", str(error), stock=not isinstance(error, PageTimeout))
+    return error_response(503, "Service Unavailable", str(error), stock=True)
 
 
 def _unexpected(error: Exception) -> Response:

@@ -37,10 +37,6 @@ class QueryTimeout(Exception):
     """The query ran past its time limit and was stopped (HTTP 503)."""
 
 
-class PageTimeout(QueryTimeout):
-    """A page's own query ran past the limit; its message is in the page's language (HTTP 503)."""
-
-
 class QueryAborted(QueryTimeout):
     """The query was stopped for another limit (memory, result size) or its process died.
 

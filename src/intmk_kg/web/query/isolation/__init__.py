@@ -51,4 +51,3 @@ class Hooks:
     retire: Callable[[str], None] = _log_only  # the worker should stop: a query is stuck in it, or no process can be made
     client_socket: Callable[[], object | None] = _no_socket  # the socket of this thread's request, if the server gives one
     overrun_answer: Callable[[str], bytes] = _plain_503  # the whole HTTP answer the watchdog writes on that socket
-    page_timeout: Callable[[], str | None] = _no_socket  # what a page says past the limit, in its language (None: the stock text)

@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from ..service import PageTimeout, QueryOutcome, QueryTimeout
+from ..service import QueryOutcome, QueryTimeout
 from . import Hooks
 
 INLINE_RESULT_BYTES = 4 * 1024 * 1024  # larger answers are asked of a query process instead
@@ -69,25 +69,6 @@ class InlineLane:
             if answered:  # too late: the client has its 503 and the connection is closed
                 raise QueryTimeout(entry.message())
 
-    def guard(self, call: Callable[[], object], timeout: float, text: str | None = None):
-        """A page's own query (`call`), under the same limit as the endpoint's: past `timeout` the
-        watchdog answers the client 503 (`text`, in the page's language) and retires the worker, as
-        for a query of the lane; a query that ends late raises QueryTimeout, so that the page is a 503
-        rather than late. Takes no slot: a page's queries are the page's, not a client's."""
-        self._start()
-        entry = _Running(time.monotonic() + timeout, timeout, self.hooks.client_socket(), text)
-        with self._lock:
-            self._running.add(entry)
-        try:
-            return call()
-        finally:
-            with self._lock:
-                self._running.discard(entry)
-                late = entry.answered or time.monotonic() > entry.deadline
-            self._overrunning.discard(entry)
-            if late:
-                raise PageTimeout(entry.message()) if text else QueryTimeout(entry.message())
-
     def _start(self) -> None:
         """The watchdog of this process (a forked worker has none of its parent's threads)."""
         if self._owner == os.getpid():
@@ -131,13 +112,11 @@ WATCH_SECONDS = 0.2
 
 
 class _Running:
-    __slots__ = ("deadline", "timeout", "sock", "answered", "text")
+    __slots__ = ("deadline", "timeout", "sock", "answered")
 
-    def __init__(self, deadline: float, timeout: float, sock, text: str | None = None):
-        self.deadline, self.timeout, self.sock, self.answered, self.text = deadline, timeout, sock, False, text
+    def __init__(self, deadline: float, timeout: float, sock):
+        self.deadline, self.timeout, self.sock, self.answered = deadline, timeout, sock, False
 
     def message(self) -> str:
-        if self.text:
-            return self.text
         return f"The query ran longer than {self.timeout:g} s and was stopped; narrow it or add a LIMIT."
 

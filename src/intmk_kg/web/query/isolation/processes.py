@@ -105,15 +105,14 @@ class IsolatedService:
     def version(self) -> str:
         return self.inner.version
 
-    # A page's queries run in the web worker, under the endpoint's time limit (InlineLane.guard).
     def select(self, text: str):
-        return self._lane.guard(lambda: self.inner.select(text), self.timeout, self.hooks.page_timeout())
+        return self.inner.select(text)
 
     def construct(self, text: str):
-        return self._lane.guard(lambda: self.inner.construct(text), self.timeout, self.hooks.page_timeout())
+        return self.inner.construct(text)
 
     def ask(self, text: str) -> bool:
-        return self._lane.guard(lambda: self.inner.ask(text), self.timeout, self.hooks.page_timeout())
+        return self.inner.ask(text)
 
     def graph_names(self) -> list[str]:
         return self.inner.graph_names()
