@@ -190,3 +190,17 @@ def start_server(release_dir, tmp_path_factory):
 @pytest.fixture(scope="session")
 def live_server(start_server) -> LiveServer:
     return start_server()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's chromium through Playwright (tests/browser.py), one per test module."""
+    from browser import launch_chromium
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        try:
+            yield browser
+        finally:
+            browser.close()

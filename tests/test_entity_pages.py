@@ -12,7 +12,6 @@ import re
 
 import pagecheck
 import pytest
-from browser import launch_chromium
 
 from intmk_kg.readable import natural_key
 
@@ -35,18 +34,6 @@ VIEWPORTS = {"desktop": pagecheck.DESKTOP, "phone": pagecheck.PHONE}
 @pytest.fixture(scope="module")
 def server(start_server):
     return start_server()
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = launch_chromium(p)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture()

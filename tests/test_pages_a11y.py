@@ -8,7 +8,6 @@ to test-screenshots/ for a person to look at (tests/pagecheck.py).
 from __future__ import annotations
 
 import pytest
-from browser import launch_chromium
 from pagecheck import DESKTOP, PHONE, axe_violations, horizontal_overflow, screenshot
 
 pytestmark = pytest.mark.browser
@@ -28,23 +27,11 @@ VIEWPORTS = {"phone": PHONE, "desktop": DESKTOP}
 LANG = {"phone": "de", "desktop": "en"}  # each language once per page, each width once
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = launch_chromium(p)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 @pytest.mark.parametrize("kind", PAGES)
-def test_page_fits_the_screen_and_passes_axe(live_server, browser, kind, viewport):
+def test_page_fits_the_screen_and_passes_axe(live_server, chromium, kind, viewport):
     lang = LANG[viewport]
-    page = browser.new_page(viewport=VIEWPORTS[viewport])
+    page = chromium.new_page(viewport=VIEWPORTS[viewport])
     try:
         response = page.goto(f"{live_server.url}{PAGES[kind]}?lang={lang}")
         assert response.status == (404 if kind == "entity-not-found" else 200), kind
